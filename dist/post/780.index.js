@@ -1,0 +1,393 @@
+export const id = 780;
+export const ids = [780];
+export const modules = {
+
+/***/ 817:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Vt: () => (/* binding */ execOrThrow)
+/* harmony export */ });
+/* unused harmony exports exec, tail */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+
+/** How long a command gets to exit after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 3000;
+/** Runs argv directly (never through a shell) and collects its output. */
+function exec(argv, options = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(argv[0], argv.slice(1), {
+            shell: false,
+            // A process group of its own, so a timeout also stops what a deploy script started.
+            detached: true,
+            env: { ...process.env, ...options.env },
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        const out = [];
+        const err = [];
+        let timedOut = false;
+        let aborted = false;
+        const stop = () => {
+            try {
+                process.kill(-child.pid, 'SIGTERM');
+            }
+            catch {
+                /* already gone */
+            }
+            setTimeout(() => {
+                try {
+                    process.kill(-child.pid, 'SIGKILL');
+                }
+                catch {
+                    /* already gone */
+                }
+            }, KILL_GRACE_MS).unref();
+        };
+        const timer = options.timeoutMs
+            ? setTimeout(() => {
+                timedOut = true;
+                stop();
+            }, options.timeoutMs)
+            : undefined;
+        const onAbort = () => {
+            aborted = true;
+            stop();
+        };
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        pipeLines(child.stdout, out, (line) => options.onLine?.(line, 'stdout'));
+        pipeLines(child.stderr, err, (line) => options.onLine?.(line, 'stderr'));
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input ?? '');
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+            const hint = error.code === 'ENOENT' ? `command not found: ${argv[0]}` : error.message;
+            reject(new Error(hint));
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+            resolve({ code, stdout: out.join(''), stderr: err.join(''), timedOut, aborted });
+        });
+    });
+}
+function pipeLines(stream, sink, onLine) {
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+        sink.push(chunk);
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines)
+            onLine(line);
+    });
+    stream.on('end', () => {
+        if (pending)
+            onLine(pending);
+    });
+}
+/** The last lines of a command's output, for error messages. */
+function tail(text, lines = 5) {
+    return text.trim().split('\n').slice(-lines).join('\n');
+}
+/** Runs a command and throws with its output when it exits non-zero. */
+async function execOrThrow(argv, what, options = {}) {
+    const result = await exec(argv, options);
+    if (result.code !== 0) {
+        const why = result.timedOut ? `timed out after ${options.timeoutMs}ms` : `exited with ${result.code ?? 'a signal'}`;
+        const output = tail(result.stderr || result.stdout);
+        throw new Error(`${what}: \`${argv.join(' ')}\` ${why}${output ? `: ${output}` : ''}`);
+    }
+    return result;
+}
+
+
+/***/ }),
+
+/***/ 1780:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  NginxRouter: () => (/* binding */ NginxRouter)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./lib/infra/exec.js
+var exec = __webpack_require__(817);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+;// CONCATENATED MODULE: ./lib/infra/files.js
+
+
+
+/** File contents, or undefined when the file does not exist; other errors throw. */
+async function readIfExists(path) {
+    try {
+        return await (0,promises_.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/** Write beside the target and rename over it, so a reader never sees half a file. */
+async function writeAtomic(path, content) {
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`);
+    try {
+        await (0,promises_.writeFile)(temp, content, { mode: 0o644 });
+        await (0,promises_.rename)(temp, path);
+    }
+    catch (error) {
+        await (0,promises_.unlink)(temp).catch(() => undefined);
+        throw error;
+    }
+}
+/** Puts a file back as it was: rewritten, or removed when it did not exist. */
+async function restoreFile(path, previous) {
+    if (previous === undefined)
+        await (0,promises_.unlink)(path).catch(() => undefined);
+    else
+        await writeAtomic(path, previous);
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+;// CONCATENATED MODULE: ./lib/infra/lock.js
+
+
+const POLL_MS = 500;
+/**
+ * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
+ * A lock left by a dead process on this host, or by an earlier step of the same run, is taken over.
+ */
+async function acquireFileLock(path, owner, timeoutMs, clock, onWait) {
+    const deadline = clock.now() + timeoutMs;
+    let announced = false;
+    for (;;) {
+        const holder = await tryCreate(path, owner);
+        if (!holder)
+            return () => (0,promises_.unlink)(path).catch(() => undefined);
+        if (isStale(holder, owner)) {
+            await (0,promises_.unlink)(path).catch(() => undefined);
+            continue;
+        }
+        const who = `run ${holder.run}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+        if (clock.now() >= deadline) {
+            throw new Error(`Another release holds the router lock ${path} (${who}); waited ${Math.round(timeoutMs / 1000)}s (lock-timeout). ` +
+                'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that run is gone.');
+        }
+        if (!announced)
+            onWait(`Waiting for the router lock ${path}, held by ${who}`);
+        announced = true;
+        await clock.sleep(POLL_MS);
+    }
+}
+async function tryCreate(path, owner) {
+    const mine = { ...owner, host: (0,external_node_os_.hostname)(), since: new Date().toISOString() };
+    try {
+        const handle = await (0,promises_.open)(path, 'wx');
+        await handle.writeFile(JSON.stringify(mine));
+        await handle.close();
+        return undefined;
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            throw new Error(`Could not create the router lock ${path}: ${error.message}`);
+    }
+    try {
+        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+    }
+    catch {
+        // Written by a process that died mid-write, or just removed: treat as stale.
+        return { run: '?', pid: 0, host: (0,external_node_os_.hostname)(), since: '?' };
+    }
+}
+function isStale(holder, owner) {
+    if (holder.run === owner.run && holder.host === (0,external_node_os_.hostname)())
+        return true;
+    if (holder.host !== (0,external_node_os_.hostname)())
+        return false;
+    if (!holder.pid)
+        return true;
+    try {
+        process.kill(holder.pid, 0);
+        return false;
+    }
+    catch (error) {
+        return error.code === 'ESRCH';
+    }
+}
+
+// EXTERNAL MODULE: ./lib/infra/log.js
+var log = __webpack_require__(4600);
+// EXTERNAL MODULE: ./lib/infra/argv.js
+var argv = __webpack_require__(2790);
+// EXTERNAL MODULE: ./lib/routers/compare.js
+var compare = __webpack_require__(9369);
+;// CONCATENATED MODULE: ./lib/routers/nginx/workers.js
+
+async function snapshotWorkers(pidFile) {
+    let master;
+    try {
+        master = Number((await (0,promises_.readFile)(pidFile, 'utf8')).trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (!Number.isInteger(master) || master <= 0)
+        return undefined;
+    const accepting = new Set();
+    for (const entry of await (0,promises_.readdir)('/proc').catch(() => [])) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        const info = await processInfo(Number(entry));
+        // Old workers rename themselves "worker process is shutting down" and stop accepting at once.
+        if (info?.parent === master && info.title.includes('worker process') && !info.title.includes('shutting down')) {
+            accepting.add(Number(entry));
+        }
+    }
+    return { master, accepting };
+}
+async function processInfo(pid) {
+    try {
+        const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
+        // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const title = (await (0,promises_.readFile)(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+        return { parent, title };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** True once every accepting worker is new: the new configuration is what serves new connections. */
+function reloadApplied(before, now) {
+    if (now.master !== before.master || now.accepting.size === 0)
+        return false;
+    return [...now.accepting].every((pid) => !before.accepting.has(pid));
+}
+
+;// CONCATENATED MODULE: ./lib/routers/nginx/index.js
+
+
+
+
+
+
+
+
+const MARKER = /^# Live color: ([a-z0-9-]+)$/m;
+/** nginx test and reload commands are quick; a minute means something is stuck. */
+const COMMAND_TIMEOUT_MS = 60_000;
+/** A healthy master starts new workers within milliseconds; 10s allows a busy host. */
+const APPLY_TIMEOUT_MS = 10_000;
+const APPLY_POLL_MS = 20;
+/** Where Debian's and the official packages keep the master pid. */
+const DEFAULT_PID_FILE = '/run/nginx.pid';
+class NginxRouter {
+    settings;
+    deps;
+    description;
+    constructor(settings, deps) {
+        this.settings = settings;
+        this.deps = deps;
+        this.description = `nginx include ${settings.conf}`;
+    }
+    async read() {
+        const content = await readIfExists(this.settings.conf);
+        if (content === undefined)
+            return {};
+        const marked = MARKER.exec(content)?.[1];
+        const active = marked ?? this.deps.colors.find((color) => content.trim() === this.render(color, false).trim());
+        if (!active || !this.deps.colors.includes(active)) {
+            throw new Error(`Cannot tell the live color from ${this.settings.conf}: it is neither written by this action nor nginx-template for one of ${this.deps.colors.join(', ')}.`);
+        }
+        return { active };
+    }
+    async flip(to, expected) {
+        const current = await this.read();
+        (0,compare/* assertExpected */.FV)(this.description, current, expected);
+        if (current.active === to) {
+            this.deps.log.info(`nginx already sends traffic to ${to}; nothing to change.`);
+            return;
+        }
+        const previous = await readIfExists(this.settings.conf);
+        const before = await this.workers();
+        await writeAtomic(this.settings.conf, this.render(to, true));
+        let reloaded = false;
+        try {
+            await (0,exec/* execOrThrow */.Vt)(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS });
+            reloaded = true;
+            await (0,exec/* execOrThrow */.Vt)(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS });
+            await this.waitUntilApplied(before);
+        }
+        catch (error) {
+            await this.undo(previous, reloaded);
+            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,log/* errorMessage */.g)(error)} (the previous file was restored).`);
+        }
+        const after = await this.read();
+        if (after.active !== to)
+            throw new Error(`${this.description} reads ${after.active ?? 'nothing'} after the flip to ${to}.`);
+        this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to}.`);
+    }
+    lock() {
+        const { owner, lockTimeoutMs, clock, log } = this.deps;
+        return acquireFileLock(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m));
+    }
+    render(color, marked) {
+        const body = (0,argv/* fillTemplate */.ou)(this.settings.template, { color });
+        return marked ? `# Managed by the blue-green action; edits are overwritten.\n# Live color: ${color}\n${body}\n` : body;
+    }
+    pidFile() {
+        if (this.settings.pidFile)
+            return this.settings.pidFile;
+        return (0,external_node_fs_.existsSync)(DEFAULT_PID_FILE) ? DEFAULT_PID_FILE : undefined;
+    }
+    async workers() {
+        const pidFile = this.pidFile();
+        return pidFile ? snapshotWorkers(pidFile) : undefined;
+    }
+    async waitUntilApplied(before) {
+        if (!before) {
+            this.deps.log.warning('Cannot see the nginx master process (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.', 'nginx reload not confirmed');
+            return;
+        }
+        const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
+        while (this.deps.clock.now() < deadline) {
+            const now = await snapshotWorkers(this.pidFile());
+            if (now && reloadApplied(before, now))
+                return;
+            await this.deps.clock.sleep(APPLY_POLL_MS);
+        }
+        throw new Error(`nginx did not start workers with the new configuration within ${APPLY_TIMEOUT_MS / 1000}s; see its error log`);
+    }
+    /** Restores the previous file and, if nginx may have loaded the new one, reloads it again. */
+    async undo(previous, reloaded) {
+        await restoreFile(this.settings.conf, previous);
+        if (!reloaded)
+            return;
+        const before = await this.workers();
+        try {
+            await (0,exec/* execOrThrow */.Vt)(this.settings.reloadCommand, 'nginx reload of the restored configuration failed', { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (before)
+                await this.waitUntilApplied(before);
+        }
+        catch (error) {
+            this.deps.log.warning((0,log/* errorMessage */.g)(error), 'nginx restore');
+        }
+    }
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** File contents, or undefined when the file does not exist; other errors throw. */
+export async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Write beside the target and rename over it, so a reader never sees half a file. */
+export async function writeAtomic(path: string, content: string): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, content, { mode: 0o644 });
+    await rename(temp, path);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Puts a file back as it was: rewritten, or removed when it did not exist. */
+export async function restoreFile(path: string, previous: string | undefined): Promise<void> {
+  if (previous === undefined) await unlink(path).catch(() => undefined);
+  else await writeAtomic(path, previous);
+}

@@ -1,0 +1,39 @@
+import type { Clock } from './clock.js';
+
+export interface RetryOptions {
+  /** Total attempts, the first included. */
+  attempts: number;
+  /** Delay before the second attempt; doubles each time, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs?: number;
+  label: string;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Only errors this accepts are retried; others are thrown at once. */
+  retryable?: (error: unknown) => boolean;
+  onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
+  random?: () => number;
+}
+
+/** Full jitter keeps many runs that failed together from retrying in lockstep. */
+export function backoffDelay(attempt: number, base: number, max: number, random: () => number): number {
+  const ceiling = Math.min(max, base * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+export async function retry<T>(action: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const { attempts, baseDelayMs, clock, signal } = options;
+  const maxDelay = options.maxDelayMs ?? 30_000;
+  const random = options.random ?? Math.random;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action(attempt);
+    } catch (error) {
+      const canRetry = options.retryable ? options.retryable(error) : true;
+      if (attempt >= attempts || !canRetry || signal?.aborted) throw error;
+      const delay = backoffDelay(attempt, baseDelayMs, maxDelay, random);
+      options.onRetry?.(attempt, error, delay);
+      await clock.sleep(delay, signal);
+    }
+  }
+}

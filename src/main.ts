@@ -1,0 +1,104 @@
+import * as core from '@actions/core';
+import { coreLog, coreState, githubContext, lockOwner, readInput } from './adapters.js';
+import { CommandDeployer } from './deployers/command.js';
+import { HttpHealthSource } from './health/http.js';
+import { systemClock } from './infra/clock.js';
+import { errorMessage, redactor, type Log } from './infra/log.js';
+import { DeploymentRecord } from './report/deployment.js';
+import { newReport, type RunReport } from './report/model.js';
+import { failsStep } from './report/outputs.js';
+import { publish } from './report/publish.js';
+import { createRouter } from './routers/index.js';
+import { run } from './run.js';
+import { readSettings, SettingsError, type Settings } from './settings.js';
+
+/** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
+async function main(): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = readSettings(readInput);
+  } catch (error) {
+    return invalidInputs(error);
+  }
+  for (const secret of settings.secrets) core.setSecret(secret);
+  const redact = redactor(settings.secrets);
+  const log = coreLog(redact);
+  const cancel = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      log.warning(`Received ${signal}: stopping, and putting traffic back if it moved.`, 'Cancelled');
+      cancel.abort(new Error(`received ${signal}`));
+    });
+  }
+  const report = await release(settings, log, cancel.signal).catch((error) =>
+    abortedReport(settings, `Could not start: ${errorMessage(error)}. Nothing was touched.`, 'not read'),
+  );
+  await publish(report, redact);
+  if (failsStep(report)) core.setFailed(redact(report.reason));
+}
+
+async function release(settings: Settings, log: Log, signal: AbortSignal): Promise<RunReport> {
+  const clock = systemClock;
+  const router = await createRouter(settings, { clock, log, owner: lockOwner() });
+  const { deploy, smoke, github, version } = settings;
+  const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
+  const record = await startDeployment(settings, log);
+  const report = await run(settings, {
+    router,
+    deployer,
+    healthSources: (vars) => settings.health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs)),
+    clock,
+    log,
+    state: coreState,
+    signal,
+  });
+  if (record) {
+    report.deploymentId = record.deploymentId;
+    await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`).catch((error) => {
+      log.warning(`Could not update the GitHub deployment for ${github.environment}: ${errorMessage(error)}`, 'Deployment record');
+    });
+  }
+  return report;
+}
+
+/** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
+async function startDeployment(settings: Settings, log: Log): Promise<DeploymentRecord | undefined> {
+  const { github, mode, dryRun, version } = settings;
+  if (!github.environment || dryRun || mode === 'status') return undefined;
+  if (!github.token) {
+    log.warning('environment is set but github-token is empty, so no deployment record is written.', 'Deployment record');
+    return undefined;
+  }
+  const record = new DeploymentRecord(githubContext(), github.token, github.environment, github.environmentUrl);
+  try {
+    await record.start(`${mode} ${version}`, { version, mode });
+    return record;
+  } catch (error) {
+    log.warning(`Could not create a GitHub deployment for ${github.environment}: ${errorMessage(error)}`, 'Deployment record');
+    return undefined;
+  }
+}
+
+/** Bad inputs: every problem as an annotation, outputs and summary still written, nothing touched. */
+async function invalidInputs(error: unknown): Promise<void> {
+  const problems = error instanceof SettingsError ? error.problems : [errorMessage(error)];
+  for (const problem of problems) core.error(problem, { title: 'Invalid input' });
+  const report = abortedReport(undefined, `Invalid input; nothing was touched. ${problems.join(' ')}`, 'not read (inputs were invalid)');
+  // Problems quote values but never header values, the only secrets parsed from inputs.
+  await publish(report, (text) => text);
+  core.setFailed(`Invalid input: ${problems.length} problem(s); see the annotations.`);
+}
+
+function abortedReport(settings: Settings | undefined, reason: string, routerShows: string): RunReport {
+  const report = newReport(systemClock, {
+    mode: settings?.mode ?? 'deploy',
+    dryRun: settings?.dryRun ?? false,
+    router: settings?.router ?? (readInput('router') || 'no router'),
+    version: settings?.version ?? readInput('version'),
+    colors: settings?.colors ?? ['blue', 'green'],
+    thresholds: { failure: 0, error: 0, intervalMs: 0, windowMs: 0 },
+  });
+  return Object.assign(report, { result: 'aborted', reason, routerShows, endedAt: report.startedAt, durationSeconds: 0 });
+}
+
+main().catch((error) => core.setFailed(`Unexpected error: ${errorMessage(error)}`));

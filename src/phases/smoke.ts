@@ -1,0 +1,53 @@
+import { fillTemplate } from '../infra/argv.js';
+import type { Clock } from '../infra/clock.js';
+import { retry } from '../infra/retry.js';
+import { runProbe, type ProbeResult } from '../health/probe.js';
+import type { SmokeRecord } from '../report/model.js';
+import type { HttpProbe } from '../settings-probes.js';
+
+export interface SmokeOptions {
+  timeoutMs: number;
+  retries: number;
+  clock: Clock;
+  signal?: AbortSignal;
+  onResult?: (record: SmokeRecord) => void;
+}
+
+/** Enough parallelism to keep a long list quick without hammering a color that just started. */
+const PARALLEL = 4;
+/** First retry after ~0.5s, doubling: covers a process still opening its port. */
+const RETRY_BASE_MS = 500;
+
+/** Runs every smoke test against the idle color; resolves with all results, failures included. */
+export async function smokeTest(probes: HttpProbe[], vars: Record<string, string>, options: SmokeOptions): Promise<SmokeRecord[]> {
+  const results: SmokeRecord[] = new Array(probes.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < probes.length) {
+      const index = next++;
+      results[index] = await smokeOne(probes[index], vars, options);
+      options.onResult?.(results[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, probes.length) }, worker));
+  return results;
+}
+
+async function smokeOne(probe: HttpProbe, vars: Record<string, string>, options: SmokeOptions): Promise<SmokeRecord> {
+  let last: ProbeResult | undefined;
+  let attempts = 0;
+  try {
+    await retry(
+      async (attempt) => {
+        attempts = attempt;
+        last = await runProbe(probe, vars, options.timeoutMs, options.signal);
+        if (!last.ok) throw new Error(last.detail);
+      },
+      { attempts: options.retries, baseDelayMs: RETRY_BASE_MS, label: probe.name, clock: options.clock, signal: options.signal },
+    );
+  } catch {
+    /* the last result says why */
+  }
+  const url = fillTemplate(probe.url, vars);
+  return { name: fillTemplate(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
+}

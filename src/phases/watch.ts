@@ -1,0 +1,64 @@
+import type { Clock } from '../infra/clock.js';
+import { errorMessage } from '../infra/log.js';
+import type { HealthSource, Sample } from '../types.js';
+
+export interface WatchOptions {
+  windowMs: number;
+  intervalMs: number;
+  failureThreshold: number;
+  errorThreshold: number;
+  clock: Clock;
+  signal?: AbortSignal;
+  /** Label for the samples, e.g. `window` or `step 10%`. */
+  label: string;
+  onSample?: (sample: Sample) => void;
+}
+
+export interface WatchVerdict {
+  passed: boolean;
+  reason?: string;
+}
+
+/**
+ * Samples every source at once, every `intervalMs`, for `windowMs`. A source fails the window after
+ * `failureThreshold` failing samples in a row, or `errorThreshold` samples in a row it could not take.
+ * The first sample is taken at once: a broken release is caught as early as it can be.
+ * Rejects with the signal's reason when the run is cancelled.
+ */
+export async function watch(sources: HealthSource[], options: WatchOptions): Promise<WatchVerdict> {
+  const { clock, signal } = options;
+  const end = clock.now() + options.windowMs;
+  const fails = new Map<string, number>();
+  const errors = new Map<string, number>();
+  for (;;) {
+    signal?.throwIfAborted();
+    const started = clock.now();
+    const samples = await Promise.all(sources.map((source) => takeSample(source, clock, signal)));
+    signal?.throwIfAborted();
+    for (const sample of samples) {
+      options.onSample?.(sample);
+      fails.set(sample.source, sample.status === 'fail' ? (fails.get(sample.source) ?? 0) + 1 : 0);
+      errors.set(sample.source, sample.status === 'error' ? (errors.get(sample.source) ?? 0) + 1 : 0);
+      const failed = fails.get(sample.source)!;
+      const errored = errors.get(sample.source)!;
+      if (failed >= options.failureThreshold) {
+        return { passed: false, reason: `${sample.source}: ${sample.detail} (${failed} failing sample(s) in a row during ${options.label})` };
+      }
+      if (errored >= options.errorThreshold) {
+        return { passed: false, reason: `${sample.source}: could not be measured ${errored} time(s) in a row during ${options.label}: ${sample.detail}` };
+      }
+    }
+    const now = clock.now();
+    if (now >= end) return { passed: true };
+    await clock.sleep(Math.max(0, Math.min(options.intervalMs - (now - started), end - now)), signal);
+  }
+}
+
+async function takeSample(source: HealthSource, clock: Clock, signal?: AbortSignal): Promise<Sample> {
+  const at = new Date(clock.now()).toISOString();
+  try {
+    return { source: source.name, at, ...(await source.sample(signal)) };
+  } catch (error) {
+    return { source: source.name, at, status: 'error', detail: errorMessage(error) };
+  }
+}

@@ -1,0 +1,46 @@
+import * as core from '@actions/core';
+import { coreLog, coreState, lockOwner, readInput } from './adapters.js';
+import { systemClock } from './infra/clock.js';
+import { errorMessage, redactor } from './infra/log.js';
+import { flipBack } from './phases/rollback.js';
+import { decidePost } from './post-decision.js';
+import { describeRoute } from './routers/compare.js';
+import { createRouter } from './routers/index.js';
+import { STATE } from './run.js';
+import { readSettings } from './settings.js';
+
+/** Entry of the post step: if the main step stopped after traffic moved, put it back. */
+async function post(): Promise<void> {
+  const phase = coreState.get(STATE.phase);
+  const previous = coreState.get(STATE.previous);
+  const target = coreState.get(STATE.target);
+  if (!phase || phase === 'done') return;
+  const settings = readSettings(readInput);
+  for (const secret of settings.secrets) core.setSecret(secret);
+  const log = coreLog(redactor(settings.secrets));
+  const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);
+  if (!decision.flipBack) return log.info(decision.message);
+  log.warning(decision.message, 'Post step');
+  const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner() });
+  const unlock = await router.lock?.();
+  try {
+    await flipBack(router, previous, systemClock, (m) => log.warning(m));
+    const shows = describeRoute(await router.read());
+    log.info(`Post step: ${router.description} shows ${shows}.`);
+    await summarize(`## ↩️ Rolled back by the post step — ${previous}`, `${decision.message}\n\n${router.description} now shows **${shows}**.`);
+  } catch (error) {
+    const shows = await router.read().then(describeRoute, (e) => `unknown (${errorMessage(e)})`);
+    const message = `The post step could not flip back to ${previous}: ${errorMessage(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`;
+    await summarize(`## 🚨 FAILED to roll back — ${shows}`, message);
+    core.setFailed(message);
+  } finally {
+    await unlock?.();
+  }
+}
+
+async function summarize(headline: string, body: string): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`${headline}\n\n${body}\n`).write();
+}
+
+// Post-step problems other than a failed rollback are warnings: the job's verdict was already made.
+post().catch((error) => core.warning(`Post step: ${errorMessage(error)}`));

@@ -1,0 +1,77 @@
+import type { Clock } from '../infra/clock.js';
+import type { Color, Mode, Result, Sample } from '../types.js';
+
+export interface PhaseRecord {
+  name: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: 'ok' | 'failed';
+  detail?: string;
+}
+
+export interface SmokeRecord {
+  name: string;
+  url: string;
+  ok: boolean;
+  status?: number;
+  latencyMs: number;
+  attempts: number;
+  detail: string;
+}
+
+export interface StepRecord {
+  percent: number;
+  windowMs: number;
+  passed: boolean;
+}
+
+/** Everything a run learned, in the order it happened; rendered as outputs, summary and JSON. */
+export interface RunReport {
+  mode: Mode;
+  dryRun: boolean;
+  router: string;
+  version: string;
+  colors: [Color, Color];
+  /** What the router showed at discovery, as text. */
+  before?: string;
+  active?: Color;
+  target?: Color;
+  previous?: Color;
+  result: Result;
+  reason: string;
+  rolledBack: boolean;
+  /** What the router shows at the end, as read back (or what is known if it could not be read). */
+  routerShows: string;
+  /** Set when a person must act: what to check or run. */
+  advice?: string;
+  flippedAt?: string;
+  startedAt: string;
+  endedAt?: string;
+  durationSeconds?: number;
+  phases: PhaseRecord[];
+  smoke: SmokeRecord[];
+  steps: StepRecord[];
+  samples: Sample[];
+  thresholds: { failure: number; error: number; intervalMs: number; windowMs: number };
+  deploymentId?: string;
+  notes: string[];
+}
+
+export function newReport(
+  clock: Clock,
+  base: Pick<RunReport, 'mode' | 'dryRun' | 'router' | 'version' | 'colors' | 'thresholds'>,
+): RunReport {
+  return {
+    ...base,
+    result: 'failed',
+    reason: '',
+    rolledBack: false,
+    routerShows: 'unknown',
+    startedAt: new Date(clock.now()).toISOString(),
+    phases: [],
+    smoke: [],
+    steps: [],
+    samples: [],
+    notes: [],
+  };
+}

@@ -1,0 +1,62 @@
+import { formatDuration } from '../infra/duration.js';
+import type { RunReport } from './model.js';
+import { healthSection } from './health-section.js';
+import { cell } from './markdown.js';
+
+const HEADLINE: Record<RunReport['result'], string> = {
+  promoted: '✅ Promoted',
+  'rolled-back': '↩️ Rolled back',
+  aborted: '⛔ Aborted before the flip',
+  staged: '📦 Staged',
+  unchanged: 'ℹ️ Unchanged',
+  failed: '🚨 FAILED',
+};
+
+/** The job summary: what happened and what the router shows, readable in ten seconds. */
+export function renderSummary(report: RunReport): string {
+  const out: string[] = [];
+  out.push(`## ${headline(report)}`, '');
+  const from = report.previous ?? (report.mode === 'status' ? report.active : undefined) ?? 'no live color';
+  out.push('| | |', '|---|---|');
+  out.push(`| Result | **${report.result}**${report.dryRun ? ' (dry run)' : ''} |`);
+  if (report.mode !== 'status') out.push(`| Plan | ${from} → **${report.target ?? '?'}** (mode ${report.mode}) |`);
+  out.push(`| Version | \`${cell(report.version)}\` |`);
+  out.push(`| Router | ${cell(report.router)} |`);
+  out.push(`| Router now shows | **${cell(report.routerShows)}** |`);
+  if (report.flippedAt) out.push(`| Flipped at | ${report.flippedAt} |`);
+  out.push(`| Duration | ${formatDuration((report.durationSeconds ?? 0) * 1000)} |`, '');
+  if (report.reason) out.push(`> [!${report.result === 'failed' ? 'CAUTION' : report.result === 'promoted' || report.result === 'staged' || report.result === 'unchanged' ? 'NOTE' : 'WARNING'}]`, `> ${cell(report.reason)}`, '');
+  if (report.advice) out.push(`**What to do:** ${report.advice}`, '');
+  out.push(...timeline(report), ...smoke(report), ...steps(report), ...healthSection(report));
+  for (const note of report.notes) out.push(`- ${note}`);
+  return out.join('\n') + '\n';
+}
+
+function headline(report: RunReport): string {
+  const color = report.result === 'rolled-back' ? report.previous : report.target;
+  const what = report.result === 'unchanged' ? `${report.routerShows}` : `${color ?? ''}`;
+  return `${HEADLINE[report.result]} ${what ? `— ${what}` : ''}`.trim();
+}
+
+function timeline(report: RunReport): string[] {
+  if (!report.phases.length) return [];
+  const start = Date.parse(report.startedAt);
+  const rows = report.phases.map((p) => {
+    const at = formatDuration(Date.parse(p.startedAt) - start);
+    const outcome = p.outcome === 'ok' ? 'ok' : `**failed**: ${cell(p.detail ?? '')}`;
+    return `| ${p.name} | +${at} | ${formatDuration(p.durationMs)} | ${outcome} |`;
+  });
+  return ['### Timeline', '', '| phase | started | took | outcome |', '|---|---|---|---|', ...rows, ''];
+}
+
+function smoke(report: RunReport): string[] {
+  if (!report.smoke.length) return [];
+  const rows = report.smoke.map((r) => `| ${r.ok ? '✅' : '❌'} ${cell(r.name)} | ${r.status ?? '—'} | ${r.latencyMs}ms | ${r.attempts} | ${cell(r.detail)} |`);
+  return ['### Smoke tests', '', '| test | status | latency | attempts | detail |', '|---|---|---|---|---|', ...rows, ''];
+}
+
+function steps(report: RunReport): string[] {
+  if (report.steps.length < 2 && report.steps.every((s) => s.percent === 100)) return [];
+  const rows = report.steps.map((s) => `| ${s.percent}% | ${formatDuration(s.windowMs)} | ${s.passed ? '✅ passed' : '❌ failed'} |`);
+  return ['### Traffic steps', '', '| traffic to new color | window | verdict |', '|---|---|---|', ...rows, ''];
+}

@@ -1,0 +1,65 @@
+import { fillArgv } from '../../infra/argv.js';
+import { execOrThrow } from '../../infra/exec.js';
+import type { CommandRouterSettings } from '../../settings.js';
+import type { Color, RouteState, Router } from '../../types.js';
+import { assertExpected, describeRoute } from '../compare.js';
+
+/** User commands are expected to be quick API calls; a minute means something is stuck. */
+const COMMAND_TIMEOUT_MS = 60_000;
+
+/**
+ * Any router the user can drive from the command line. `router-get-command` prints the live color
+ * (nothing before the first release) or weights as `blue=90 green=10`; `router-set-command` receives
+ * `{color}` and `{weight}` (the percent for that color).
+ */
+export class CommandRouter implements Router {
+  readonly description = 'command router';
+
+  constructor(
+    private readonly settings: CommandRouterSettings,
+    private readonly colors: readonly Color[],
+  ) {}
+
+  async read(): Promise<RouteState> {
+    const { stdout } = await execOrThrow(this.settings.get, 'router-get-command failed', { timeoutMs: COMMAND_TIMEOUT_MS });
+    return parseRoute(stdout.trim(), this.colors);
+  }
+
+  async flip(to: Color, expected: RouteState): Promise<void> {
+    await this.set(to, 100, expected);
+    const after = await this.read();
+    if (after.active !== to || (after.weights && after.weights[to] !== 100)) {
+      throw new Error(`router-get-command prints "${describeRoute(after)}" after the flip to ${to}.`);
+    }
+  }
+
+  async setWeights(to: Color, percent: number, expected: RouteState): Promise<void> {
+    await this.set(to, percent, expected);
+    const after = await this.read();
+    if ((after.weights?.[to] ?? (after.active === to ? 100 : 0)) !== percent) {
+      throw new Error(`router-get-command prints "${describeRoute(after)}" after sending ${percent}% to ${to}.`);
+    }
+  }
+
+  private async set(to: Color, percent: number, expected: RouteState): Promise<void> {
+    assertExpected(this.description, await this.read(), expected);
+    const argv = fillArgv(this.settings.set, { color: to, weight: String(percent) });
+    await execOrThrow(argv, `router-set-command failed to send ${percent}% to ${to}`, { timeoutMs: COMMAND_TIMEOUT_MS });
+  }
+}
+
+export function parseRoute(text: string, colors: readonly Color[]): RouteState {
+  if (!text) return {};
+  if (colors.includes(text)) return { active: text };
+  const pairs = text.split(/[\s,]+/).map((pair) => pair.split('='));
+  const weights: Record<Color, number> = {};
+  for (const [color, value] of pairs) {
+    if (!colors.includes(color) || !/^\d+$/.test(value ?? '')) {
+      throw new Error(`router-get-command printed "${text}"; expected one of ${colors.join(', ')}, weights like "${colors[0]}=90 ${colors[1]}=10", or nothing before the first release.`);
+    }
+    weights[color] = Number(value);
+  }
+  const [top] = Object.entries(weights).sort((a, b) => b[1] - a[1]);
+  if (top[1] === 100) return { active: top[0] };
+  return { active: top[0], weights };
+}

@@ -1,0 +1,24 @@
+import type { RouteState } from '../types.js';
+
+export function describeRoute(state: RouteState): string {
+  if (state.weights) {
+    return Object.entries(state.weights)
+      .map(([color, percent]) => `${color} ${percent}%`)
+      .join(', ');
+  }
+  return state.active ?? 'no live color';
+}
+
+export function sameRoute(a: RouteState, b: RouteState): boolean {
+  return describeRoute(a) === describeRoute(b);
+}
+
+/** Compare-and-swap guard: refuse to change a router that someone else changed since discovery. */
+export function assertExpected(router: string, current: RouteState, expected: RouteState): void {
+  if (!sameRoute(current, expected)) {
+    throw new Error(
+      `${router} changed during this run: it shows ${describeRoute(current)}, but this run read ${describeRoute(expected)}. ` +
+        'Nothing was changed; another release or a person is moving traffic.',
+    );
+  }
+}

@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import type { Clock } from '../../infra/clock.js';
+import { execOrThrow } from '../../infra/exec.js';
+import { readIfExists, restoreFile, writeAtomic } from '../../infra/files.js';
+import { acquireFileLock, type LockOwner } from '../../infra/lock.js';
+import { errorMessage, type Log } from '../../infra/log.js';
+import { fillTemplate } from '../../infra/argv.js';
+import type { NginxSettings } from '../../settings.js';
+import type { Color, RouteState, Router } from '../../types.js';
+import { assertExpected } from '../compare.js';
+import { reloadApplied, snapshotWorkers, type WorkerSnapshot } from './workers.js';
+
+export interface NginxDeps {
+  colors: readonly Color[];
+  clock: Clock;
+  log: Log;
+  lockTimeoutMs: number;
+  owner: LockOwner;
+}
+
+const MARKER = /^# Live color: ([a-z0-9-]+)$/m;
+/** nginx test and reload commands are quick; a minute means something is stuck. */
+const COMMAND_TIMEOUT_MS = 60_000;
+/** A healthy master starts new workers within milliseconds; 10s allows a busy host. */
+const APPLY_TIMEOUT_MS = 10_000;
+const APPLY_POLL_MS = 20;
+/** Where Debian's and the official packages keep the master pid. */
+const DEFAULT_PID_FILE = '/run/nginx.pid';
+
+export class NginxRouter implements Router {
+  readonly description: string;
+
+  constructor(
+    private readonly settings: NginxSettings,
+    private readonly deps: NginxDeps,
+  ) {
+    this.description = `nginx include ${settings.conf}`;
+  }
+
+  async read(): Promise<RouteState> {
+    const content = await readIfExists(this.settings.conf);
+    if (content === undefined) return {};
+    const marked = MARKER.exec(content)?.[1];
+    const active = marked ?? this.deps.colors.find((color) => content.trim() === this.render(color, false).trim());
+    if (!active || !this.deps.colors.includes(active)) {
+      throw new Error(
+        `Cannot tell the live color from ${this.settings.conf}: it is neither written by this action nor nginx-template for one of ${this.deps.colors.join(', ')}.`,
+      );
+    }
+    return { active };
+  }
+
+  async flip(to: Color, expected: RouteState): Promise<void> {
+    const current = await this.read();
+    assertExpected(this.description, current, expected);
+    if (current.active === to) {
+      this.deps.log.info(`nginx already sends traffic to ${to}; nothing to change.`);
+      return;
+    }
+    const previous = await readIfExists(this.settings.conf);
+    const before = await this.workers();
+    await writeAtomic(this.settings.conf, this.render(to, true));
+    let reloaded = false;
+    try {
+      await execOrThrow(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS });
+      reloaded = true;
+      await execOrThrow(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS });
+      await this.waitUntilApplied(before);
+    } catch (error) {
+      await this.undo(previous, reloaded);
+      throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${errorMessage(error)} (the previous file was restored).`);
+    }
+    const after = await this.read();
+    if (after.active !== to) throw new Error(`${this.description} reads ${after.active ?? 'nothing'} after the flip to ${to}.`);
+    this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to}.`);
+  }
+
+  lock(): Promise<() => Promise<void>> {
+    const { owner, lockTimeoutMs, clock, log } = this.deps;
+    return acquireFileLock(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m));
+  }
+
+  private render(color: Color, marked: boolean): string {
+    const body = fillTemplate(this.settings.template, { color });
+    return marked ? `# Managed by the blue-green action; edits are overwritten.\n# Live color: ${color}\n${body}\n` : body;
+  }
+
+  private pidFile(): string | undefined {
+    if (this.settings.pidFile) return this.settings.pidFile;
+    return existsSync(DEFAULT_PID_FILE) ? DEFAULT_PID_FILE : undefined;
+  }
+
+  private async workers(): Promise<WorkerSnapshot | undefined> {
+    const pidFile = this.pidFile();
+    return pidFile ? snapshotWorkers(pidFile) : undefined;
+  }
+
+  private async waitUntilApplied(before: WorkerSnapshot | undefined): Promise<void> {
+    if (!before) {
+      this.deps.log.warning(
+        'Cannot see the nginx master process (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.',
+        'nginx reload not confirmed',
+      );
+      return;
+    }
+    const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
+    while (this.deps.clock.now() < deadline) {
+      const now = await snapshotWorkers(this.pidFile()!);
+      if (now && reloadApplied(before, now)) return;
+      await this.deps.clock.sleep(APPLY_POLL_MS);
+    }
+    throw new Error(`nginx did not start workers with the new configuration within ${APPLY_TIMEOUT_MS / 1000}s; see its error log`);
+  }
+
+  /** Restores the previous file and, if nginx may have loaded the new one, reloads it again. */
+  private async undo(previous: string | undefined, reloaded: boolean): Promise<void> {
+    await restoreFile(this.settings.conf, previous);
+    if (!reloaded) return;
+    const before = await this.workers();
+    try {
+      await execOrThrow(this.settings.reloadCommand, 'nginx reload of the restored configuration failed', { timeoutMs: COMMAND_TIMEOUT_MS });
+      if (before) await this.waitUntilApplied(before);
+    } catch (error) {
+      this.deps.log.warning(errorMessage(error), 'nginx restore');
+    }
+  }
+}

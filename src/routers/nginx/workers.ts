@@ -1,0 +1,49 @@
+import { readdir, readFile } from 'node:fs/promises';
+
+/**
+ * nginx applies `-s reload` asynchronously: the command returns once the signal is sent, and the master
+ * starts workers with the new configuration a little later (or never, if it cannot apply it). A worker
+ * that was not there before the reload, while no old worker is still accepting, is the proof.
+ */
+export interface WorkerSnapshot {
+  master: number;
+  accepting: Set<number>;
+}
+
+export async function snapshotWorkers(pidFile: string): Promise<WorkerSnapshot | undefined> {
+  let master: number;
+  try {
+    master = Number((await readFile(pidFile, 'utf8')).trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(master) || master <= 0) return undefined;
+  const accepting = new Set<number>();
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const info = await processInfo(Number(entry));
+    // Old workers rename themselves "worker process is shutting down" and stop accepting at once.
+    if (info?.parent === master && info.title.includes('worker process') && !info.title.includes('shutting down')) {
+      accepting.add(Number(entry));
+    }
+  }
+  return { master, accepting };
+}
+
+async function processInfo(pid: number): Promise<{ parent: number; title: string } | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const title = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+    return { parent, title };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True once every accepting worker is new: the new configuration is what serves new connections. */
+export function reloadApplied(before: WorkerSnapshot, now: WorkerSnapshot): boolean {
+  if (now.master !== before.master || now.accepting.size === 0) return false;
+  return [...now.accepting].every((pid) => !before.accepting.has(pid));
+}

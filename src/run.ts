@@ -1,0 +1,244 @@
+import type { Clock } from './infra/clock.js';
+import { formatDuration } from './infra/duration.js';
+import { errorMessage, type Log, type StateStore } from './infra/log.js';
+import { discover, type Plan } from './phases/discover.js';
+import { flipBack } from './phases/rollback.js';
+import { smokeTest } from './phases/smoke.js';
+import { watch } from './phases/watch.js';
+import { newReport, type RunReport } from './report/model.js';
+import { describeRoute } from './routers/compare.js';
+import type { Settings } from './settings.js';
+import type { Color, Deployer, HealthSource, Result, Router } from './types.js';
+
+export interface RunDeps {
+  router: Router;
+  deployer?: Deployer;
+  /** Health sources for a release to `target` (from `previous`). */
+  healthSources: (vars: Record<string, string>) => HealthSource[];
+  clock: Clock;
+  log: Log;
+  state: StateStore;
+  /** Aborted on SIGINT/SIGTERM: the run stops waiting and puts traffic back. */
+  signal: AbortSignal;
+}
+
+/** State keys the post step reads; `phase` is saved before each side effect. */
+export const STATE = { phase: 'phase', target: 'target', previous: 'previous' } as const;
+/** Phases during which traffic may be on the new color before its window passed. */
+export const TRAFFIC_AT_RISK = ['flipping', 'watching'];
+
+export async function run(settings: Settings, deps: RunDeps): Promise<RunReport> {
+  const release = new Release(settings, deps);
+  await release.run();
+  return release.report;
+}
+
+/** The blue-green state machine; `steps` reads as the table of contents. */
+class Release {
+  readonly report: RunReport;
+  private plan: Plan = { current: {} };
+  /** True from the moment traffic may have moved: from then on, a failure means flipping back. */
+  private trafficMoved = false;
+
+  constructor(
+    private readonly s: Settings,
+    private readonly d: RunDeps,
+  ) {
+    const { health } = s;
+    this.report = newReport(d.clock, {
+      mode: s.mode,
+      dryRun: s.dryRun,
+      router: d.router.description,
+      version: s.version,
+      colors: s.colors,
+      thresholds: { failure: health.failureThreshold, error: health.errorThreshold, intervalMs: health.intervalMs, windowMs: health.windowMs },
+    });
+  }
+
+  async run(): Promise<void> {
+    let unlock: (() => Promise<void>) | undefined;
+    try {
+      if (!this.s.dryRun && this.s.mode !== 'status') unlock = await this.d.router.lock?.();
+      await this.steps();
+    } catch (error) {
+      await this.failed(error);
+    } finally {
+      await unlock?.();
+      this.d.state.save(STATE.phase, 'done');
+      const now = this.d.clock.now();
+      this.report.endedAt = new Date(now).toISOString();
+      this.report.durationSeconds = Math.round((now - Date.parse(this.report.startedAt)) / 1000);
+    }
+  }
+
+  private async steps(): Promise<void> {
+    const { s } = this;
+    this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode));
+    this.announcePlan();
+    if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
+    if (s.mode === 'rollback') return this.rollbackMode();
+    if (s.mode !== 'promote' && this.d.deployer) await this.phase('deploy', () => this.d.deployer!.deploy(this.target, this.plan.active, this.d.signal));
+    if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke()))) return;
+    if (s.mode === 'stage') return this.end('staged', '');
+    await this.shiftAndWatch();
+  }
+
+  private get target(): Color {
+    return this.plan.target!;
+  }
+
+  private vars(): Record<string, string> {
+    return { color: this.target, version: this.s.version, previous: this.plan.previous ?? '' };
+  }
+
+  private announcePlan(): void {
+    const { plan, report, s } = this;
+    Object.assign(report, { before: describeRoute(plan.current), active: plan.active, target: plan.target, previous: plan.previous });
+    this.d.state.save(STATE.target, plan.target ?? '');
+    this.d.state.save(STATE.previous, plan.previous ?? '');
+    const from = plan.active ?? 'no live color (first release)';
+    if (s.mode === 'status') this.d.log.info(`${this.d.router.description} shows ${describeRoute(plan.current)}.`);
+    else this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
+  }
+
+  /** Returns false (and ends the run as aborted) when a smoke test failed. */
+  private async smoke(): Promise<boolean> {
+    const { smoke } = this.s;
+    const results = await smokeTest(smoke.probes, this.vars(), {
+      timeoutMs: smoke.timeoutMs,
+      retries: smoke.retries,
+      clock: this.d.clock,
+      signal: this.d.signal,
+      onResult: (r) => this.d.log.info(`${r.ok ? 'pass' : 'FAIL'} ${r.name}: ${r.detail} (${r.attempts} attempt(s))`),
+    });
+    this.report.smoke = results;
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length === 0) return true;
+    this.d.signal.throwIfAborted();
+    const first = failed[0];
+    await this.end('aborted', `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`);
+    return false;
+  }
+
+  /** Moves traffic step by step (or at once), watching health after each step. */
+  private async shiftAndWatch(): Promise<void> {
+    const { s, d } = this;
+    const sources = s.health.probes.length ? d.healthSources(this.vars()) : [];
+    let expected = this.plan.current;
+    for (const percent of s.traffic.steps) {
+      d.state.save(STATE.phase, 'flipping');
+      this.trafficMoved = true;
+      if (percent < 100) await this.phase(`shift ${percent}%`, () => d.router.setWeights!(this.target, percent, expected));
+      else await this.phase('flip', () => d.router.flip(this.target, expected));
+      this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
+      expected = percent < 100 ? await d.router.read() : { active: this.target };
+      d.state.save(STATE.phase, 'watching');
+      const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
+      const label = percent < 100 ? `the ${percent}% step` : 'the health window';
+      const verdict = await this.watchFor(sources, windowMs, label);
+      if (!verdict.passed) this.markLastPhaseFailed(verdict.reason!);
+      this.report.steps.push({ percent, windowMs, passed: verdict.passed });
+      if (!verdict.passed) return this.windowFailed(verdict.reason!);
+    }
+    await this.end('promoted', '');
+  }
+
+  private async watchFor(sources: HealthSource[], windowMs: number, label: string) {
+    if (sources.length === 0) {
+      this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
+      return { passed: true };
+    }
+    const { health } = this.s;
+    return this.phase(`watch ${label.replace(/^the /, '')}`, () =>
+      watch(sources, {
+        windowMs,
+        intervalMs: health.intervalMs,
+        failureThreshold: health.failureThreshold,
+        errorThreshold: health.errorThreshold,
+        clock: this.d.clock,
+        signal: this.d.signal,
+        label,
+        onSample: (sample) => {
+          this.report.samples.push(sample);
+          if (sample.status !== 'pass') this.d.log.info(`${sample.status}: ${sample.source}: ${sample.detail}`);
+        },
+      }),
+    );
+  }
+
+  private async windowFailed(reason: string): Promise<void> {
+    const { previous } = this.plan;
+    if (!this.s.rollbackOnFailure) return this.end('failed', `${reason}; rollback-on-failure is false, so traffic was left on ${this.target}.`);
+    if (!previous) return this.end('failed', `${reason}; this was the first release, so there is no previous color to return to.`);
+    await this.rollBack(previous, reason);
+  }
+
+  private async rollBack(previous: Color, reason: string): Promise<void> {
+    this.d.state.save(STATE.phase, 'rolling-back');
+    try {
+      await this.phase('rollback', () => flipBack(this.d.router, previous, this.d.clock, (m) => this.d.log.warning(m)));
+      this.report.rolledBack = true;
+      await this.end('rolled-back', reason);
+    } catch (error) {
+      await this.end('failed', `${reason}; then the rollback to ${previous} failed: ${errorMessage(error)}`);
+    }
+  }
+
+  private async rollbackMode(): Promise<void> {
+    this.trafficMoved = true;
+    await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current));
+    this.report.flippedAt = new Date(this.d.clock.now()).toISOString();
+    this.report.rolledBack = true;
+    await this.end('rolled-back', `Rolled back on request: traffic moved from ${describeRoute(this.plan.current)} to ${this.target}.`);
+  }
+
+  /** Any error: before traffic moved the run is aborted; after, traffic goes back. */
+  private async failed(error: unknown): Promise<void> {
+    const reason = this.d.signal.aborted ? `The run was cancelled (${errorMessage(this.d.signal.reason)})` : errorMessage(error);
+    if (!this.trafficMoved) return this.end('aborted', reason);
+    if (this.s.mode === 'rollback') return this.end('failed', reason);
+    const { previous } = this.plan;
+    const shows = await this.d.router.read().catch(() => undefined);
+    if (shows && shows.active === previous && !shows.weights) return this.end('aborted', `${reason}. Traffic stayed on ${previous ?? 'no color'}.`);
+    await this.windowFailed(reason);
+  }
+
+  private async end(result: Result, reason: string): Promise<void> {
+    const { report } = this;
+    report.result = result;
+    report.reason = reason;
+    try {
+      const shows = await this.d.router.read();
+      report.routerShows = describeRoute(shows);
+      report.active = shows.active;
+    } catch (error) {
+      report.routerShows = `unknown: the router could not be read (${errorMessage(error)})`;
+    }
+    if (result === 'failed') {
+      report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
+    }
+    this.d.log.info(`Result: ${result}${reason ? ` (${reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
+  }
+
+  private markLastPhaseFailed(detail: string): void {
+    const last = this.report.phases.at(-1);
+    if (last) Object.assign(last, { outcome: 'failed', detail });
+  }
+
+  /** Runs one phase in a log group and records its timing and outcome. */
+  private async phase<T>(name: string, body: () => Promise<T>): Promise<T> {
+    const started = this.d.clock.now();
+    const record = { name, startedAt: new Date(started).toISOString(), durationMs: 0, outcome: 'ok' as 'ok' | 'failed', detail: undefined as string | undefined };
+    this.report.phases.push(record);
+    try {
+      return await this.d.log.group(name, body);
+    } catch (error) {
+      record.outcome = 'failed';
+      record.detail = errorMessage(error);
+      throw error;
+    } finally {
+      record.durationMs = this.d.clock.now() - started;
+      if (record.durationMs > 1000) this.d.log.info(`${name} took ${formatDuration(record.durationMs)}.`);
+    }
+  }
+}

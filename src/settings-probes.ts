@@ -1,0 +1,129 @@
+import { parse as parseYaml } from 'yaml';
+import { DURATION_FORM, parseDuration } from './infra/duration.js';
+import { Problems, lines, url } from './infra/parse.js';
+
+/** One HTTP request and what its answer must look like: a smoke test or an `http` health check. */
+export interface HttpProbe {
+  name: string;
+  /** May hold `{color}` and `{version}`, filled in when the probe runs. */
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Accepted status codes; empty means any 2xx. */
+  expectStatus: number[];
+  expectBody?: RegExp;
+  maxLatencyMs?: number;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
+const CHECK_TYPES_LATER = ['prometheus', 'cloudwatch-alarm'];
+
+export function probesFromUrls(problems: Problems, input: string, text: string): HttpProbe[] {
+  return lines(text).map((line) => ({
+    name: line,
+    url: url(problems, input, line),
+    method: 'GET',
+    headers: {},
+    expectStatus: [],
+  }));
+}
+
+/** A YAML list of probes. `withType` is for `health-checks`, whose entries say their `type`. */
+export function probesFromYaml(problems: Problems, input: string, text: string, withType: boolean): HttpProbe[] {
+  if (!text.trim()) return [];
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    problems.note(input, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    return [];
+  }
+  if (!Array.isArray(doc)) {
+    problems.note(input, 'expected a YAML list of entries, each a mapping with at least `url`.');
+    return [];
+  }
+  const probes: HttpProbe[] = [];
+  doc.forEach((entry, index) => {
+    const where = `${input}[${index}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      problems.note(where, 'expected a mapping with at least `url`.');
+      return;
+    }
+    const fields = { ...(entry as Record<string, unknown>) };
+    if (withType) {
+      const type = String(fields.type ?? 'http');
+      delete fields.type;
+      if (CHECK_TYPES_LATER.includes(type)) {
+        problems.note(where, `type "${type}" is not available in this version; available: http.`);
+        return;
+      }
+      if (type !== 'http') {
+        problems.add(`${where}.type`, type, 'http');
+        return;
+      }
+    }
+    const probe = probeFromFields(problems, where, fields);
+    if (probe) probes.push(probe);
+  });
+  return probes;
+}
+
+function probeFromFields(problems: Problems, where: string, fields: Record<string, unknown>): HttpProbe | undefined {
+  const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
+  if (unknown.length) problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted: ${PROBE_KEYS.join(', ')}.`);
+  if (typeof fields.url !== 'string') {
+    problems.note(where, 'needs `url`, an absolute http:// or https:// URL.');
+    return undefined;
+  }
+  const method = String(fields.method ?? 'GET').toUpperCase();
+  if (!METHODS.includes(method)) problems.add(`${where}.method`, method, `one of ${METHODS.join(', ')}`);
+  return {
+    name: typeof fields.name === 'string' ? fields.name : `${method} ${fields.url}`,
+    url: url(problems, `${where}.url`, fields.url),
+    method,
+    headers: headerMap(problems, `${where}.headers`, fields.headers),
+    body: fields.body === undefined ? undefined : typeof fields.body === 'string' ? fields.body : JSON.stringify(fields.body),
+    expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
+    expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
+    maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
+  };
+}
+
+function headerMap(problems: Problems, where: string, value: unknown): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    problems.note(where, 'expected a mapping of header names to values.');
+    return {};
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+}
+
+function statusList(problems: Problems, where: string, value: unknown): number[] {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  const codes = items.map(Number);
+  if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
+    problems.add(where, JSON.stringify(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
+    return [];
+  }
+  return codes;
+}
+
+function regex(problems: Problems, where: string, value: unknown): RegExp | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return new RegExp(String(value));
+  } catch {
+    problems.add(where, String(value), 'a regular expression');
+    return undefined;
+  }
+}
+
+function latency(problems: Problems, where: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(String(value));
+  if (ms === undefined) problems.add(where, String(value), DURATION_FORM);
+  return ms;
+}
