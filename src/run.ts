@@ -6,7 +6,7 @@ import { flipBack } from './phases/rollback.js';
 import { smokeTest } from './phases/smoke.js';
 import { watch } from './phases/watch.js';
 import { newReport, type RunReport } from './report/model.js';
-import { describeRoute } from './routers/compare.js';
+import { describeRoute, RouteChangedError } from './routers/compare.js';
 import type { Settings } from './settings.js';
 import type { Color, Deployer, HealthSource, Result, Router } from './types.js';
 
@@ -39,6 +39,8 @@ class Release {
   private plan: Plan = { current: {} };
   /** True from the moment traffic may have moved: from then on, a failure means flipping back. */
   private trafficMoved = false;
+  /** True once one of this run's router changes succeeded. */
+  private changedRouter = false;
 
   constructor(
     private readonly s: Settings,
@@ -130,6 +132,7 @@ class Release {
       this.trafficMoved = true;
       if (percent < 100) await this.phase(`shift ${percent}%`, () => d.router.setWeights!(this.target, percent, expected));
       else await this.phase('flip', () => d.router.flip(this.target, expected));
+      this.changedRouter = true;
       this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
       expected = percent < 100 ? await d.router.read() : { active: this.target };
       d.state.save(STATE.phase, 'watching');
@@ -196,6 +199,8 @@ class Release {
   private async failed(error: unknown): Promise<void> {
     const reason = this.d.signal.aborted ? `The run was cancelled (${errorMessage(this.d.signal.reason)})` : errorMessage(error);
     if (!this.trafficMoved) return this.end('aborted', reason);
+    // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
+    if (error instanceof RouteChangedError) return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
     if (this.s.mode === 'rollback') return this.end('failed', reason);
     const { previous } = this.plan;
     const shows = await this.d.router.read().catch(() => undefined);

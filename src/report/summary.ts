@@ -34,7 +34,7 @@ export function renderSummary(report: RunReport): string {
 
 function headline(report: RunReport): string {
   const color = report.result === 'rolled-back' ? report.previous : report.target;
-  const what = report.result === 'unchanged' ? `${report.routerShows}` : `${color ?? ''}`;
+  const what = report.result === 'unchanged' || report.result === 'failed' ? `router shows ${report.routerShows}` : `${color ?? ''}`;
   return `${HEADLINE[report.result]} ${what ? `— ${what}` : ''}`.trim();
 }
 

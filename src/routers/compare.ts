@@ -13,10 +13,15 @@ export function sameRoute(a: RouteState, b: RouteState): boolean {
   return describeRoute(a) === describeRoute(b);
 }
 
+/** The router no longer shows what this run read: someone else moved traffic. */
+export class RouteChangedError extends Error {
+  override name = 'RouteChangedError';
+}
+
 /** Compare-and-swap guard: refuse to change a router that someone else changed since discovery. */
 export function assertExpected(router: string, current: RouteState, expected: RouteState): void {
   if (!sameRoute(current, expected)) {
-    throw new Error(
+    throw new RouteChangedError(
       `${router} changed during this run: it shows ${describeRoute(current)}, but this run read ${describeRoute(expected)}. ` +
         'Nothing was changed; another release or a person is moving traffic.',
     );

@@ -1,0 +1,120 @@
+import { createServer } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { redactor } from '../../src/infra/log.js';
+import { DeploymentRecord } from '../../src/report/deployment.js';
+import { newReport, type RunReport } from '../../src/report/model.js';
+import { failsStep, outputsOf } from '../../src/report/outputs.js';
+import { renderSummary } from '../../src/report/summary.js';
+import { FakeClock } from '../helpers/fakes.js';
+
+function report(over: Partial<RunReport> = {}): RunReport {
+  const r = newReport(new FakeClock(), {
+    mode: 'deploy',
+    dryRun: false,
+    router: 'nginx include /etc/nginx/live.conf',
+    version: 'v2',
+    colors: ['blue', 'green'],
+    thresholds: { failure: 1, error: 3, intervalMs: 250, windowMs: 5000 },
+  });
+  return Object.assign(r, { active: 'blue', previous: 'blue', target: 'green', routerShows: 'blue', durationSeconds: 12 }, over);
+}
+
+describe('summary', () => {
+  it('leads with the result, the plan and what the router shows', () => {
+    const text = renderSummary(report({ result: 'rolled-back', rolledBack: true, reason: 'http://live/: expected 2xx, got 503 (1 failing sample(s) in a row)' }));
+    expect(text).toMatch(/^## ↩️ Rolled back — blue/);
+    expect(text).toContain('| Plan | blue → **green** (mode deploy) |');
+    expect(text).toContain('| Router now shows | **blue** |');
+    expect(text).toContain('> [!WARNING]\n> http://live/: expected 2xx, got 503');
+  });
+
+  it('shows phases, smoke results, health samples with a chart, and failing samples', () => {
+    const at = '2026-01-01T00:00:01.000Z';
+    const text = renderSummary(
+      report({
+        result: 'promoted',
+        phases: [{ name: 'flip', startedAt: at, durationMs: 120, outcome: 'ok' }],
+        smoke: [{ name: 'health', url: 'http://x/', ok: true, status: 200, latencyMs: 5, attempts: 1, detail: '200 in 5ms' }],
+        samples: [
+          { source: 'live', status: 'pass', at, value: 3, detail: '200 in 3ms' },
+          { source: 'live', status: 'fail', at, value: 9, detail: 'expected 2xx, got 500' },
+        ],
+      }),
+    );
+    expect(text).toContain('| flip | +1s | 120ms | ok |');
+    expect(text).toContain('| ✅ health | 200 | 5ms | 1 | 200 in 5ms |');
+    expect(text).toContain('| live | 2 | 1 | 1 | 0 | 9ms / 9ms |');
+    expect(text).toContain('```mermaid\nxychart-beta');
+    expect(text).toContain('line [3, 9]');
+    expect(text).toContain('| live | fail | expected 2xx, got 500 |');
+  });
+
+  it('tells what to do after a failed rollback', () => {
+    const text = renderSummary(report({ result: 'failed', reason: 'rollback failed', routerShows: 'green', advice: 'Check nginx: it shows green.' }));
+    expect(text).toMatch(/^## 🚨 FAILED — router shows green/);
+    expect(text).toContain('> [!CAUTION]');
+    expect(text).toContain('**What to do:** Check nginx: it shows green.');
+  });
+
+  it('keeps table cells intact', () => {
+    expect(renderSummary(report({ reason: 'a | b\nc', result: 'aborted' }))).toContain('> a \\| b c');
+  });
+});
+
+describe('outputs', () => {
+  it('names every output of the public interface', () => {
+    const outputs = outputsOf(report({ result: 'promoted', active: 'green', flippedAt: 'then' }), '/tmp/r.json');
+    expect(outputs).toEqual({
+      result: 'promoted',
+      'active-color': 'green',
+      'previous-color': 'blue',
+      'target-color': 'green',
+      'rolled-back': 'false',
+      reason: '',
+      'deployment-id': '',
+      report: '/tmp/r.json',
+      'flipped-at': 'then',
+      'duration-seconds': '12',
+    });
+  });
+  it('fails the step for rolled-back, aborted and failed, except a requested rollback', () => {
+    expect(failsStep(report({ result: 'rolled-back' }))).toBe(true);
+    expect(failsStep(report({ result: 'rolled-back', mode: 'rollback' }))).toBe(false);
+    expect(failsStep(report({ result: 'aborted' }))).toBe(true);
+    expect(failsStep(report({ result: 'failed' }))).toBe(true);
+    expect(failsStep(report({ result: 'staged' }))).toBe(false);
+  });
+  it('never lets a secret through the rendered report', () => {
+    const redact = redactor(['Bearer s3cret-token']);
+    const text = redact(JSON.stringify(report({ reason: 'sent Bearer s3cret-token and got 401' })) + renderSummary(report({ reason: 'Bearer s3cret-token' })));
+    expect(text).not.toContain('s3cret');
+  });
+});
+
+describe('GitHub deployment record', () => {
+  it('creates a deployment, marks it in progress, then final', async () => {
+    const calls: { url: string; body: Record<string, unknown>; auth: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        calls.push({ url: req.url!, body: JSON.parse(body), auth: String(req.headers.authorization) });
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 42 }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const context = { apiUrl: `http://127.0.0.1:${port}`, serverUrl: 'https://github.com', repository: 'o/r', sha: 'abc', runId: '7' };
+    const record = new DeploymentRecord(context, 'tok', 'production', 'https://app.example');
+    await record.start('deploy v2', { version: 'v2' });
+    await record.finish('rolled-back', 'x'.repeat(200));
+    server.close();
+    expect(record.deploymentId).toBe('42');
+    expect(calls.map((c) => c.url)).toEqual(['/repos/o/r/deployments', '/repos/o/r/deployments/42/statuses', '/repos/o/r/deployments/42/statuses']);
+    expect(calls[0].body).toMatchObject({ ref: 'abc', environment: 'production', auto_merge: false, required_contexts: [] });
+    expect(calls[1].body).toMatchObject({ state: 'in_progress', environment_url: 'https://app.example', log_url: 'https://github.com/o/r/actions/runs/7' });
+    expect(calls[2].body.state).toBe('failure');
+    expect(String(calls[2].body.description)).toHaveLength(140);
+    expect(calls[0].auth).toBe('Bearer tok');
+  });
+});

@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { run, type RunDeps } from '../../src/run.js';
+import { readSettings, type Settings } from '../../src/settings.js';
+import type { HealthSource } from '../../src/types.js';
+import { FakeClock, FakeDeployer, FakeRouter, MemoryState, RecordingLog, ScriptedSource, inputs } from '../helpers/fakes.js';
+
+const base = {
+  router: 'command',
+  'router-get-command': 'get',
+  'router-set-command': 'set {color} {weight}',
+  version: 'v2',
+  'health-urls': 'http://live/',
+  'health-window': '1m',
+  'health-interval': '10s',
+};
+
+function setup(given: Record<string, string> = {}, active: string | null = 'blue', sources: HealthSource[] = [new ScriptedSource('http://live/', ['pass'])]) {
+  const settings: Settings = readSettings(inputs({ ...base, ...given }));
+  const router = new FakeRouter(active ?? undefined);
+  const deployer = new FakeDeployer();
+  const clock = new FakeClock();
+  const state = new MemoryState();
+  const log = new RecordingLog();
+  const cancel = new AbortController();
+  const deps: RunDeps = { router, deployer, healthSources: () => sources, clock, log, state, signal: cancel.signal };
+  return { settings, router, deployer, clock, state, log, cancel, deps, go: () => run(settings, deps) };
+}
+
+describe('run: deploy', () => {
+  it('deploys to the idle color, flips, watches the whole window and promotes', async () => {
+    const source = new ScriptedSource('http://live/', ['pass']);
+    const t = setup({}, 'blue', [source]);
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'promoted', active: 'green', previous: 'blue', target: 'green', rolledBack: false, routerShows: 'green' });
+    expect(t.deployer.deployed).toEqual(['green']);
+    expect(t.router.calls).toEqual(['flip green']);
+    expect(source.taken).toBe(7); // at 0s, 10s, ... 60s
+    expect(report.phases.map((p) => p.name)).toEqual(['discover', 'deploy', 'flip', 'watch health window']);
+    expect(report.flippedAt).toBeDefined();
+    expect(t.router.locked).toBe(0);
+  });
+
+  it('saves state before every side effect, and done at the end', async () => {
+    const t = setup();
+    await t.go();
+    expect(t.state.history).toEqual(['target=green', 'previous=blue', 'phase=flipping', 'phase=watching', 'phase=done']);
+  });
+
+  it('sends the first release to the first color', async () => {
+    const t = setup({}, null);
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'promoted', target: 'blue', routerShows: 'blue' });
+    expect(report.previous).toBeUndefined();
+  });
+
+  it('rolls back when the window fails, naming the check', async () => {
+    const t = setup({}, 'blue', [new ScriptedSource('http://live/', ['pass', 'pass', 'fail'])]);
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'rolled-back', rolledBack: true, active: 'blue', routerShows: 'blue' });
+    expect(report.reason).toMatch(/^http:\/\/live\/: fail #3 \(1 failing sample\(s\) in a row during the health window\)/);
+    expect(t.router.calls).toEqual(['flip green', 'flip blue']);
+    expect(report.phases.find((p) => p.name === 'watch health window')?.outcome).toBe('failed');
+  });
+
+  it('waits for failure-threshold failures in a row', async () => {
+    const t = setup({ 'failure-threshold': '2' }, 'blue', [new ScriptedSource('s', ['fail', 'pass', 'fail', 'pass', 'pass', 'pass', 'pass'])]);
+    expect((await t.go()).result).toBe('promoted');
+    const u = setup({ 'failure-threshold': '2' }, 'blue', [new ScriptedSource('s', ['pass', 'fail', 'fail'])]);
+    expect((await u.go()).result).toBe('rolled-back');
+  });
+
+  it('counts unmeasurable samples against error-threshold, apart from failures', async () => {
+    const t = setup({}, 'blue', [new ScriptedSource('metrics throws', ['error', 'error', 'pass', 'error', 'error', 'pass', 'pass'])]);
+    expect((await t.go()).result).toBe('promoted');
+    const u = setup({}, 'blue', [new ScriptedSource('metrics throws', ['error', 'error', 'error'])]);
+    const report = await u.go();
+    expect(report.result).toBe('rolled-back');
+    expect(report.reason).toMatch(/could not be measured 3 time\(s\) in a row/);
+  });
+
+  it('aborts on a failed deploy with traffic never touched', async () => {
+    const t = setup();
+    t.deployer.error = new Error('image not found');
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'aborted', reason: 'image not found', routerShows: 'blue' });
+    expect(t.router.calls).toEqual([]);
+  });
+
+  it('aborts when the router moved since discovery (compare-and-swap)', async () => {
+    const t = setup();
+    const deploy = t.deployer.deploy.bind(t.deployer);
+    t.deployer.deploy = async (target) => {
+      await deploy(target);
+      t.router.state = { active: 'green' }; // someone else flipped meanwhile
+    };
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'aborted', routerShows: 'green' });
+    expect(report.reason).toMatch(/changed during this run: it shows green, but this run read blue/);
+    expect(t.router.calls).toEqual(['flip green']); // refused, and no rollback fighting the other change
+  });
+
+  it('leaves traffic where it was when the flip itself fails', async () => {
+    const t = setup();
+    t.router.failFlipTo = 'green';
+    t.router.failFlipTimes = 1;
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'aborted', routerShows: 'blue' });
+    expect(report.reason).toMatch(/cannot reach router. Traffic stayed on blue/);
+  });
+
+  it('reports failed, with advice, when the rollback itself fails', async () => {
+    const t = setup({}, 'blue', [new ScriptedSource('s', ['fail'])]);
+    t.router.failFlipTo = 'blue';
+    t.router.failFlipTimes = 5;
+    const report = await t.go();
+    expect(report.result).toBe('failed');
+    expect(report.reason).toMatch(/then the rollback to blue failed: cannot reach router/);
+    expect(report.routerShows).toBe('green');
+    expect(report.advice).toMatch(/it shows green\. Run this action with mode "rollback"/);
+  });
+
+  it('retries a rollback that fails once', async () => {
+    const t = setup({}, 'blue', [new ScriptedSource('s', ['fail'])]);
+    t.router.failFlipTo = 'blue';
+    t.router.failFlipTimes = 1;
+    expect((await t.go()).result).toBe('rolled-back');
+  });
+
+  it('keeps traffic on the new color when rollback-on-failure is false, and says so', async () => {
+    const t = setup({ 'rollback-on-failure': 'false' }, 'blue', [new ScriptedSource('s', ['fail'])]);
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'failed', routerShows: 'green' });
+    expect(report.reason).toMatch(/rollback-on-failure is false, so traffic was left on green/);
+  });
+
+  it('cannot roll back a first release, and says so', async () => {
+    const t = setup({}, null, [new ScriptedSource('s', ['fail'])]);
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'failed', routerShows: 'blue' });
+    expect(report.reason).toMatch(/first release, so there is no previous color/);
+  });
+
+  it('flips back at once when cancelled mid-window', async () => {
+    const t = setup();
+    t.clock.onSleep = (now) => {
+      if (now - Date.parse('2026-01-01T00:00:00Z') >= 20_000) t.cancel.abort(new Error('received SIGINT'));
+    };
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'rolled-back', routerShows: 'blue' });
+    expect(report.reason).toBe('The run was cancelled (received SIGINT)');
+    expect(t.state.values.phase).toBe('done');
+  });
+
+  it('skips the window with a note when no health checks are configured', async () => {
+    const t = setup({ 'health-urls': '' }, 'blue', []);
+    const report = await t.go();
+    expect(report.result).toBe('promoted');
+    expect(report.notes[0]).toMatch(/No health checks were configured/);
+  });
+});
+
+describe('run: traffic steps', () => {
+  it('shifts step by step, watching each step for step-window', async () => {
+    const source = new ScriptedSource('s', ['pass']);
+    const t = setup({ 'traffic-steps': '10,50,100', 'step-window': '20s' }, 'blue', [source]);
+    const report = await t.go();
+    expect(report.result).toBe('promoted');
+    expect(t.router.calls).toEqual(['weights green=10', 'weights green=50', 'flip green']);
+    expect(report.steps).toEqual([
+      { percent: 10, windowMs: 20_000, passed: true },
+      { percent: 50, windowMs: 20_000, passed: true },
+      { percent: 100, windowMs: 60_000, passed: true },
+    ]);
+  });
+
+  it('sends everything back to the previous color when a middle step fails', async () => {
+    const t = setup({ 'traffic-steps': '10,50,100', 'step-window': '20s' }, 'blue', [new ScriptedSource('s', ['pass', 'pass', 'pass', 'fail'])]);
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'rolled-back', routerShows: 'blue' });
+    expect(report.reason).toMatch(/during the 50% step/);
+    expect(t.router.calls).toEqual(['weights green=10', 'weights green=50', 'flip blue']);
+  });
+});
+
+describe('run: other modes', () => {
+  it('status and dry-run read the router and touch nothing', async () => {
+    for (const given of [{ mode: 'status' }, { 'dry-run': 'true' }]) {
+      const t = setup(given);
+      const report = await t.go();
+      expect(report).toMatchObject({ result: 'unchanged', routerShows: 'blue' });
+      expect(t.router.calls).toEqual([]);
+      expect(t.deployer.deployed).toEqual([]);
+      expect(t.state.values.phase).toBe('done');
+    }
+  });
+
+  it('stage deploys and smoke-tests only; promote flips to the staged color', async () => {
+    const t = setup({ mode: 'stage' });
+    expect((await t.go()).result).toBe('staged');
+    expect(t.deployer.deployed).toEqual(['green']);
+    expect(t.router.calls).toEqual([]);
+    const p = setup({ mode: 'promote' });
+    const report = await p.go();
+    expect(report).toMatchObject({ result: 'promoted', target: 'green', routerShows: 'green' });
+    expect(p.deployer.deployed).toEqual([]);
+  });
+
+  it('rollback flips to the other color at once, and succeeds', async () => {
+    const t = setup({ mode: 'rollback' }, 'green');
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'rolled-back', target: 'blue', routerShows: 'blue', rolledBack: true });
+  });
+
+  it('rollback refuses when there is no live color', async () => {
+    const report = await setup({ mode: 'rollback' }, null).go();
+    expect(report.result).toBe('aborted');
+    expect(report.reason).toMatch(/no live color yet, so there is nothing to roll back/);
+  });
+
+  it('refuses to release onto a split router, and rollback sends all to the majority', async () => {
+    const t = setup({}, 'blue');
+    t.router.state = { active: 'blue', weights: { blue: 90, green: 10 } };
+    expect((await t.go()).reason).toMatch(/is split \(blue 90%, green 10%\)/);
+    const r = setup({ mode: 'rollback' });
+    r.router.state = { active: 'blue', weights: { blue: 90, green: 10 } };
+    expect(await r.go()).toMatchObject({ result: 'rolled-back', routerShows: 'blue' });
+  });
+});

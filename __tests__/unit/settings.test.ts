@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readSettings, SettingsError } from '../../src/settings.js';
+import { inputs } from '../helpers/fakes.js';
+
+const nginx = { router: 'nginx', 'nginx-conf': '/etc/nginx/live.conf', version: 'v2' };
+const command = { router: 'command', 'router-get-command': 'get-color', 'router-set-command': 'set-color {color}', version: 'v2' };
+
+function problems(given: Record<string, string>): string[] {
+  try {
+    readSettings(inputs(given));
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('readSettings', () => {
+  it('applies the documented defaults', () => {
+    const s = readSettings(inputs(nginx));
+    expect(s.mode).toBe('deploy');
+    expect(s.colors).toEqual(['blue', 'green']);
+    expect(s.health).toMatchObject({ windowMs: 300_000, intervalMs: 10_000, failureThreshold: 1, errorThreshold: 3 });
+    expect(s.smoke).toMatchObject({ timeoutMs: 10_000, retries: 3, probes: [] });
+    expect(s.deploy.readyTimeoutMs).toBe(600_000);
+    expect(s.traffic).toEqual({ steps: [100], stepWindowMs: 60_000 });
+    expect(s.rollbackOnFailure).toBe(true);
+    expect(s.nginx).toEqual({
+      conf: '/etc/nginx/live.conf',
+      template: 'proxy_pass http://{color};',
+      testCommand: ['nginx', '-t'],
+      reloadCommand: ['nginx', '-s', 'reload'],
+      pidFile: '',
+    });
+  });
+
+  it('gives the same settings from action.yml defaults as from empty inputs', () => {
+    const action = parse(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, { default?: string }> };
+    const defaults: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(action.inputs)) {
+      if (!String(spec.default ?? '').includes('${{')) defaults[name] = String(spec.default ?? '');
+    }
+    expect(readSettings(inputs({ ...defaults, ...nginx }))).toEqual(readSettings(inputs(nginx)));
+  });
+
+  it('parses every kind of value', () => {
+    const s = readSettings(
+      inputs({
+        ...command,
+        'router-set-command': 'set-weight --color {color} --weight {weight}',
+        mode: 'promote',
+        colors: 'green, blue',
+        'dry-run': 'TRUE',
+        'ready-timeout': '90s',
+        'smoke-urls': 'http://preview/{color}/health\n\nhttps://x.test/ok',
+        'smoke-headers': 'Authorization: Bearer sekret-token\nX-Env: staging',
+        'smoke-timeout': '500ms',
+        'smoke-retries': '5',
+        'health-window': '1h',
+        'health-interval': '1.5s',
+        'health-urls': 'http://live/',
+        'health-checks': '- name: api\n  type: http\n  url: http://live/api\n  expect-status: [200, 204]\n  expect-body: ok$\n  max-latency: 300ms',
+        'failure-threshold': '2',
+        'error-threshold': '4',
+        'traffic-steps': '10, 50,100',
+        'step-window': '30s',
+        'rollback-on-failure': 'false',
+      }),
+    );
+    expect(s.mode).toBe('promote');
+    expect(s.colors).toEqual(['green', 'blue']);
+    expect(s.dryRun).toBe(true);
+    expect(s.deploy.readyTimeoutMs).toBe(90_000);
+    expect(s.smoke.probes.map((p) => p.url)).toEqual(['http://preview/{color}/health', 'https://x.test/ok']);
+    expect(s.smoke.probes[0].headers).toEqual({ Authorization: 'Bearer sekret-token', 'X-Env': 'staging' });
+    expect(s.smoke).toMatchObject({ timeoutMs: 500, retries: 5 });
+    expect(s.health).toMatchObject({ windowMs: 3_600_000, intervalMs: 1500, failureThreshold: 2, errorThreshold: 4 });
+    const api = s.health.probes[1];
+    expect(api).toMatchObject({ name: 'api', url: 'http://live/api', method: 'GET', expectStatus: [200, 204], maxLatencyMs: 300 });
+    expect(api.expectBody?.test('all ok')).toBe(true);
+    expect(api.headers.Authorization).toBe('Bearer sekret-token');
+    expect(s.traffic).toEqual({ steps: [10, 50, 100], stepWindowMs: 30_000 });
+    expect(s.rollbackOnFailure).toBe(false);
+    expect(s.secrets).toContain('Bearer sekret-token');
+    expect(s.command?.set).toEqual(['set-weight', '--color', '{color}', '--weight', '{weight}']);
+  });
+
+  it('splits commands like a shell would quote them, without running one', () => {
+    const s = readSettings(inputs({ ...nginx, 'deploy-command': `./deploy.sh --color {color} --note "two words" '$HOME'` }));
+    expect(s.deploy.command).toEqual(['./deploy.sh', '--color', '{color}', '--note', 'two words', '$HOME']);
+  });
+
+  it.each([
+    ['mode', 'ship', /Input 'mode': got "ship"; expected one of: deploy, stage, promote, rollback, status/],
+    ['router', 'traefik', /Input 'router': got "traefik"; expected one of: kubernetes, aws-alb, nginx, haproxy, command/],
+    ['colors', 'blue', /Input 'colors': got "blue"; expected two different color names/],
+    ['colors', 'blue,blue', /two different color names/],
+    ['colors', 'Blue,green', /two different color names/],
+    ['dry-run', 'yes', /Input 'dry-run': got "yes"; expected "true" or "false"/],
+    ['ready-timeout', '10', /Input 'ready-timeout': got "10"; expected a number with a unit, e.g. 500ms, 30s, 5m, 1h/],
+    ['health-window', '5 minutes', /Input 'health-window': got "5 minutes"/],
+    ['health-interval', '10ms', /Input 'health-interval': got "10ms"; expected .* at least 50ms/],
+    ['smoke-retries', '0', /Input 'smoke-retries': got "0"; expected a whole number from 1 to 20/],
+    ['smoke-timeout', '10m', /Input 'smoke-timeout': got "10m"; expected at most 5m/],
+    ['failure-threshold', '-1', /Input 'failure-threshold': got "-1"; expected a whole number from 1 to 1000/],
+    ['error-threshold', 'three', /Input 'error-threshold': got "three"/],
+    ['traffic-steps', '50,10,100', /Input 'traffic-steps': got "50,10,100"; expected rising whole percentages ending at 100/],
+    ['traffic-steps', '10,50', /ending at 100/],
+    ['smoke-urls', 'ftp://host/x', /Input 'smoke-urls': got "ftp:\/\/host\/x"; expected an absolute http/],
+    ['health-urls', 'not a url', /Input 'health-urls': got "not a url"/],
+    ['smoke-tests', '- url: [unclosed', /Input 'smoke-tests': is not valid YAML/],
+    ['smoke-tests', 'url: http://x/', /Input 'smoke-tests': expected a YAML list/],
+    ['smoke-tests', '- method: GET', /Input 'smoke-tests\[0\]': needs `url`/],
+    ['smoke-tests', '- url: http://x/\n  expect-status: 99', /Input 'smoke-tests\[0\].expect-status': got "99"/],
+    ['smoke-tests', '- url: http://x/\n  expect-body: "("', /Input 'smoke-tests\[0\].expect-body': got "\("; expected a regular expression/],
+    ['smoke-tests', '- url: http://x/\n  max-latency: fast', /Input 'smoke-tests\[0\].max-latency': got "fast"/],
+    ['smoke-tests', '- url: http://x/\n  retries: 3', /Input 'smoke-tests\[0\]': unknown key\(s\) retries/],
+    ['smoke-tests', '- url: http://x/\n  method: FETCH', /Input 'smoke-tests\[0\].method': got "FETCH"/],
+    ['health-checks', '- type: prometheus\n  url: http://x/', /type "prometheus" is not available in this version/],
+    ['health-checks', '- type: ping\n  url: http://x/', /Input 'health-checks\[0\].type': got "ping"; expected http/],
+    ['deploy-command', './deploy.sh | tee log', /Input 'deploy-command': .*shell operator "\|" is not supported/],
+    ['deploy-command', 'deploy && notify', /shell operator "&&"/],
+    ['rollback-on-failure', 'maybe', /Input 'rollback-on-failure': got "maybe"/],
+    ['lock-timeout', 'forever', /Input 'lock-timeout': got "forever"/],
+    ['environment-url', 'example.com', /Input 'environment-url': got "example.com"/],
+    ['nginx-template', 'proxy_pass http://live;', /Input 'nginx-template': got "proxy_pass http:\/\/live;"; expected text containing \{color\}/],
+    ['nginx-reload-command', 'nginx -s reload; echo done', /Input 'nginx-reload-command': .*shell operator ";"/],
+    ['version', '', /Input 'version': got ""; expected a one-line label/],
+  ])('refuses %s = %j', (name, value, message) => {
+    expect(problems({ ...nginx, [name]: value }).join('\n')).toMatch(message);
+  });
+
+  it('reports every problem together', () => {
+    const list = problems({ ...nginx, mode: 'x', 'ready-timeout': 'y', colors: 'z' });
+    expect(list).toHaveLength(3);
+  });
+
+  it('never quotes header values, which are secrets', () => {
+    const list = problems({ ...nginx, 'smoke-headers': 'no colon here sekret-value' });
+    expect(list.join()).toMatch(/Input 'smoke-headers': a line without a valid header name/);
+    expect(list.join()).not.toContain('sekret-value');
+  });
+
+  it('requires the inputs of the chosen router', () => {
+    expect(problems({ router: 'nginx', version: 'v' }).join()).toMatch(/Input 'nginx-conf': is required with router "nginx"/);
+    const missing = problems({ router: 'command', version: 'v' }).join('\n');
+    expect(missing).toMatch(/router-get-command': is required/);
+    expect(missing).toMatch(/router-set-command': is required/);
+    expect(problems({ ...command, 'router-set-command': 'flip' }).join()).toMatch(/expected a command containing \{color\}/);
+  });
+
+  it('refuses routers not built yet with the list of available ones', () => {
+    expect(problems({ router: 'haproxy', version: 'v' }).join()).toMatch(/"haproxy" is not available in this version; available: nginx, command/);
+  });
+
+  it('refuses traffic steps on routers that cannot split traffic', () => {
+    expect(problems({ ...nginx, 'traffic-steps': '10,100' }).join()).toMatch(/traffic-steps': got "10,100", but router "nginx" cannot split traffic/);
+    expect(problems({ ...command, 'traffic-steps': '10,100' }).join()).toMatch(/only when router-set-command contains \{weight\}/);
+    expect(readSettings(inputs({ ...command, 'router-set-command': 'set {color} {weight}', 'traffic-steps': '10,100' })).traffic.steps).toEqual([10, 100]);
+  });
+
+  it('refuses an interval longer than the window, and a deploy command in promote', () => {
+    expect(problems({ ...nginx, 'health-window': '5s', 'health-interval': '10s' }).join()).toMatch(/health-interval': \(10s\) is longer than health-window \(5s\)/);
+    expect(problems({ ...nginx, mode: 'promote', 'deploy-command': 'deploy' }).join()).toMatch(/deploy-command': is not used in mode "promote"/);
+  });
+});
