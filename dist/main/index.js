@@ -37844,7 +37844,8 @@ function errorMessage(error) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FV: () => (/* binding */ assertExpected),
-/* harmony export */   fx: () => (/* binding */ describeRoute)
+/* harmony export */   fx: () => (/* binding */ describeRoute),
+/* harmony export */   m8: () => (/* binding */ RouteChangedError)
 /* harmony export */ });
 /* unused harmony export sameRoute */
 function describeRoute(state) {
@@ -37858,10 +37859,14 @@ function describeRoute(state) {
 function sameRoute(a, b) {
     return describeRoute(a) === describeRoute(b);
 }
+/** The router no longer shows what this run read: someone else moved traffic. */
+class RouteChangedError extends Error {
+    name = 'RouteChangedError';
+}
 /** Compare-and-swap guard: refuse to change a router that someone else changed since discovery. */
 function assertExpected(router, current, expected) {
     if (!sameRoute(current, expected)) {
-        throw new Error(`${router} changed during this run: it shows ${describeRoute(current)}, but this run read ${describeRoute(expected)}. ` +
+        throw new RouteChangedError(`${router} changed during this run: it shows ${describeRoute(current)}, but this run read ${describeRoute(expected)}. ` +
             'Nothing was changed; another release or a person is moving traffic.');
     }
 }
@@ -41102,6 +41107,7 @@ function describeError(error, timeoutMs) {
 
 ;// CONCATENATED MODULE: ./lib/health/http.js
 
+
 /**
  * An HTTP health check judges the service itself, so any unexpected answer, including no answer, is a
  * `fail`. (`error` is for sources that observe the service from outside, like a metrics server.)
@@ -41115,7 +41121,7 @@ class HttpHealthSource {
         this.probe = probe;
         this.vars = vars;
         this.timeoutMs = timeoutMs;
-        this.name = probe.name;
+        this.name = (0,infra_argv/* fillTemplate */.ou)(probe.name, vars);
     }
     async sample(signal) {
         const result = await runProbe(this.probe, this.vars, this.timeoutMs, signal);
@@ -41379,7 +41385,7 @@ function renderSummary(report) {
 }
 function headline(report) {
     const color = report.result === 'rolled-back' ? report.previous : report.target;
-    const what = report.result === 'unchanged' ? `${report.routerShows}` : `${color ?? ''}`;
+    const what = report.result === 'unchanged' || report.result === 'failed' ? `router shows ${report.routerShows}` : `${color ?? ''}`;
     return `${HEADLINE[report.result]} ${what ? `— ${what}` : ''}`.trim();
 }
 function timeline(report) {
@@ -41558,7 +41564,7 @@ async function smokeOne(probe, vars, options) {
         /* the last result says why */
     }
     const url = (0,infra_argv/* fillTemplate */.ou)(probe.url, vars);
-    return { name: probe.name, url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
+    return { name: (0,infra_argv/* fillTemplate */.ou)(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
 }
 
 ;// CONCATENATED MODULE: ./lib/phases/watch.js
@@ -41634,6 +41640,8 @@ class Release {
     plan = { current: {} };
     /** True from the moment traffic may have moved: from then on, a failure means flipping back. */
     trafficMoved = false;
+    /** True once one of this run's router changes succeeded. */
+    changedRouter = false;
     constructor(s, d) {
         this.s = s;
         this.d = d;
@@ -41729,6 +41737,7 @@ class Release {
                 await this.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected));
             else
                 await this.phase('flip', () => d.router.flip(this.target, expected));
+            this.changedRouter = true;
             this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
             expected = percent < 100 ? await d.router.read() : { active: this.target };
             d.state.save(STATE.phase, 'watching');
@@ -41795,6 +41804,9 @@ class Release {
         const reason = this.d.signal.aborted ? `The run was cancelled (${(0,infra_log/* errorMessage */.g)(this.d.signal.reason)})` : (0,infra_log/* errorMessage */.g)(error);
         if (!this.trafficMoved)
             return this.end('aborted', reason);
+        // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
+        if (error instanceof compare/* RouteChangedError */.m8)
+            return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
         if (this.s.mode === 'rollback')
             return this.end('failed', reason);
         const { previous } = this.plan;

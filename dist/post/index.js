@@ -37744,7 +37744,7 @@ function errorMessage(error) {
 /* harmony export */   FV: () => (/* binding */ assertExpected),
 /* harmony export */   fx: () => (/* binding */ describeRoute)
 /* harmony export */ });
-/* unused harmony export sameRoute */
+/* unused harmony exports sameRoute, RouteChangedError */
 function describeRoute(state) {
     if (state.weights) {
         return Object.entries(state.weights)
@@ -37756,10 +37756,14 @@ function describeRoute(state) {
 function sameRoute(a, b) {
     return describeRoute(a) === describeRoute(b);
 }
+/** The router no longer shows what this run read: someone else moved traffic. */
+class RouteChangedError extends Error {
+    name = 'RouteChangedError';
+}
 /** Compare-and-swap guard: refuse to change a router that someone else changed since discovery. */
 function assertExpected(router, current, expected) {
     if (!sameRoute(current, expected)) {
-        throw new Error(`${router} changed during this run: it shows ${describeRoute(current)}, but this run read ${describeRoute(expected)}. ` +
+        throw new RouteChangedError(`${router} changed during this run: it shows ${describeRoute(current)}, but this run read ${describeRoute(expected)}. ` +
             'Nothing was changed; another release or a person is moving traffic.');
     }
 }
@@ -41093,7 +41097,7 @@ async function smokeOne(probe, vars, options) {
         /* the last result says why */
     }
     const url = fillTemplate(probe.url, vars);
-    return { name: probe.name, url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
+    return { name: fillTemplate(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
 }
 
 ;// CONCATENATED MODULE: ./lib/run.js
@@ -41122,6 +41126,8 @@ class Release {
     plan = { current: {} };
     /** True from the moment traffic may have moved: from then on, a failure means flipping back. */
     trafficMoved = false;
+    /** True once one of this run's router changes succeeded. */
+    changedRouter = false;
     constructor(s, d) {
         this.s = s;
         this.d = d;
@@ -41217,6 +41223,7 @@ class Release {
                 await this.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected));
             else
                 await this.phase('flip', () => d.router.flip(this.target, expected));
+            this.changedRouter = true;
             this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
             expected = percent < 100 ? await d.router.read() : { active: this.target };
             d.state.save(STATE.phase, 'watching');
@@ -41283,6 +41290,9 @@ class Release {
         const reason = this.d.signal.aborted ? `The run was cancelled (${errorMessage(this.d.signal.reason)})` : errorMessage(error);
         if (!this.trafficMoved)
             return this.end('aborted', reason);
+        // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
+        if (error instanceof RouteChangedError)
+            return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
         if (this.s.mode === 'rollback')
             return this.end('failed', reason);
         const { previous } = this.plan;

@@ -1,0 +1,73 @@
+import { readFileSync, statSync } from 'node:fs';
+// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
+import { get, startApps, startNginx } from '../../test-support/peers.mjs';
+
+export interface Env {
+  nginx: { url: string; live: string; pidFile: string; testCommand: string; reloadCommand: string; dir: string; stop(): void };
+  apps: { ports: Record<string, number>; env: Record<string, string>; deployCommand: string; stop(): void };
+  /** Inputs that point the action at this nginx and these apps. */
+  inputs: Record<string, string>;
+  stop(): void;
+}
+
+/** A real nginx with two real app processes (blue live, v1), on 127.0.0.1. */
+export async function nginxEnv(initial: string | null = 'proxy_pass http://blue;'): Promise<Env> {
+  const apps = await startApps();
+  const nginx = await startNginx({ ports: apps.ports, initial: initial ?? '' });
+  return {
+    nginx,
+    apps,
+    inputs: {
+      router: 'nginx',
+      'nginx-conf': nginx.live,
+      'nginx-test-command': nginx.testCommand,
+      'nginx-reload-command': nginx.reloadCommand,
+      'nginx-pid-file': nginx.pidFile,
+      'deploy-command': apps.deployCommand,
+      'smoke-urls': `${nginx.url}/preview/{color}/`,
+      'health-urls': `${nginx.url}/`,
+      'health-interval': '250ms',
+      'health-window': '2s',
+      'lock-timeout': '1s',
+    },
+    stop() {
+      nginx.stop();
+      apps.stop();
+    },
+  };
+}
+
+/** What a client sees through the public route. */
+export async function publicColor(env: Env): Promise<string> {
+  const answer = await get(env.nginx.url);
+  return `${answer.color ?? 'none'} ${answer.status}`;
+}
+
+/** Polls the public route until stopped; returns every distinct answer in order. */
+export function pollPublic(env: Env, everyMs = 20) {
+  const seen: string[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const answer = await get(env.nginx.url);
+      const text = `${answer.color ?? 'none'} ${answer.status}`;
+      if (seen.at(-1) !== text) seen.push(text);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return seen;
+    },
+  };
+}
+
+export function fileStamp(path: string): string {
+  try {
+    return `${statSync(path).mtimeMs} ${readFileSync(path, 'utf8')}`;
+  } catch {
+    return 'absent';
+  }
+}

@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
+import { runAction } from '../../test-support/runner.mjs';
+import { type Env, fileStamp, nginxEnv, pollPublic, publicColor } from '../helpers/nginx-env.js';
+
+let env: Env;
+afterEach(() => env?.stop());
+
+describe('nginx: releases through the bundled action', () => {
+  beforeEach(async () => {
+    env = await nginxEnv();
+  });
+
+  it('promotes a healthy release: deploy, smoke through the preview route, flip, watch', async () => {
+    expect(await publicColor(env)).toBe('blue 200');
+    const poll = pollPublic(env);
+    const run = await runAction({ ...env.inputs, version: 'v2' }, { env: env.apps.env });
+    const seen = await poll.stop();
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green', 'previous-color': 'blue', 'target-color': 'green', 'rolled-back': 'false', reason: '' });
+    expect(run.outputs['flipped-at']).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await publicColor(env)).toBe('green 200');
+    expect(seen).toEqual(['blue 200', 'green 200']); // no failed request during the flip
+    expect(run.summary()).toMatch(/^## ✅ Promoted — green/);
+    const report = run.report();
+    expect(report.samples.length).toBeGreaterThanOrEqual(8);
+    expect(report.smoke[0]).toMatchObject({ ok: true, status: 200 });
+    expect(run.stdout).toContain('::group::flip');
+    expect(run.state.phase).toBe('done');
+    expect((await run.post()).stdout).toBe('');
+  });
+
+  it('rolls back when the new color starts failing during the window', async () => {
+    const run = await runAction({ ...env.inputs, version: 'v2-faulty', 'health-window': '5s' }, { env: { ...env.apps.env, FAULT_AFTER_MS: '1500' } });
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ result: 'rolled-back', 'rolled-back': 'true', 'active-color': 'blue', 'target-color': 'green' });
+    expect(run.outputs.reason).toMatch(/expected 2xx, got 503 \(1 failing sample\(s\) in a row during the health window\)/);
+    expect(await publicColor(env)).toBe('blue 200');
+    expect(run.stdout).toMatch(/::error::.*expected 2xx, got 503/);
+    expect(run.summary()).toMatch(/^## ↩️ Rolled back — blue/);
+    expect(run.summary()).toContain('| Router now shows | **blue** |');
+  });
+
+  it('aborts on a failing smoke test, never touching live traffic', async () => {
+    const before = fileStamp(env.nginx.live);
+    const poll = pollPublic(env);
+    const run = await runAction({ ...env.inputs, version: 'v2-broken', 'smoke-retries': '2' }, { env: env.apps.env });
+    const seen = await poll.stop();
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ result: 'aborted', 'active-color': 'blue', 'rolled-back': 'false', 'flipped-at': '' });
+    expect(run.outputs.reason).toMatch(/Smoke test failed on green: .*expected 2xx, got 503\. Live traffic was not touched/);
+    expect(fileStamp(env.nginx.live)).toBe(before);
+    expect(seen).toEqual(['blue 200']);
+    expect(run.report().smoke[0]).toMatchObject({ ok: false, attempts: 2 });
+  });
+
+  it('stages, then promotes the staged color in a second run', async () => {
+    const stage = await runAction({ ...env.inputs, mode: 'stage', version: 'v2' }, { env: env.apps.env });
+    expect(stage.outputs).toMatchObject({ result: 'staged', 'active-color': 'blue', 'target-color': 'green' });
+    expect(await publicColor(env)).toBe('blue 200');
+    const { 'deploy-command': _, ...promoteInputs } = env.inputs;
+    const promote = await runAction({ ...promoteInputs, mode: 'promote', version: 'v2' });
+    expect(promote.code).toBe(0);
+    expect(promote.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green', 'previous-color': 'blue' });
+    expect(await publicColor(env)).toBe('green 200');
+  });
+
+  it('rolls back on request, and that is a success', async () => {
+    await runAction({ ...env.inputs, version: 'v2' }, { env: env.apps.env });
+    const back = await runAction({ ...env.inputs, mode: 'rollback', 'deploy-command': '' });
+    expect(back.code).toBe(0);
+    expect(back.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue', 'previous-color': 'green' });
+    expect(await publicColor(env)).toBe('blue 200');
+  });
+
+  it('restores the previous file and explains when nginx rejects the new configuration', async () => {
+    await runAction({ ...env.inputs, version: 'v2', 'health-window': '0s' }, { env: env.apps.env });
+    const before = fileStamp(env.nginx.live);
+    const run = await runAction({ ...env.inputs, version: 'v3', 'nginx-template': 'proxy_pass http://{color}' }, { env: env.apps.env });
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.outputs.reason).toMatch(/nginx rejected the new configuration: .*(unexpected|expecting)/);
+    expect(run.outputs.reason).toMatch(/Traffic stayed on green/);
+    const content = (stamp: string) => stamp.slice(stamp.indexOf(' ') + 1);
+    expect(content(fileStamp(env.nginx.live))).toBe(content(before));
+    expect(await publicColor(env)).toBe('green 200');
+  });
+});
+
+describe('nginx: first release', () => {
+  it('sends the first release to the first color', async () => {
+    env = await nginxEnv(null);
+    const run = await runAction({ ...env.inputs, version: 'v1' }, { env: env.apps.env });
+    expect(run.outputs).toMatchObject({ result: 'promoted', 'active-color': 'blue', 'previous-color': '', 'target-color': 'blue' });
+    expect(await publicColor(env)).toBe('blue 200');
+  });
+});

@@ -1,0 +1,94 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
+import { runAction } from '../../test-support/runner.mjs';
+import { type Env, fileStamp, nginxEnv, publicColor } from '../helpers/nginx-env.js';
+
+let env: Env;
+beforeEach(async () => {
+  env = await nginxEnv();
+});
+afterEach(() => env.stop());
+
+/** Sends `signal` to the main step once it has started watching the window. */
+function cancelDuringWindow(signal: NodeJS.Signals) {
+  let sent = false;
+  return (chunk: string, child: { kill(s: NodeJS.Signals): void }) => {
+    if (!sent && chunk.includes('::group::watch')) {
+      sent = true;
+      setTimeout(() => child.kill(signal), 300);
+    }
+  };
+}
+
+describe('nginx: cancellation', () => {
+  it('flips back at once on SIGINT in the main step; the post step then has nothing to do', async () => {
+    const run = await runAction({ ...env.inputs, version: 'v2', 'health-window': '30s' }, { env: env.apps.env, onOutput: cancelDuringWindow('SIGINT') });
+    expect(run.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue' });
+    expect(run.outputs.reason).toBe('The run was cancelled (received SIGINT)');
+    expect(await publicColor(env)).toBe('blue 200');
+    const post = await run.post('cancelled');
+    expect(post.code).toBe(0);
+    expect(post.stdout).toBe('');
+  });
+
+  it('the post step flips back when the main step was killed mid-window', async () => {
+    const run = await runAction({ ...env.inputs, version: 'v2', 'health-window': '30s' }, { env: env.apps.env, onOutput: cancelDuringWindow('SIGKILL') });
+    expect(run.signal).toBe('SIGKILL');
+    expect(run.state.phase).toBe('watching');
+    expect(await publicColor(env)).toBe('green 200');
+    const post = await run.post('cancelled');
+    expect(post.code).toBe(0);
+    expect(post.stdout).toMatch(/::warning title=Post step::The main step stopped while green was live and not yet proven \(the job is cancelled\); flipping back to blue/);
+    expect(await publicColor(env)).toBe('blue 200');
+    expect(run.summary()).toMatch(/## ↩️ Rolled back by the post step — blue/);
+    expect(existsSync(`${env.nginx.live}.lock`)).toBe(false);
+  });
+});
+
+describe('nginx: touching nothing', () => {
+  it.each([{ 'dry-run': 'true' }, { mode: 'status' }])('%j reports and touches nothing', async (given) => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'bg-marker-')), 'deployed');
+    const before = fileStamp(env.nginx.live);
+    const run = await runAction({ ...env.inputs, ...given, 'deploy-command': `touch ${marker}` });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ result: 'unchanged', 'active-color': 'blue' });
+    expect(fileStamp(env.nginx.live)).toBe(before);
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(`${env.nginx.live}.lock`)).toBe(false);
+  });
+
+  it('bad inputs fail before anything is touched, each named with the accepted form', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'bg-marker-')), 'deployed');
+    const before = fileStamp(env.nginx.live);
+    const run = await runAction({ ...env.inputs, 'deploy-command': `touch ${marker}`, 'health-interval': '5', 'traffic-steps': '10,100', 'smoke-headers': 'Authorization Bearer hidden-value' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`::error title=Invalid input::Input 'health-interval': got "5"; expected a number with a unit, e.g. 500ms, 30s, 5m, 1h, at least 50ms.`);
+    expect(run.stdout).toContain(`::error title=Invalid input::Input 'traffic-steps': got "10,100", but router "nginx" cannot split traffic; use "100".`);
+    expect(run.stdout).toContain(`::error title=Invalid input::Input 'smoke-headers': a line without a valid header name`);
+    expect(run.stdout + run.summary() + JSON.stringify(run.outputs)).not.toContain('hidden-value');
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.summary()).toMatch(/Aborted before the flip/);
+    expect(existsSync(marker)).toBe(false);
+    expect(fileStamp(env.nginx.live)).toBe(before);
+  });
+
+  it('refuses, naming the holder, while another release holds the router lock', async () => {
+    writeFileSync(`${env.nginx.live}.lock`, JSON.stringify({ run: 'other-run', pid: process.pid, host: hostname(), since: 'now' }));
+    const before = fileStamp(env.nginx.live);
+    const run = await runAction({ ...env.inputs, version: 'v2' }, { env: env.apps.env });
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.outputs.reason).toMatch(/Another release holds the router lock .*live\.conf\.lock \(run other-run, pid \d+ on .*\); waited 1s \(lock-timeout\)/);
+    expect(fileStamp(env.nginx.live)).toBe(before);
+  });
+
+  it('masks smoke header values everywhere', async () => {
+    const run = await runAction({ ...env.inputs, version: 'v2', 'health-window': '0s', 'smoke-headers': 'X-Token: very-secret-value' }, { env: env.apps.env });
+    expect(run.outputs.result).toBe('promoted');
+    expect(run.stdout).toContain('::add-mask::very-secret-value');
+    const everything = run.stdout.replace('::add-mask::very-secret-value', '') + run.summary() + JSON.stringify(run.outputs) + JSON.stringify(run.report());
+    expect(everything).not.toContain('very-secret-value');
+  });
+});
