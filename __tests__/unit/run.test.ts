@@ -184,7 +184,7 @@ describe('run: traffic steps', () => {
 
 describe('run: other modes', () => {
   it('status and dry-run read the router and touch nothing', async () => {
-    for (const given of [{ mode: 'status' }, { 'dry-run': 'true' }]) {
+    for (const given of [{ mode: 'status' }, { 'dry-run': 'true' }] as Record<string, string>[]) {
       const t = setup(given);
       const report = await t.go();
       expect(report).toMatchObject({ result: 'unchanged', routerShows: 'blue' });

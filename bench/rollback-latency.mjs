@@ -1,0 +1,72 @@
+// Rollback latency: a fault is injected into the new color after the flip; we measure the time until a
+// client polling the public URL through nginx sees the old color answer 200 again.
+// Usage: node bench/rollback-latency.mjs [runs per interval, default 5]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { get, post, startApps, startNginx } from '../test-support/peers.mjs';
+import { ROOT, runAction } from '../test-support/runner.mjs';
+
+const RUNS = Number(process.argv[2] ?? 5);
+const INTERVALS = [{ label: '250ms', ms: 250 }, { label: '1s', ms: 1000 }];
+const POLL_MS = 5;
+
+async function once(interval) {
+  const apps = await startApps();
+  const nginx = await startNginx({ ports: apps.ports, initial: 'proxy_pass http://blue;' });
+  try {
+    const run = runAction(
+      {
+        router: 'nginx',
+        version: 'v2',
+        'nginx-conf': nginx.live,
+        'nginx-test-command': nginx.testCommand,
+        'nginx-reload-command': nginx.reloadCommand,
+        'nginx-pid-file': nginx.pidFile,
+        'health-urls': `${nginx.url}/`,
+        'health-window': '60s',
+        'health-interval': interval.label,
+      },
+      { env: apps.env },
+    );
+    // Wait until clients are served by green, then inject the fault at a random point of the interval.
+    while ((await get(nginx.url)).color !== 'green') await sleep(POLL_MS);
+    await sleep(300 + Math.random() * interval.ms);
+    const faultAt = performance.now();
+    await post(`http://127.0.0.1:${apps.ports.green}/__fault`);
+    for (;;) {
+      const answer = await get(nginx.url);
+      if (answer.color === 'blue' && answer.status === 200) break;
+      await sleep(POLL_MS);
+    }
+    const restoredMs = performance.now() - faultAt;
+    const result = await run;
+    if (result.outputs.result !== 'rolled-back') throw new Error(`expected rolled-back, got ${result.outputs.result}: ${result.stdout}`);
+    return restoredMs;
+  } finally {
+    nginx.stop();
+    apps.stop();
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const rows = [];
+for (const interval of INTERVALS) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(Math.round(await once(interval)));
+  const target = interval.ms + 300;
+  rows.push({ interval: interval.label, runs: RUNS, medianMs: median(samples), worstMs: Math.max(...samples), targetMedianMs: target, samplesMs: samples, meetsTarget: median(samples) <= target });
+}
+
+console.log('\nRollback latency through nginx: fault injected -> client sees the old color again');
+console.log('| health-interval | runs | median | worst | target (median <= interval + 300ms) |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.interval} | ${r.runs} | ${r.medianMs}ms | ${r.worstMs}ms | ${r.targetMedianMs}ms ${r.meetsTarget ? 'met' : 'MISSED'} |`);
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+const out = join(ROOT, 'bench/results/rollback-latency.json');
+writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), router: 'nginx', pollMs: POLL_MS, rows }, null, 2) + '\n');
+console.log(`\nwritten: ${out}`);
