@@ -43,15 +43,21 @@ export async function publicColor(env: Env): Promise<string> {
   return `${answer.color ?? 'none'} ${answer.status}`;
 }
 
-/** Polls the public route until stopped; returns every distinct answer in order. */
-export function pollPublic(env: Env, everyMs = 20) {
-  const seen: string[] = [];
+/** One answer seen by a polling client: when its request started, and what answered. */
+export interface Seen {
+  startedAt: number;
+  answer: string;
+}
+
+/** Polls the public route until stopped, each request on a fresh connection; returns every answer. */
+export function pollPublic(env: Env, everyMs = 10) {
+  const seen: Seen[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
+      const startedAt = Date.now();
       const answer = await get(env.nginx.url);
-      const text = `${answer.color ?? 'none'} ${answer.status}`;
-      if (seen.at(-1) !== text) seen.push(text);
+      seen.push({ startedAt, answer: `${answer.color ?? 'none'} ${answer.status}` });
       await new Promise((r) => setTimeout(r, everyMs));
     }
   })();
@@ -62,6 +68,11 @@ export function pollPublic(env: Env, everyMs = 20) {
       return seen;
     },
   };
+}
+
+/** The distinct answers in order, repeats folded: ['blue 200', 'green 200']. */
+export function transitions(seen: Seen[]): string[] {
+  return seen.map((s) => s.answer).filter((answer, i, all) => i === 0 || all[i - 1] !== answer);
 }
 
 export function fileStamp(path: string): string {
