@@ -3,7 +3,7 @@
 // Usage: node bench/rollback-latency.mjs [runs per interval, default 5]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { get, post, startApps, startNginx } from '../test-support/peers.mjs';
+import { get, nginxInputs, post, startApps, startNginx } from '../test-support/peers.mjs';
 import { ROOT, runAction } from '../test-support/runner.mjs';
 
 const RUNS = Number(process.argv[2] ?? 5);
@@ -16,13 +16,10 @@ async function once(interval) {
   try {
     const run = runAction(
       {
-        router: 'nginx',
+        ...nginxInputs(nginx, apps),
+        'deploy-command': '',
+        'smoke-urls': '',
         version: 'v2',
-        'nginx-conf': nginx.live,
-        'nginx-test-command': nginx.testCommand,
-        'nginx-reload-command': nginx.reloadCommand,
-        'nginx-pid-file': nginx.pidFile,
-        'health-urls': `${nginx.url}/`,
         'health-window': '60s',
         'health-interval': interval.label,
       },

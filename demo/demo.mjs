@@ -1,19 +1,12 @@
 // Two releases through the bundled action, as the runner runs it, against a real nginx on 127.0.0.1:
 // v2 is healthy and is promoted; v3 starts failing after the flip and is rolled back by itself.
-import { get, startApps, startNginx } from '../test-support/peers.mjs';
+import { get, nginxInputs, startApps, startNginx } from '../test-support/peers.mjs';
 import { runAction } from '../test-support/runner.mjs';
 
 const apps = await startApps(['blue', 'green'], 'v1');
 const nginx = await startNginx({ ports: apps.ports, initial: 'proxy_pass http://blue;' });
 const inputs = {
-  router: 'nginx',
-  'nginx-conf': nginx.live,
-  'nginx-test-command': nginx.testCommand,
-  'nginx-reload-command': nginx.reloadCommand,
-  'nginx-pid-file': nginx.pidFile,
-  'deploy-command': apps.deployCommand,
-  'smoke-urls': `${nginx.url}/preview/{color}/`,
-  'health-urls': `${nginx.url}/`,
+  ...nginxInputs(nginx, apps),
   'health-window': '4s',
   'health-interval': '250ms',
 };

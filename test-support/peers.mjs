@@ -144,3 +144,17 @@ export async function waitFor(check, ms, everyMs = 25) {
   }
   return false;
 }
+
+/** Inputs that point the action at this nginx and these apps, as a workflow would write them. */
+export function nginxInputs(nginx, apps) {
+  return {
+    router: 'nginx',
+    'nginx-conf': nginx.live,
+    'nginx-test-command': nginx.testCommand,
+    'nginx-reload-command': nginx.reloadCommand,
+    'nginx-pid-file': nginx.pidFile,
+    'deploy-command': apps.deployCommand,
+    'smoke-urls': `${nginx.url}/preview/{color}/`,
+    'health-urls': `${nginx.url}/`,
+  };
+}

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 // @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
-import { get, startApps, startNginx } from '../../test-support/peers.mjs';
+import { get, nginxInputs, startApps, startNginx } from '../../test-support/peers.mjs';
 
 export interface Env {
   nginx: { url: string; live: string; pidFile: string; testCommand: string; reloadCommand: string; dir: string; stop(): void };
@@ -18,14 +18,7 @@ export async function nginxEnv(initial: string | null = 'proxy_pass http://blue;
     nginx,
     apps,
     inputs: {
-      router: 'nginx',
-      'nginx-conf': nginx.live,
-      'nginx-test-command': nginx.testCommand,
-      'nginx-reload-command': nginx.reloadCommand,
-      'nginx-pid-file': nginx.pidFile,
-      'deploy-command': apps.deployCommand,
-      'smoke-urls': `${nginx.url}/preview/{color}/`,
-      'health-urls': `${nginx.url}/`,
+      ...nginxInputs(nginx, apps),
       'health-interval': '250ms',
       'health-window': '2s',
       'lock-timeout': '1s',
