@@ -34,7 +34,11 @@ async function main(): Promise<void> {
     abortedReport(settings, `Could not start: ${errorMessage(error)}. Nothing was touched.`, 'not read'),
   );
   await publish(report, redact);
-  if (failsStep(report)) core.setFailed(redact(report.reason));
+  if (failsStep(report)) {
+    // One titled annotation (setFailed would add a second, untitled one).
+    core.error(redact(report.reason), { title: `Blue-green release ${report.result}; router shows ${report.routerShows}` });
+    process.exitCode = core.ExitCode.Failure;
+  }
 }
 
 async function release(settings: Settings, log: Log, signal: AbortSignal): Promise<RunReport> {

@@ -43,7 +43,7 @@ describe('nginx: releases through the bundled action', () => {
     expect(run.outputs).toMatchObject({ result: 'rolled-back', 'rolled-back': 'true', 'active-color': 'blue', 'target-color': 'green' });
     expect(run.outputs.reason).toMatch(/expected 2xx, got 503 \(1 failing sample\(s\) in a row during the health window\)/);
     expect(await publicColor(env)).toBe('blue 200');
-    expect(run.stdout).toMatch(/::error::.*expected 2xx, got 503/);
+    expect(run.stdout).toMatch(/::error title=Blue-green release rolled-back; router shows blue::.*expected 2xx, got 503/);
     expect(run.summary()).toMatch(/^## ↩️ Rolled back — blue/);
     expect(run.summary()).toContain('| Router now shows | **blue** |');
   });

@@ -42282,8 +42282,11 @@ async function main() {
     }
     const report = await release(settings, log, cancel.signal).catch((error) => abortedReport(settings, `Could not start: ${(0,infra_log/* errorMessage */.g)(error)}. Nothing was touched.`, 'not read'));
     await publish(report, redact);
-    if (failsStep(report))
-        setFailed(redact(report.reason));
+    if (failsStep(report)) {
+        // One titled annotation (setFailed would add a second, untitled one).
+        core_error(redact(report.reason), { title: `Blue-green release ${report.result}; router shows ${report.routerShows}` });
+        process.exitCode = ExitCode.Failure;
+    }
 }
 async function release(settings, log, signal) {
     const clock = systemClock;
