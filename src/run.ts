@@ -219,6 +219,7 @@ class Release {
     } catch (error) {
       report.routerShows = `unknown: the router could not be read (${errorMessage(error)})`;
     }
+    for (const note of this.d.router.notes ?? []) if (!report.notes.includes(note)) report.notes.push(note);
     if (result === 'failed') {
       report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
     }

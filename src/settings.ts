@@ -1,6 +1,7 @@
 import * as parse from './infra/parse.js';
 import { Problems } from './infra/parse.js';
 import { type HttpProbe, probesFromUrls, probesFromYaml } from './settings-probes.js';
+import { parseAddress, type ApiAddress } from './routers/haproxy/runtime-api.js';
 import { MODES, ROUTER_KINDS, type Color, type Mode, type RouterKind } from './types.js';
 
 /** Reads one input by name, trimmed, '' when unset (the signature of `core.getInput`). */
@@ -13,6 +14,16 @@ export interface NginxSettings {
   reloadCommand: string[];
   /** Master pid file, used to confirm the reload is serving; '' when it cannot be read locally. */
   pidFile: string;
+}
+
+export interface HaproxySettings {
+  address: ApiAddress;
+  map: string;
+  key: string;
+  /** Backend name template holding {color}. */
+  backend: string;
+  /** Backend whose servers are named by color, for traffic steps; '' when steps are not used. */
+  splitBackend: string;
 }
 
 export interface CommandRouterSettings {
@@ -43,6 +54,7 @@ export interface Settings {
   /** The status of the job, as the post step sees it (`success`, `failure`, `cancelled`). */
   jobStatus: string;
   nginx?: NginxSettings;
+  haproxy?: HaproxySettings;
   command?: CommandRouterSettings;
   /** Values to mask everywhere: header values, tokens. */
   secrets: string[];
@@ -56,7 +68,7 @@ export class SettingsError extends Error {
 }
 
 /** Routers implemented in this version; the rest of ROUTER_KINDS is declared and refused clearly. */
-const AVAILABLE_ROUTERS: RouterKind[] = ['nginx', 'command'];
+const AVAILABLE_ROUTERS: RouterKind[] = ['nginx', 'haproxy', 'command'];
 /** Requests per probe: a timeout above this is a mistake, not a wish. */
 const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
 
@@ -139,6 +151,7 @@ function routerSettings(problems: Problems, input: InputReader, settings: Settin
       pidFile: input('nginx-pid-file'),
     };
   }
+  if (settings.router === 'haproxy') settings.haproxy = haproxySettings(problems, input);
   if (settings.router === 'command') {
     const get = input('router-get-command');
     const set = input('router-set-command');
@@ -152,8 +165,24 @@ function routerSettings(problems: Problems, input: InputReader, settings: Settin
   }
 }
 
+function haproxySettings(problems: Problems, input: InputReader): HaproxySettings {
+  const socket = input('haproxy-socket');
+  const address = parseAddress(socket);
+  if (!address) problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
+  const map = input('haproxy-map');
+  if (!map.startsWith('/')) problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`)');
+  const key = input('haproxy-map-key') || 'active';
+  if (/\s/.test(key)) problems.add('haproxy-map-key', key, 'a key without spaces');
+  const backend = input('haproxy-backend') || '{color}';
+  if (!backend.includes('{color}') || /\s/.test(backend)) problems.add('haproxy-backend', backend, 'a backend name template containing {color}, without spaces');
+  const splitBackend = input('haproxy-split-backend');
+  if (/\s/.test(splitBackend)) problems.add('haproxy-split-backend', splitBackend, 'a backend name without spaces');
+  return { address: address ?? { path: socket }, map, key, backend, splitBackend };
+}
+
 /** Whether the chosen router can split traffic, known from the settings alone. */
 export function routerSupportsWeights(settings: Settings): boolean {
+  if (settings.router === 'haproxy') return Boolean(settings.haproxy?.splitBackend);
   return settings.router === 'command' && (settings.command?.set ?? []).some((arg) => arg.includes('{weight}'));
 }
 
@@ -164,7 +193,9 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
       const why =
         settings.router === 'command'
           ? 'router "command" splits traffic only when router-set-command contains {weight}'
-          : `router "${settings.router}" cannot split traffic`;
+          : settings.router === 'haproxy'
+            ? 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'
+            : `router "${settings.router}" cannot split traffic`;
       problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
     }
   }

@@ -24,6 +24,8 @@ export interface Router {
   flip(to: Color, expected: RouteState): Promise<void>;
   /** Sends `percent` of traffic to `to` and the rest to the other color; only routers with weights. */
   setWeights?(to: Color, percent: number, expected: RouteState): Promise<void>;
+  /** Things the summary should say about the router (e.g. a change that will not survive a reload). */
+  readonly notes?: readonly string[];
   /** Excludes other runs from this router until released. */
   lock?(): Promise<() => Promise<void>>;
 }

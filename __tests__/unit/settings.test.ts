@@ -152,7 +152,26 @@ describe('readSettings', () => {
   });
 
   it('refuses routers not built yet with the list of available ones', () => {
-    expect(problems({ router: 'haproxy', version: 'v' }).join()).toMatch(/"haproxy" is not available in this version; available: nginx, command/);
+    expect(problems({ router: 'kubernetes', version: 'v' }).join()).toMatch(/"kubernetes" is not available in this version; available: nginx, haproxy, command/);
+  });
+
+  it('reads the haproxy inputs, unix socket or host:port', () => {
+    const haproxy = { router: 'haproxy', 'haproxy-socket': '/run/haproxy/admin.sock', 'haproxy-map': '/etc/haproxy/live.map', version: 'v' };
+    expect(readSettings(inputs(haproxy)).haproxy).toEqual({
+      address: { path: '/run/haproxy/admin.sock' },
+      map: '/etc/haproxy/live.map',
+      key: 'active',
+      backend: '{color}',
+      splitBackend: '',
+    });
+    const tcp = readSettings(inputs({ ...haproxy, 'haproxy-socket': '127.0.0.1:9999', 'haproxy-backend': 'app_{color}', 'haproxy-split-backend': 'app_split', 'traffic-steps': '10,100' }));
+    expect(tcp.haproxy).toMatchObject({ address: { host: '127.0.0.1', port: 9999 }, backend: 'app_{color}', splitBackend: 'app_split' });
+    expect(tcp.traffic.steps).toEqual([10, 100]);
+    const bad = problems({ router: 'haproxy', 'haproxy-socket': 'admin.sock', 'haproxy-map': 'live.map', 'haproxy-backend': 'app', version: 'v' }).join('\n');
+    expect(bad).toMatch(/Input 'haproxy-socket': got "admin.sock"; expected the Runtime API address: a unix socket path .* or host:port/);
+    expect(bad).toMatch(/Input 'haproxy-map': got "live.map"; expected the absolute path of the map file/);
+    expect(bad).toMatch(/Input 'haproxy-backend': got "app"; expected a backend name template containing \{color\}/);
+    expect(problems({ ...haproxy, 'traffic-steps': '50,100' }).join()).toMatch(/splits traffic only through haproxy-split-backend/);
   });
 
   it('refuses traffic steps on routers that cannot split traffic', () => {

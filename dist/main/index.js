@@ -37872,6 +37872,83 @@ function assertExpected(router, current, expected) {
 }
 
 
+/***/ }),
+
+/***/ 253:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   KU: () => (/* binding */ describeAddress),
+/* harmony export */   nT: () => (/* binding */ RuntimeApi),
+/* harmony export */   or: () => (/* binding */ parseAddress)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+
+/** The Runtime API answers at once; five seconds means HAProxy is stuck or the address is wrong. */
+const TIMEOUT_MS = 5000;
+/** Answers that mean the command failed; HAProxy reports them as text, not as a status. */
+const FAILURES = [
+    'Unknown map identifier',
+    'No such backend',
+    'No such server',
+    'Permission denied',
+    'Unknown command',
+    'Require',
+    'Missing',
+    'Invalid',
+    'Failed',
+    'Unable',
+];
+function parseAddress(text) {
+    const tcp = /^(.+):(\d{1,5})$/.exec(text);
+    if (tcp && !text.startsWith('/') && Number(tcp[2]) > 0 && Number(tcp[2]) < 65536)
+        return { host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) };
+    if (text.startsWith('/') || text.startsWith('./'))
+        return { path: text };
+    return undefined;
+}
+function describeAddress(address) {
+    return 'path' in address ? address.path : `${address.host}:${address.port}`;
+}
+/** One command per connection (the API's non-interactive mode): send, read until HAProxy closes. */
+class RuntimeApi {
+    address;
+    constructor(address) {
+        this.address = address;
+    }
+    async run(command) {
+        const answer = (await this.send(command)).trim();
+        const failure = FAILURES.find((prefix) => answer.startsWith(prefix));
+        if (failure)
+            throw new Error(`HAProxy refused \`${command}\`: ${answer.split('\n')[0]}`);
+        return answer;
+    }
+    send(command) {
+        const where = describeAddress(this.address);
+        return new Promise((resolve, reject) => {
+            const socket = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.connect)(this.address);
+            const chunks = [];
+            socket.setTimeout(TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS}ms`), { code: 'ETIMEDOUT' })));
+            socket.on('connect', () => socket.write(`${command}\n`));
+            socket.on('data', (chunk) => chunks.push(chunk));
+            socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+            socket.on('error', (error) => reject(new Error(`Could not reach the HAProxy Runtime API at ${where}: ${hint(error)}`)));
+        });
+    }
+}
+function hint(error) {
+    switch (error.code) {
+        case 'ECONNREFUSED':
+        case 'ENOENT':
+            return `${error.code === 'ENOENT' ? 'no such socket' : 'connection refused'} (is HAProxy running with \`stats socket <address> level admin\` in its global section?)`;
+        case 'EACCES':
+            return 'permission denied on the socket file (run the step as a user that may open it)';
+        default:
+            return error.message;
+    }
+}
+
+
 /***/ })
 
 /******/ });
@@ -41439,8 +41516,12 @@ async function publish(report, redact) {
 async function createRouter(settings, deps) {
     switch (settings.router) {
         case 'nginx': {
-            const { NginxRouter } = await __nccwpck_require__.e(/* import() */ 780).then(__nccwpck_require__.bind(__nccwpck_require__, 1780));
+            const { NginxRouter } = await __nccwpck_require__.e(/* import() */ 52).then(__nccwpck_require__.bind(__nccwpck_require__, 3052));
             return new NginxRouter(settings.nginx, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
+        }
+        case 'haproxy': {
+            const { HaproxyRouter } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 5287));
+            return new HaproxyRouter(settings.haproxy, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
         }
         case 'command': {
             const { CommandRouter } = await __nccwpck_require__.e(/* import() */ 452).then(__nccwpck_require__.bind(__nccwpck_require__, 5452));
@@ -41827,6 +41908,9 @@ class Release {
         catch (error) {
             report.routerShows = `unknown: the router could not be read (${(0,infra_log/* errorMessage */.g)(error)})`;
         }
+        for (const note of this.d.router.notes ?? [])
+            if (!report.notes.includes(note))
+                report.notes.push(note);
         if (result === 'failed') {
             report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
         }
@@ -42100,11 +42184,14 @@ function latency(problems, where, value) {
     return ms;
 }
 
+// EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
+var runtime_api = __nccwpck_require__(253);
 ;// CONCATENATED MODULE: ./lib/types.js
 const MODES = ['deploy', 'stage', 'promote', 'rollback', 'status'];
 const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'];
 
 ;// CONCATENATED MODULE: ./lib/settings.js
+
 
 
 
@@ -42118,7 +42205,7 @@ class SettingsError extends Error {
     }
 }
 /** Routers implemented in this version; the rest of ROUTER_KINDS is declared and refused clearly. */
-const AVAILABLE_ROUTERS = ['nginx', 'command'];
+const AVAILABLE_ROUTERS = ['nginx', 'haproxy', 'command'];
 /** Requests per probe: a timeout above this is a mistake, not a wish. */
 const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
 function readSettings(input) {
@@ -42203,6 +42290,8 @@ function routerSettings(problems, input, settings) {
             pidFile: input('nginx-pid-file'),
         };
     }
+    if (settings.router === 'haproxy')
+        settings.haproxy = haproxySettings(problems, input);
     if (settings.router === 'command') {
         const get = input('router-get-command');
         const set = input('router-set-command');
@@ -42218,8 +42307,29 @@ function routerSettings(problems, input, settings) {
         };
     }
 }
+function haproxySettings(problems, input) {
+    const socket = input('haproxy-socket');
+    const address = (0,runtime_api/* parseAddress */.or)(socket);
+    if (!address)
+        problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
+    const map = input('haproxy-map');
+    if (!map.startsWith('/'))
+        problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`)');
+    const key = input('haproxy-map-key') || 'active';
+    if (/\s/.test(key))
+        problems.add('haproxy-map-key', key, 'a key without spaces');
+    const backend = input('haproxy-backend') || '{color}';
+    if (!backend.includes('{color}') || /\s/.test(backend))
+        problems.add('haproxy-backend', backend, 'a backend name template containing {color}, without spaces');
+    const splitBackend = input('haproxy-split-backend');
+    if (/\s/.test(splitBackend))
+        problems.add('haproxy-split-backend', splitBackend, 'a backend name without spaces');
+    return { address: address ?? { path: socket }, map, key, backend, splitBackend };
+}
 /** Whether the chosen router can split traffic, known from the settings alone. */
 function routerSupportsWeights(settings) {
+    if (settings.router === 'haproxy')
+        return Boolean(settings.haproxy?.splitBackend);
     return settings.router === 'command' && (settings.command?.set ?? []).some((arg) => arg.includes('{weight}'));
 }
 function checkCombinations(problems, input, settings) {
@@ -42228,7 +42338,9 @@ function checkCombinations(problems, input, settings) {
         if (!routerSupportsWeights(settings)) {
             const why = settings.router === 'command'
                 ? 'router "command" splits traffic only when router-set-command contains {weight}'
-                : `router "${settings.router}" cannot split traffic`;
+                : settings.router === 'haproxy'
+                    ? 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'
+                    : `router "${settings.router}" cannot split traffic`;
             problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
         }
     }

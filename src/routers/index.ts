@@ -20,6 +20,10 @@ export async function createRouter(settings: Settings, deps: RouterDeps): Promis
       const { NginxRouter } = await import('./nginx/index.js');
       return new NginxRouter(settings.nginx!, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
     }
+    case 'haproxy': {
+      const { HaproxyRouter } = await import('./haproxy/index.js');
+      return new HaproxyRouter(settings.haproxy!, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
+    }
     case 'command': {
       const { CommandRouter } = await import('./command/index.js');
       return new CommandRouter(settings.command!, settings.colors);

@@ -1,137 +1,25 @@
-export const id = 780;
-export const ids = [780];
+export const id = 52;
+export const ids = [52];
 export const modules = {
 
-/***/ 817:
+/***/ 5085:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Vt: () => (/* binding */ execOrThrow)
+/* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   VX: () => (/* binding */ restoreFile),
+/* harmony export */   vZ: () => (/* binding */ writeAtomic)
 /* harmony export */ });
-/* unused harmony exports exec, tail */
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-
-/** How long a command gets to exit after SIGTERM before SIGKILL. */
-const KILL_GRACE_MS = 3000;
-/** Runs argv directly (never through a shell) and collects its output. */
-function exec(argv, options = {}) {
-    return new Promise((resolve, reject) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(argv[0], argv.slice(1), {
-            shell: false,
-            // A process group of its own, so a timeout also stops what a deploy script started.
-            detached: true,
-            env: { ...process.env, ...options.env },
-            stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        const out = [];
-        const err = [];
-        let timedOut = false;
-        let aborted = false;
-        const stop = () => {
-            try {
-                process.kill(-child.pid, 'SIGTERM');
-            }
-            catch {
-                /* already gone */
-            }
-            setTimeout(() => {
-                try {
-                    process.kill(-child.pid, 'SIGKILL');
-                }
-                catch {
-                    /* already gone */
-                }
-            }, KILL_GRACE_MS).unref();
-        };
-        const timer = options.timeoutMs
-            ? setTimeout(() => {
-                timedOut = true;
-                stop();
-            }, options.timeoutMs)
-            : undefined;
-        const onAbort = () => {
-            aborted = true;
-            stop();
-        };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        pipeLines(child.stdout, out, (line) => options.onLine?.(line, 'stdout'));
-        pipeLines(child.stderr, err, (line) => options.onLine?.(line, 'stderr'));
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input ?? '');
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-            const hint = error.code === 'ENOENT' ? `command not found: ${argv[0]}` : error.message;
-            reject(new Error(hint));
-        });
-        child.on('close', (code) => {
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-            resolve({ code, stdout: out.join(''), stderr: err.join(''), timedOut, aborted });
-        });
-    });
-}
-function pipeLines(stream, sink, onLine) {
-    let pending = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
-        sink.push(chunk);
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines)
-            onLine(line);
-    });
-    stream.on('end', () => {
-        if (pending)
-            onLine(pending);
-    });
-}
-/** The last lines of a command's output, for error messages. */
-function tail(text, lines = 5) {
-    return text.trim().split('\n').slice(-lines).join('\n');
-}
-/** Runs a command and throws with its output when it exits non-zero. */
-async function execOrThrow(argv, what, options = {}) {
-    const result = await exec(argv, options);
-    if (result.code !== 0) {
-        const why = result.timedOut ? `timed out after ${options.timeoutMs}ms` : `exited with ${result.code ?? 'a signal'}`;
-        const output = tail(result.stderr || result.stdout);
-        throw new Error(`${what}: \`${argv.join(' ')}\` ${why}${output ? `: ${output}` : ''}`);
-    }
-    return result;
-}
-
-
-/***/ }),
-
-/***/ 1780:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  NginxRouter: () => (/* binding */ NginxRouter)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: ./lib/infra/exec.js
-var exec = __webpack_require__(817);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-;// CONCATENATED MODULE: ./lib/infra/files.js
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 
 
 
 /** File contents, or undefined when the file does not exist; other errors throw. */
 async function readIfExists(path) {
     try {
-        return await (0,promises_.readFile)(path, 'utf8');
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8');
     }
     catch (error) {
         if (error.code === 'ENOENT')
@@ -141,27 +29,35 @@ async function readIfExists(path) {
 }
 /** Write beside the target and rename over it, so a reader never sees half a file. */
 async function writeAtomic(path, content) {
-    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(4).toString('hex')}.tmp`);
+    const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path)}.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}.tmp`);
     try {
-        await (0,promises_.writeFile)(temp, content, { mode: 0o644 });
-        await (0,promises_.rename)(temp, path);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(temp, content, { mode: 0o644 });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(temp, path);
     }
     catch (error) {
-        await (0,promises_.unlink)(temp).catch(() => undefined);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(temp).catch(() => undefined);
         throw error;
     }
 }
 /** Puts a file back as it was: rewritten, or removed when it did not exist. */
 async function restoreFile(path, previous) {
     if (previous === undefined)
-        await (0,promises_.unlink)(path).catch(() => undefined);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
     else
         await writeAtomic(path, previous);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-;// CONCATENATED MODULE: ./lib/infra/lock.js
+
+/***/ }),
+
+/***/ 4883:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ acquireFileLock)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 
 
 const POLL_MS = 500;
@@ -175,9 +71,9 @@ async function acquireFileLock(path, owner, timeoutMs, clock, onWait) {
     for (;;) {
         const holder = await tryCreate(path, owner);
         if (!holder)
-            return () => (0,promises_.unlink)(path).catch(() => undefined);
+            return () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
         if (isStale(holder, owner)) {
-            await (0,promises_.unlink)(path).catch(() => undefined);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
             continue;
         }
         const who = `run ${holder.run}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
@@ -192,9 +88,9 @@ async function acquireFileLock(path, owner, timeoutMs, clock, onWait) {
     }
 }
 async function tryCreate(path, owner) {
-    const mine = { ...owner, host: (0,external_node_os_.hostname)(), since: new Date().toISOString() };
+    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: new Date().toISOString() };
     try {
-        const handle = await (0,promises_.open)(path, 'wx');
+        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'wx');
         await handle.writeFile(JSON.stringify(mine));
         await handle.close();
         return undefined;
@@ -204,17 +100,17 @@ async function tryCreate(path, owner) {
             throw new Error(`Could not create the router lock ${path}: ${error.message}`);
     }
     try {
-        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+        return JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8'));
     }
     catch {
         // Written by a process that died mid-write, or just removed: treat as stale.
-        return { run: '?', pid: 0, host: (0,external_node_os_.hostname)(), since: '?' };
+        return { run: '?', pid: 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' };
     }
 }
 function isStale(holder, owner) {
-    if (holder.run === owner.run && holder.host === (0,external_node_os_.hostname)())
+    if (holder.run === owner.run && holder.host === (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
         return true;
-    if (holder.host !== (0,external_node_os_.hostname)())
+    if (holder.host !== (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
         return false;
     if (!holder.pid)
         return true;
@@ -227,12 +123,34 @@ function isStale(holder, owner) {
     }
 }
 
+
+/***/ }),
+
+/***/ 3052:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  NginxRouter: () => (/* binding */ NginxRouter)
+});
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: ./lib/infra/exec.js + 1 modules
+var exec = __webpack_require__(1191);
+// EXTERNAL MODULE: ./lib/infra/files.js
+var files = __webpack_require__(5085);
+// EXTERNAL MODULE: ./lib/infra/lock.js
+var lock = __webpack_require__(4883);
 // EXTERNAL MODULE: ./lib/infra/log.js
 var log = __webpack_require__(4600);
 // EXTERNAL MODULE: ./lib/infra/argv.js
 var argv = __webpack_require__(2790);
 // EXTERNAL MODULE: ./lib/routers/compare.js
 var compare = __webpack_require__(9369);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./lib/routers/nginx/workers.js
 
 async function snapshotWorkers(pidFile) {
@@ -303,7 +221,7 @@ class NginxRouter {
         this.description = `nginx include ${settings.conf}`;
     }
     async read() {
-        const content = await readIfExists(this.settings.conf);
+        const content = await (0,files/* readIfExists */.OR)(this.settings.conf);
         if (content === undefined)
             return {};
         const marked = MARKER.exec(content)?.[1];
@@ -320,9 +238,9 @@ class NginxRouter {
             this.deps.log.info(`nginx already sends traffic to ${to}; nothing to change.`);
             return;
         }
-        const previous = await readIfExists(this.settings.conf);
+        const previous = await (0,files/* readIfExists */.OR)(this.settings.conf);
         const before = await this.workers();
-        await writeAtomic(this.settings.conf, this.render(to, true));
+        await (0,files/* writeAtomic */.vZ)(this.settings.conf, this.render(to, true));
         let reloaded = false;
         try {
             await (0,exec/* execOrThrow */.Vt)(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS });
@@ -341,7 +259,7 @@ class NginxRouter {
     }
     lock() {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return acquireFileLock(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m));
+        return (0,lock/* acquireFileLock */.A)(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m));
     }
     render(color, marked) {
         const body = (0,argv/* fillTemplate */.ou)(this.settings.template, { color });
@@ -372,7 +290,7 @@ class NginxRouter {
     }
     /** Restores the previous file and, if nginx may have loaded the new one, reloads it again. */
     async undo(previous, reloaded) {
-        await restoreFile(this.settings.conf, previous);
+        await (0,files/* restoreFile */.VX)(this.settings.conf, previous);
         if (!reloaded)
             return;
         const before = await this.workers();

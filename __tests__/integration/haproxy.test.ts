@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
+import { haproxyInputs, startHaproxy } from '../../test-support/haproxy.mjs';
+// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
+import { get, startApps } from '../../test-support/peers.mjs';
+// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
+import { runAction } from '../../test-support/runner.mjs';
+
+interface Haproxy {
+  url: string;
+  map: string;
+  socket: string;
+  operatorSocket: string;
+  reload(): Promise<void>;
+  stop(): void;
+}
+interface Apps {
+  ports: Record<string, number>;
+  env: Record<string, string>;
+  stop(): void;
+}
+
+let haproxy: Haproxy;
+let apps: Apps;
+let inputs: Record<string, string>;
+const steps = { 'haproxy-split-backend': 'split', 'traffic-steps': '10,50,100', 'step-window': '1s' };
+
+beforeEach(async () => {
+  apps = await startApps();
+  haproxy = await startHaproxy({ ports: apps.ports });
+  inputs = { ...haproxyInputs(haproxy, apps), 'health-window': '1s', 'health-interval': '250ms', 'lock-timeout': '1s' };
+});
+afterEach(() => {
+  haproxy.stop();
+  apps.stop();
+});
+
+async function publicColor(): Promise<string> {
+  const answer = await get(haproxy.url);
+  return `${answer.color ?? 'none'} ${answer.status}`;
+}
+
+/** Shares of each color among `n` requests through the public route. */
+async function shares(n = 200): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const answer = await get(haproxy.url);
+    counts[answer.color ?? 'none'] = (counts[answer.color ?? 'none'] ?? 0) + 1;
+  }
+  return counts;
+}
+
+describe('haproxy: releases through the Runtime API, without reloads', () => {
+  it('promotes, rewriting the map file so a reload keeps the color', async () => {
+    const run = await runAction({ ...inputs, version: 'v2' }, { env: apps.env });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green', 'previous-color': 'blue' });
+    expect(await publicColor()).toBe('green 200');
+    expect(readFileSync(haproxy.map, 'utf8')).toBe('# the live color\nactive green\n');
+    await haproxy.reload();
+    expect(await publicColor()).toBe('green 200');
+  });
+
+  it('shifts traffic in steps, watching each, and shows each step in the summary', async () => {
+    const run = await runAction({ ...inputs, ...steps, 'step-window': '3s', version: 'v2' }, { env: apps.env });
+    expect(run.outputs.result).toBe('promoted');
+    expect(run.stdout).toContain('haproxy: 10% of traffic to green, 90% to blue.');
+    expect(run.stdout).toContain('haproxy: 50% of traffic to green, 50% to blue.');
+    expect(run.summary()).toContain('| 10% | 3s | ✅ passed |');
+    expect(run.summary()).toContain('| 50% | 3s | ✅ passed |');
+    expect(run.summary()).toContain('| 100% | 1s | ✅ passed |');
+    expect(await publicColor()).toBe('green 200');
+  });
+
+  it('splits traffic by the weights of the split backend', async () => {
+    const run = runAction({ ...inputs, ...steps, 'traffic-steps': '50,100', 'step-window': '6s', version: 'v2' }, { env: apps.env });
+    // While the 50% step is watched, measure what clients get.
+    let measured: Record<string, number> | undefined;
+    for (let i = 0; i < 200 && !measured; i++) {
+      const text = readFileSync(haproxy.map, 'utf8');
+      if (text.includes('active split')) measured = await shares(200);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(measured).toBeDefined();
+    expect(measured!.green).toBeGreaterThanOrEqual(80);
+    expect(measured!.blue).toBeGreaterThanOrEqual(80);
+    expect((await run).outputs.result).toBe('promoted');
+  });
+
+  it('sends 100% back to the previous color when a middle step fails', async () => {
+    const run = await runAction(
+      { ...inputs, ...steps, 'step-window': '3s', version: 'v2-faulty' },
+      { env: { ...apps.env, FAULT_AFTER_MS: '4500' } },
+    );
+    expect(run.code).toBe(1);
+    expect(run.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue' });
+    expect(run.outputs.reason).toMatch(/expected 2xx, got 503 .* during the 50% step/);
+    expect(run.summary()).toContain('| 10% | 3s | ✅ passed |');
+    expect(run.summary()).toContain('| 50% | 3s | ❌ failed |');
+    expect(await shares(40)).toEqual({ blue: 40 });
+    expect(readFileSync(haproxy.map, 'utf8')).toContain('active blue');
+  });
+
+  it('the post step flips back when the main step was killed mid-window', async () => {
+    let killed = false;
+    const run = await runAction(
+      { ...inputs, 'health-window': '30s', version: 'v2' },
+      {
+        env: apps.env,
+        onOutput: (chunk: string, child: { kill(s: string): void }) => {
+          if (!killed && chunk.includes('::group::watch')) {
+            killed = true;
+            setTimeout(() => child.kill('SIGKILL'), 200);
+          }
+        },
+      },
+    );
+    expect(run.signal).toBe('SIGKILL');
+    expect(await publicColor()).toBe('green 200');
+    const post = await run.post('cancelled');
+    expect(post.code).toBe(0);
+    expect(await publicColor()).toBe('blue 200');
+    expect(readFileSync(haproxy.map, 'utf8')).toContain('active blue');
+  });
+});
+
+describe('haproxy: clear errors before anything moves', () => {
+  it('a refused socket', async () => {
+    const run = await runAction({ ...inputs, 'haproxy-socket': '/nonexistent/admin.sock', version: 'v2' }, { env: apps.env });
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.outputs.reason).toMatch(/Could not reach the HAProxy Runtime API at \/nonexistent\/admin.sock: no such socket \(is HAProxy running with `stats socket <address> level admin`/);
+    expect(await publicColor()).toBe('blue 200');
+  });
+
+  it('a permission level below admin, for traffic steps', async () => {
+    const run = await runAction({ ...inputs, ...steps, 'haproxy-socket': haproxy.operatorSocket, version: 'v2' }, { env: apps.env });
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.outputs.reason).toMatch(/grants level "operator", but `set weight` \(traffic steps\) needs "admin": add `level admin`/);
+  });
+
+  it('an unknown map, and an unknown backend', async () => {
+    const unknownMap = await runAction({ ...inputs, 'haproxy-map': '/etc/haproxy/nope.map', version: 'v2' }, { env: apps.env });
+    expect(unknownMap.outputs.reason).toMatch(/HAProxy refused `show map \/etc\/haproxy\/nope.map`: Unknown map identifier/);
+    const unknownBackend = await runAction({ ...inputs, ...steps, 'haproxy-split-backend': 'nosuch', version: 'v2' }, { env: apps.env });
+    expect(unknownBackend.outputs.result).toBe('aborted');
+    expect(unknownBackend.outputs.reason).toMatch(/HAProxy refused `set weight nosuch\/green 10`: No such backend/);
+    expect(await publicColor()).toBe('blue 200');
+  });
+});

@@ -1,0 +1,69 @@
+import { connect, type Socket } from 'node:net';
+
+/** The Runtime API answers at once; five seconds means HAProxy is stuck or the address is wrong. */
+const TIMEOUT_MS = 5000;
+
+/** Answers that mean the command failed; HAProxy reports them as text, not as a status. */
+const FAILURES = [
+  'Unknown map identifier',
+  'No such backend',
+  'No such server',
+  'Permission denied',
+  'Unknown command',
+  'Require',
+  'Missing',
+  'Invalid',
+  'Failed',
+  'Unable',
+];
+
+/** An address as `haproxy-socket` takes it: a unix socket path, or `host:port`. */
+export type ApiAddress = { path: string } | { host: string; port: number };
+
+export function parseAddress(text: string): ApiAddress | undefined {
+  const tcp = /^(.+):(\d{1,5})$/.exec(text);
+  if (tcp && !text.startsWith('/') && Number(tcp[2]) > 0 && Number(tcp[2]) < 65536) return { host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) };
+  if (text.startsWith('/') || text.startsWith('./')) return { path: text };
+  return undefined;
+}
+
+export function describeAddress(address: ApiAddress): string {
+  return 'path' in address ? address.path : `${address.host}:${address.port}`;
+}
+
+/** One command per connection (the API's non-interactive mode): send, read until HAProxy closes. */
+export class RuntimeApi {
+  constructor(private readonly address: ApiAddress) {}
+
+  async run(command: string): Promise<string> {
+    const answer = (await this.send(command)).trim();
+    const failure = FAILURES.find((prefix) => answer.startsWith(prefix));
+    if (failure) throw new Error(`HAProxy refused \`${command}\`: ${answer.split('\n')[0]}`);
+    return answer;
+  }
+
+  private send(command: string): Promise<string> {
+    const where = describeAddress(this.address);
+    return new Promise((resolve, reject) => {
+      const socket: Socket = connect(this.address as never);
+      const chunks: Buffer[] = [];
+      socket.setTimeout(TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS}ms`), { code: 'ETIMEDOUT' })));
+      socket.on('connect', () => socket.write(`${command}\n`));
+      socket.on('data', (chunk) => chunks.push(chunk));
+      socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      socket.on('error', (error: NodeJS.ErrnoException) => reject(new Error(`Could not reach the HAProxy Runtime API at ${where}: ${hint(error)}`)));
+    });
+  }
+}
+
+function hint(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+    case 'ENOENT':
+      return `${error.code === 'ENOENT' ? 'no such socket' : 'connection refused'} (is HAProxy running with \`stats socket <address> level admin\` in its global section?)`;
+    case 'EACCES':
+      return 'permission denied on the socket file (run the step as a user that may open it)';
+    default:
+      return error.message;
+  }
+}
