@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseShowMap, persistMapEntry } from '../../src/routers/haproxy/map-file.js';
+import { parseAddress } from '../../src/routers/haproxy/runtime-api.js';
+
+describe('haproxy map file', () => {
+  it('parses `show map` answers', () => {
+    expect(parseShowMap('0x5569e6fc1bc0 active blue\n0x5569e6fc1bd0 other x y\n\n')).toEqual(
+      new Map([
+        ['active', 'blue'],
+        ['other', 'x y'],
+      ]),
+    );
+    expect(parseShowMap('\n').size).toBe(0);
+  });
+
+  it('replaces the key, keeping comments and other entries, or appends it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'map-')), 'live.map');
+    writeFileSync(path, '# live\nactive blue\nother x\n');
+    expect(await persistMapEntry(path, 'active', 'green')).toBeUndefined();
+    expect(readFileSync(path, 'utf8')).toBe('# live\nactive green\nother x\n');
+    writeFileSync(path, '# empty\n');
+    await persistMapEntry(path, 'active', 'blue');
+    expect(readFileSync(path, 'utf8')).toBe('# empty\nactive blue\n');
+  });
+
+  it('says why when the file is not on this machine', async () => {
+    expect(await persistMapEntry('/nonexistent/live.map', 'active', 'blue')).toBe('the map file /nonexistent/live.map is not on this machine');
+  });
+
+  it('reads socket addresses', () => {
+    expect(parseAddress('/run/haproxy/admin.sock')).toEqual({ path: '/run/haproxy/admin.sock' });
+    expect(parseAddress('127.0.0.1:9999')).toEqual({ host: '127.0.0.1', port: 9999 });
+    expect(parseAddress('[::1]:9999')).toEqual({ host: '::1', port: 9999 });
+    expect(parseAddress('admin.sock')).toBeUndefined();
+    expect(parseAddress('host:99999')).toBeUndefined();
+  });
+});
