@@ -290,11 +290,18 @@ async function processInfo(pid) {
         return undefined;
     }
 }
-/** True once every accepting worker is new: the new configuration is what serves new connections. */
-function reloadApplied(before, now) {
-    if (now.master !== before.master || now.accepting.size === 0)
-        return false;
-    return [...now.accepting].every((pid) => !before.accepting.has(pid));
+/**
+ * True once every worker that accepted before the reload is gone or shutting down. Only those few pids
+ * are read: scanning all of /proc while nginx swaps workers would compete with it for the CPU.
+ */
+async function oldWorkersRetired(before) {
+    for (const pid of before.accepting) {
+        const info = await processInfo(pid);
+        const stillAccepting = info?.parent === before.master && info.title.includes('worker process') && !info.title.includes('shutting down');
+        if (stillAccepting)
+            return false;
+    }
+    return before.accepting.size > 0;
 }
 
 ;// CONCATENATED MODULE: ./lib/routers/nginx/index.js
@@ -375,17 +382,18 @@ class NginxRouter {
     }
     async workers() {
         const pidFile = this.pidFile();
-        return pidFile ? snapshotWorkers(pidFile) : undefined;
+        const snapshot = pidFile ? await snapshotWorkers(pidFile) : undefined;
+        // No accepting worker (nginx not running, or a foreign pid file): nothing to confirm against.
+        return snapshot?.accepting.size ? snapshot : undefined;
     }
     async waitUntilApplied(before) {
         if (!before) {
-            this.deps.log.warning('Cannot see the nginx master process (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.', 'nginx reload not confirmed');
+            this.deps.log.warning('Cannot see the nginx master and its workers (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.', 'nginx reload not confirmed');
             return;
         }
         const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
         while (this.deps.clock.now() < deadline) {
-            const now = await snapshotWorkers(this.pidFile());
-            if (now && reloadApplied(before, now))
+            if (await oldWorkersRetired(before))
                 return;
             await this.deps.clock.sleep(APPLY_POLL_MS);
         }

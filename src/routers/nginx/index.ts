@@ -8,7 +8,7 @@ import { fillTemplate } from '../../infra/argv.js';
 import type { NginxSettings } from '../../settings.js';
 import type { Color, RouteState, Router } from '../../types.js';
 import { assertExpected } from '../compare.js';
-import { reloadApplied, snapshotWorkers, type WorkerSnapshot } from './workers.js';
+import { oldWorkersRetired, snapshotWorkers, type WorkerSnapshot } from './workers.js';
 
 export interface NginxDeps {
   colors: readonly Color[];
@@ -92,21 +92,22 @@ export class NginxRouter implements Router {
 
   private async workers(): Promise<WorkerSnapshot | undefined> {
     const pidFile = this.pidFile();
-    return pidFile ? snapshotWorkers(pidFile) : undefined;
+    const snapshot = pidFile ? await snapshotWorkers(pidFile) : undefined;
+    // No accepting worker (nginx not running, or a foreign pid file): nothing to confirm against.
+    return snapshot?.accepting.size ? snapshot : undefined;
   }
 
   private async waitUntilApplied(before: WorkerSnapshot | undefined): Promise<void> {
     if (!before) {
       this.deps.log.warning(
-        'Cannot see the nginx master process (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.',
+        'Cannot see the nginx master and its workers (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.',
         'nginx reload not confirmed',
       );
       return;
     }
     const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
     while (this.deps.clock.now() < deadline) {
-      const now = await snapshotWorkers(this.pidFile()!);
-      if (now && reloadApplied(before, now)) return;
+      if (await oldWorkersRetired(before)) return;
       await this.deps.clock.sleep(APPLY_POLL_MS);
     }
     throw new Error(`nginx did not start workers with the new configuration within ${APPLY_TIMEOUT_MS / 1000}s; see its error log`);

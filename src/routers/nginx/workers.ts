@@ -2,8 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 
 /**
  * nginx applies `-s reload` asynchronously: the command returns once the signal is sent, and the master
- * starts workers with the new configuration a little later (or never, if it cannot apply it). A worker
- * that was not there before the reload, while no old worker is still accepting, is the proof.
+ * starts workers with the new configuration a little later (or never, if it cannot apply it). The master
+ * tells the old workers to quit only after the new ones started, and an old worker stops accepting at
+ * once and renames itself "worker process is shutting down". So: every worker that accepted before the
+ * reload has retired = the new configuration serves every new connection.
  */
 export interface WorkerSnapshot {
   master: number;
@@ -42,8 +44,15 @@ async function processInfo(pid: number): Promise<{ parent: number; title: string
   }
 }
 
-/** True once every accepting worker is new: the new configuration is what serves new connections. */
-export function reloadApplied(before: WorkerSnapshot, now: WorkerSnapshot): boolean {
-  if (now.master !== before.master || now.accepting.size === 0) return false;
-  return [...now.accepting].every((pid) => !before.accepting.has(pid));
+/**
+ * True once every worker that accepted before the reload is gone or shutting down. Only those few pids
+ * are read: scanning all of /proc while nginx swaps workers would compete with it for the CPU.
+ */
+export async function oldWorkersRetired(before: WorkerSnapshot): Promise<boolean> {
+  for (const pid of before.accepting) {
+    const info = await processInfo(pid);
+    const stillAccepting = info?.parent === before.master && info.title.includes('worker process') && !info.title.includes('shutting down');
+    if (stillAccepting) return false;
+  }
+  return before.accepting.size > 0;
 }
