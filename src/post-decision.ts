@@ -14,7 +14,7 @@ export function decidePost(phase: string, previous: string, target: string, jobS
   if (!phase) return { flipBack: false, message: 'The main step stopped before touching anything; nothing to undo.' };
   if (phase === 'done') return { flipBack: false, message: 'The main step finished; nothing to undo.' };
   if (!TRAFFIC_AT_RISK.includes(phase) && phase !== 'rolling-back') {
-    return { flipBack: false, message: `The main step stopped during ${phase} (${job}); live traffic had not moved.` };
+    return { flipBack: false, message: `The main step stopped during ${phase} (${job}); no new color was live and unproven, so there is nothing to undo.` };
   }
   if (!previous) {
     return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}), but this was the first release: there is no previous color to return to.` };

@@ -79,7 +79,10 @@ class Release {
     this.announcePlan();
     if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
     if (s.mode === 'rollback') return this.rollbackMode();
-    if (s.mode !== 'promote' && this.d.deployer) await this.phase('deploy', () => this.d.deployer!.deploy(this.target, this.plan.active, this.d.signal));
+    if (s.mode !== 'promote' && this.d.deployer) {
+      this.d.state.save(STATE.phase, 'deploying');
+      await this.phase('deploy', () => this.d.deployer!.deploy(this.target, this.plan.active, this.d.signal));
+    }
     if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke()))) return;
     if (s.mode === 'stage') return this.end('staged', '');
     await this.shiftAndWatch();
@@ -118,7 +121,9 @@ class Release {
     if (failed.length === 0) return true;
     this.d.signal.throwIfAborted();
     const first = failed[0];
-    await this.end('aborted', `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`);
+    const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+    this.markLastPhaseFailed(reason);
+    await this.end('aborted', reason);
     return false;
   }
 
@@ -188,6 +193,7 @@ class Release {
   }
 
   private async rollbackMode(): Promise<void> {
+    this.d.state.save(STATE.phase, 'rollback-on-request');
     this.trafficMoved = true;
     await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current));
     this.report.flippedAt = new Date(this.d.clock.now()).toISOString();

@@ -8,7 +8,8 @@ describe('decidePost', () => {
   });
   it('does nothing when the main step stopped before traffic moved', () => {
     const d = decidePost('deploying', 'blue', 'green', 'cancelled', true);
-    expect(d).toEqual({ flipBack: false, message: expect.stringMatching(/during deploying \(the job is cancelled\); live traffic had not moved/) });
+    expect(d).toEqual({ flipBack: false, message: expect.stringMatching(/during deploying \(the job is cancelled\); no new color was live and unproven/) });
+    expect(decidePost('rollback-on-request', 'green', 'blue', 'cancelled', true).flipBack).toBe(false);
   });
   it.each(['flipping', 'watching', 'rolling-back'])('flips back when the main step stopped while %s', (phase) => {
     const d = decidePost(phase, 'blue', 'green', 'cancelled', true);

@@ -43,7 +43,7 @@ describe('run: deploy', () => {
   it('saves state before every side effect, and done at the end', async () => {
     const t = setup();
     await t.go();
-    expect(t.state.history).toEqual(['target=green', 'previous=blue', 'phase=flipping', 'phase=watching', 'phase=done']);
+    expect(t.state.history).toEqual(['target=green', 'previous=blue', 'phase=deploying', 'phase=flipping', 'phase=watching', 'phase=done']);
   });
 
   it('sends the first release to the first color', async () => {

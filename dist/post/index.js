@@ -41244,8 +41244,10 @@ class Release {
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
         if (s.mode === 'rollback')
             return this.rollbackMode();
-        if (s.mode !== 'promote' && this.d.deployer)
+        if (s.mode !== 'promote' && this.d.deployer) {
+            this.d.state.save(STATE.phase, 'deploying');
             await this.phase('deploy', () => this.d.deployer.deploy(this.target, this.plan.active, this.d.signal));
+        }
         if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke())))
             return;
         if (s.mode === 'stage')
@@ -41285,7 +41287,9 @@ class Release {
             return true;
         this.d.signal.throwIfAborted();
         const first = failed[0];
-        await this.end('aborted', `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`);
+        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+        this.markLastPhaseFailed(reason);
+        await this.end('aborted', reason);
         return false;
     }
     /** Moves traffic step by step (or at once), watching health after each step. */
@@ -41356,6 +41360,7 @@ class Release {
         }
     }
     async rollbackMode() {
+        this.d.state.save(STATE.phase, 'rollback-on-request');
         this.trafficMoved = true;
         await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current));
         this.report.flippedAt = new Date(this.d.clock.now()).toISOString();
@@ -41437,7 +41442,7 @@ function decidePost(phase, previous, target, jobStatus, rollbackOnFailure) {
     if (phase === 'done')
         return { flipBack: false, message: 'The main step finished; nothing to undo.' };
     if (!TRAFFIC_AT_RISK.includes(phase) && phase !== 'rolling-back') {
-        return { flipBack: false, message: `The main step stopped during ${phase} (${job}); live traffic had not moved.` };
+        return { flipBack: false, message: `The main step stopped during ${phase} (${job}); no new color was live and unproven, so there is nothing to undo.` };
     }
     if (!previous) {
         return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}), but this was the first release: there is no previous color to return to.` };
