@@ -2,6 +2,8 @@ import * as core from '@actions/core';
 import { coreLog, coreState, githubContext, lockOwner, readInput } from './adapters.js';
 import { CommandDeployer } from './deployers/command.js';
 import { HttpHealthSource } from './health/http.js';
+import { PrometheusHealthSource } from './health/prometheus.js';
+import { PrometheusClient } from './health/prometheus-client.js';
 import { systemClock } from './infra/clock.js';
 import { errorMessage, redactor, type Log } from './infra/log.js';
 import { DeploymentRecord } from './report/deployment.js';
@@ -11,6 +13,7 @@ import { publish } from './report/publish.js';
 import { createRouter } from './routers/index.js';
 import { run } from './run.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
+import type { HealthSource } from './types.js';
 
 /** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
 async function main(): Promise<void> {
@@ -44,13 +47,13 @@ async function main(): Promise<void> {
 async function release(settings: Settings, log: Log, signal: AbortSignal): Promise<RunReport> {
   const clock = systemClock;
   const router = await createRouter(settings, { clock, log, owner: lockOwner() });
-  const { deploy, smoke, github, version } = settings;
+  const { deploy, github, version } = settings;
   const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
   const record = await startDeployment(settings, log);
   const report = await run(settings, {
     router,
     deployer,
-    healthSources: (vars) => settings.health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs)),
+    healthSources: (vars) => healthSources(settings, vars),
     clock,
     log,
     state: coreState,
@@ -63,6 +66,15 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
     });
   }
   return report;
+}
+
+function healthSources(settings: Settings, vars: Record<string, string>): HealthSource[] {
+  const { health, smoke, prometheus } = settings;
+  const http = health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs));
+  if (!health.prometheus.length) return http;
+  const client = new PrometheusClient(prometheus.url, prometheus.headers, smoke.timeoutMs);
+  const colors = { color: vars.color, previous: vars.previous };
+  return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, colors))];
 }
 
 /** A GitHub deployment record is a courtesy: failing to write it never fails a release. */

@@ -41,6 +41,7 @@ class Release {
   private trafficMoved = false;
   /** True once one of this run's router changes succeeded. */
   private changedRouter = false;
+  private sources: HealthSource[] = [];
 
   constructor(
     private readonly s: Settings,
@@ -79,6 +80,9 @@ class Release {
     this.announcePlan();
     if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
     if (s.mode === 'rollback') return this.rollbackMode();
+    this.sources = this.d.healthSources(this.vars());
+    this.report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
+    if (!(await this.validateSources())) return;
     if (s.mode !== 'promote' && this.d.deployer) {
       this.d.state.save(STATE.phase, 'deploying');
       await this.phase('deploy', () => this.d.deployer!.deploy(this.target, this.plan.active, this.d.signal));
@@ -106,6 +110,20 @@ class Release {
     else this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
   }
 
+  /** Sources check their own inputs against the real service; a refusal is a bad input. */
+  private async validateSources(): Promise<boolean> {
+    const checking = this.sources.filter((source) => source.validate);
+    if (!checking.length) return true;
+    const problems = (await this.phase('validate checks', () => Promise.all(checking.map((source) => source.validate!(this.d.signal))))).filter(
+      (problem): problem is string => problem !== undefined,
+    );
+    if (!problems.length) return true;
+    for (const problem of problems) this.d.log.error(`Input 'health-checks': ${problem}`, 'Invalid input');
+    this.markLastPhaseFailed(problems.join('; '));
+    await this.end('aborted', `Invalid input; nothing was touched. Input 'health-checks': ${problems.join('; ')}`);
+    return false;
+  }
+
   /** Returns false (and ends the run as aborted) when a smoke test failed. */
   private async smoke(): Promise<boolean> {
     const { smoke } = this.s;
@@ -130,7 +148,11 @@ class Release {
   /** Moves traffic step by step (or at once), watching health after each step. */
   private async shiftAndWatch(): Promise<void> {
     const { s, d } = this;
-    const sources = s.health.probes.length ? d.healthSources(this.vars()) : [];
+    const sources = this.sources;
+    if (sources.some((source) => source.beforeFlip)) {
+      const notes = await this.phase('baseline', () => Promise.all(sources.map((source) => source.beforeFlip?.(d.signal))));
+      for (const note of notes) if (note) this.report.notes.push(note);
+    }
     let expected = this.plan.current;
     for (const percent of s.traffic.steps) {
       d.state.save(STATE.phase, 'flipping');

@@ -18,7 +18,6 @@ export interface HttpProbe {
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
-const CHECK_TYPES_LATER = ['prometheus', 'cloudwatch-alarm'];
 
 export function probesFromUrls(problems: Problems, input: string, text: string): HttpProbe[] {
   return lines(text).map((line) => ({
@@ -30,8 +29,14 @@ export function probesFromUrls(problems: Problems, input: string, text: string):
   }));
 }
 
-/** A YAML list of probes. `withType` is for `health-checks`, whose entries say their `type`. */
-export function probesFromYaml(problems: Problems, input: string, text: string, withType: boolean): HttpProbe[] {
+/** One mapping of a YAML list input, with where it is for messages: `smoke-tests[2]`. */
+export interface YamlEntry {
+  where: string;
+  fields: Record<string, unknown>;
+}
+
+/** Parses a YAML list of mappings; problems name the input and the entry. */
+export function yamlEntries(problems: Problems, input: string, text: string): YamlEntry[] {
   if (!text.trim()) return [];
   let doc: unknown;
   try {
@@ -41,36 +46,24 @@ export function probesFromYaml(problems: Problems, input: string, text: string, 
     return [];
   }
   if (!Array.isArray(doc)) {
-    problems.note(input, 'expected a YAML list of entries, each a mapping with at least `url`.');
+    problems.note(input, 'expected a YAML list of entries, each a mapping.');
     return [];
   }
-  const probes: HttpProbe[] = [];
+  const entries: YamlEntry[] = [];
   doc.forEach((entry, index) => {
     const where = `${input}[${index}]`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-      problems.note(where, 'expected a mapping with at least `url`.');
-      return;
-    }
-    const fields = { ...(entry as Record<string, unknown>) };
-    if (withType) {
-      const type = String(fields.type ?? 'http');
-      delete fields.type;
-      if (CHECK_TYPES_LATER.includes(type)) {
-        problems.note(where, `type "${type}" is not available in this version; available: http.`);
-        return;
-      }
-      if (type !== 'http') {
-        problems.add(`${where}.type`, type, 'http');
-        return;
-      }
-    }
-    const probe = probeFromFields(problems, where, fields);
-    if (probe) probes.push(probe);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) problems.note(where, 'expected a mapping.');
+    else entries.push({ where, fields: { ...(entry as Record<string, unknown>) } });
   });
-  return probes;
+  return entries;
 }
 
-function probeFromFields(problems: Problems, where: string, fields: Record<string, unknown>): HttpProbe | undefined {
+/** A YAML list of HTTP probes (`smoke-tests`). */
+export function probesFromYaml(problems: Problems, input: string, text: string): HttpProbe[] {
+  return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields) ?? []);
+}
+
+export function probeFromFields(problems: Problems, where: string, fields: Record<string, unknown>): HttpProbe | undefined {
   const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
   if (unknown.length) problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted: ${PROBE_KEYS.join(', ')}.`);
   if (typeof fields.url !== 'string') {

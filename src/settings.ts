@@ -1,5 +1,6 @@
 import * as parse from './infra/parse.js';
 import { Problems } from './infra/parse.js';
+import { healthChecksFromYaml, type PrometheusCheck } from './settings-checks.js';
 import { type HttpProbe, probesFromUrls, probesFromYaml } from './settings-probes.js';
 import { parseAddress, type ApiAddress } from './routers/haproxy/runtime-api.js';
 import { MODES, ROUTER_KINDS, type Color, type Mode, type RouterKind } from './types.js';
@@ -44,9 +45,11 @@ export interface Settings {
     windowMs: number;
     intervalMs: number;
     probes: HttpProbe[];
+    prometheus: PrometheusCheck[];
     failureThreshold: number;
     errorThreshold: number;
   };
+  prometheus: { url: string; headers: Record<string, string> };
   traffic: { steps: number[]; stepWindowMs: number };
   rollbackOnFailure: boolean;
   lockTimeoutMs: number;
@@ -77,6 +80,7 @@ export function readSettings(input: InputReader): Settings {
   const router = parse.oneOf(problems, 'router', input('router'), ROUTER_KINDS);
   const smokeHeaders = parse.headerLines(problems, 'smoke-headers', input('smoke-headers'));
   const withHeaders = (probes: HttpProbe[]) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
+  const checks = healthChecksFromYaml(problems, 'health-checks', input('health-checks'));
   const settings: Settings = {
     mode: parse.oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
     router,
@@ -90,7 +94,7 @@ export function readSettings(input: InputReader): Settings {
     smoke: {
       probes: withHeaders([
         ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls')),
-        ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests'), false),
+        ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests')),
       ]),
       timeoutMs: parse.duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1),
       retries: parse.integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
@@ -98,16 +102,18 @@ export function readSettings(input: InputReader): Settings {
     health: {
       windowMs: parse.duration(problems, 'health-window', input('health-window') || '5m'),
       intervalMs: parse.duration(problems, 'health-interval', input('health-interval') || '10s', 50),
-      probes: withHeaders([
-        ...probesFromUrls(problems, 'health-urls', input('health-urls')),
-        ...probesFromYaml(problems, 'health-checks', input('health-checks'), true),
-      ]),
+      probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
+      prometheus: checks.prometheus,
       failureThreshold: parse.integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
       errorThreshold: parse.integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
     },
     traffic: {
       steps: parse.percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
       stepWindowMs: parse.duration(problems, 'step-window', input('step-window') || '1m'),
+    },
+    prometheus: {
+      url: input('prometheus-url') ? parse.url(problems, 'prometheus-url', input('prometheus-url')).replace(/\/+$/, '') : '',
+      headers: parse.headerLines(problems, 'prometheus-headers', input('prometheus-headers')),
     },
     rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse.boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
     lockTimeoutMs: parse.duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
@@ -202,6 +208,9 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
   if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs) {
     problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
   }
+  if (settings.health.prometheus.length && !settings.prometheus.url) {
+    problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+  }
   if (settings.mode === 'promote' && settings.deploy.command) {
     problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');
   }
@@ -209,7 +218,7 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
 
 function collectSecrets(settings: Settings, smokeHeaders: Record<string, string>): string[] {
   const probeHeaders = [...settings.smoke.probes, ...settings.health.probes].flatMap((p) => Object.values(p.headers));
-  const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders];
+  const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders, ...Object.values(settings.prometheus.headers)];
   // Very short values would mask ordinary words in every log line.
   return [...new Set(values.filter((v) => v.length >= 4))];
 }

@@ -43,7 +43,15 @@ export interface Sample {
 
 export interface HealthSource {
   readonly name: string;
+  /** When true, a window in which every sample was `no-data` fails: silence is not health. */
+  readonly requiresData?: boolean;
+  /** What the values mean, and the fixed thresholds, for charts. */
+  readonly info?: { unit: string; max?: number; min?: number };
   sample(signal?: AbortSignal): Promise<Omit<Sample, 'source' | 'at'>>;
+  /** Checks the source's own inputs against the real service before anything is touched. */
+  validate?(signal?: AbortSignal): Promise<string | undefined>;
+  /** Runs just before traffic first moves (e.g. sampling a baseline); returns a note for the summary. */
+  beforeFlip?(signal?: AbortSignal): Promise<string | undefined>;
 }
 
 export interface Deployer {

@@ -71,6 +71,9 @@ export class FakeDeployer implements Deployer {
 /** Answers from a script of statuses, then repeats the last. */
 export class ScriptedSource implements HealthSource {
   taken = 0;
+  requiresData?: boolean;
+  validate?: () => Promise<string | undefined>;
+  beforeFlip?: () => Promise<string | undefined>;
   constructor(
     readonly name: string,
     private readonly script: Sample['status'][],

@@ -35,6 +35,7 @@ describe('summary', () => {
         result: 'promoted',
         phases: [{ name: 'flip', startedAt: at, durationMs: 120, outcome: 'ok' }],
         smoke: [{ name: 'health', url: 'http://x/', ok: true, status: 200, latencyMs: 5, attempts: 1, detail: '200 in 5ms' }],
+        checks: [{ name: 'live', unit: 'latency ms', max: 8 }],
         samples: [
           { source: 'live', status: 'pass', at, value: 3, detail: '200 in 3ms' },
           { source: 'live', status: 'fail', at, value: 9, detail: 'expected 2xx, got 500' },
@@ -43,9 +44,10 @@ describe('summary', () => {
     );
     expect(text).toContain('| flip | +1s | 120ms | ok |');
     expect(text).toContain('| ✅ health | 200 | 5ms | 1 | 200 in 5ms |');
-    expect(text).toContain('| live | 2 | 1 | 1 | 0 | 9ms / 9ms |');
-    expect(text).toContain('```mermaid\nxychart-beta');
-    expect(text).toContain('line [3, 9]');
+    expect(text).toContain('| live | 2 | 1 | 1 | 0 | 0 | 9ms / 9ms |');
+    expect(text).toContain('```mermaid\nxychart-beta\n  title "live: latency ms"');
+    expect(text).toContain('line [3, 9]\n  line [8, 8]');
+    expect(text).toContain('Flat line: max 8.');
     expect(text).toContain('| live | fail | expected 2xx, got 500 |');
   });
 

@@ -78,6 +78,46 @@ describe('run: deploy', () => {
     expect(report.reason).toMatch(/could not be measured 3 time\(s\) in a row/);
   });
 
+  it('counts no-data samples neither way, but a source that requires data fails a silent window', async () => {
+    const waiting = new ScriptedSource('errors', ['no-data', 'fail', 'no-data', 'pass']);
+    const t = setup({ 'failure-threshold': '2' }, 'blue', [waiting]);
+    expect((await t.go()).result).toBe('promoted'); // fail, no-data, pass: never two failures in a row
+    const silent = new ScriptedSource('errors', ['no-data']);
+    silent.requiresData = true;
+    const u = setup({}, 'blue', [silent]);
+    const report = await u.go();
+    expect(report.result).toBe('rolled-back');
+    expect(report.reason).toBe('errors: no data during all of the health window (on-no-data: wait); set on-no-data: pass if a quiet service is healthy.');
+    const late = new ScriptedSource('errors', ['no-data', 'no-data', 'pass']);
+    late.requiresData = true;
+    expect((await setup({}, 'blue', [late]).go()).result).toBe('promoted');
+  });
+
+  it('aborts as a bad input, before deploying, when a source refuses its own inputs', async () => {
+    const source = new ScriptedSource('errors', ['pass']);
+    source.validate = async () => 'the query of check "errors" was refused by Prometheus (parse error)';
+    const t = setup({}, 'blue', [source]);
+    const report = await t.go();
+    expect(report.result).toBe('aborted');
+    expect(report.reason).toMatch(/^Invalid input; nothing was touched. Input 'health-checks': the query of check "errors" was refused/);
+    expect(t.deployer.deployed).toEqual([]);
+    expect(t.log.lines).toContain(`error: Input 'health-checks': the query of check "errors" was refused by Prometheus (parse error)`);
+  });
+
+  it('takes baselines just before traffic moves, and notes them', async () => {
+    const source = new ScriptedSource('errors', ['pass']);
+    const order: string[] = [];
+    source.beforeFlip = async () => {
+      order.push(`baseline while router shows ${t.router.state.active}`);
+      return 'errors: baseline from blue is 0.001';
+    };
+    const t = setup({}, 'blue', [source]);
+    const report = await t.go();
+    expect(order).toEqual(['baseline while router shows blue']);
+    expect(report.notes).toContain('errors: baseline from blue is 0.001');
+    expect(report.phases.map((p) => p.name)).toEqual(['discover', 'deploy', 'baseline', 'flip', 'watch health window']);
+  });
+
   it('aborts on a failed deploy with traffic never touched', async () => {
     const t = setup();
     t.deployer.error = new Error('image not found');

@@ -118,7 +118,15 @@ describe('readSettings', () => {
     ['smoke-tests', '- url: http://x/\n  max-latency: fast', /Input 'smoke-tests\[0\].max-latency': got "fast"/],
     ['smoke-tests', '- url: http://x/\n  retries: 3', /Input 'smoke-tests\[0\]': unknown key\(s\) retries/],
     ['smoke-tests', '- url: http://x/\n  method: FETCH', /Input 'smoke-tests\[0\].method': got "FETCH"/],
-    ['health-checks', '- type: prometheus\n  url: http://x/', /type "prometheus" is not available in this version/],
+    ['health-checks', '- type: cloudwatch-alarm\n  alarm: x', /type "cloudwatch-alarm" is not available in this version/],
+    ['health-checks', '- type: prometheus\n  max: 1', /Input 'health-checks\[0\]': needs `query`/],
+    ['health-checks', '- type: prometheus\n  query: up', /Input 'health-checks\[0\]': needs a threshold/],
+    ['health-checks', '- type: prometheus\n  query: up\n  max: lots', /Input 'health-checks\[0\].max': got "lots"; expected a number/],
+    ['health-checks', '- type: prometheus\n  query: up\n  max: 1\n  on-no-data: ignore', /Input 'health-checks\[0\].on-no-data': got "ignore"; expected wait, pass, fail/],
+    ['health-checks', '- type: prometheus\n  query: up\n  baseline: true', /has `baseline: true` but neither `max-increase` nor `max-ratio`/],
+    ['health-checks', '- type: prometheus\n  query: up\n  max-ratio: 2', /`max-increase` and `max-ratio` need `baseline: true`/],
+    ['health-checks', '- type: prometheus\n  query: up\n  max: 1', /Input 'prometheus-url': is required by the prometheus health checks/],
+    ['prometheus-url', 'prometheus:9090', /Input 'prometheus-url': got "prometheus:9090"/],
     ['health-checks', '- type: ping\n  url: http://x/', /Input 'health-checks\[0\].type': got "ping"; expected http/],
     ['deploy-command', './deploy.sh | tee log', /Input 'deploy-command': .*shell operator "\|" is not supported/],
     ['deploy-command', 'deploy && notify', /shell operator "&&"/],
@@ -135,6 +143,34 @@ describe('readSettings', () => {
   it('reports every problem together', () => {
     const list = problems({ ...nginx, mode: 'x', 'ready-timeout': 'y', colors: 'z' });
     expect(list).toHaveLength(3);
+  });
+
+  it('reads prometheus checks, with defaults, and masks prometheus-headers', () => {
+    const s = readSettings(
+      inputs({
+        ...nginx,
+        'prometheus-url': 'https://prom.example/',
+        'prometheus-headers': 'Authorization: Bearer prom-secret',
+        'health-checks': [
+          '- name: errors',
+          '  type: prometheus',
+          '  query: sum(rate(http_requests_total{color="{color}",status=~"5.."}[1m]))',
+          '  max: 0.05',
+          '- type: prometheus',
+          '  query: p99{color="{color}"}',
+          '  on-no-data: pass',
+          '  baseline: true',
+          '  max-increase: 0.1',
+          '  max-ratio: 1.5',
+        ].join('\n'),
+      }),
+    );
+    expect(s.prometheus).toEqual({ url: 'https://prom.example', headers: { Authorization: 'Bearer prom-secret' } });
+    expect(s.health.prometheus).toEqual([
+      { name: 'errors', query: 'sum(rate(http_requests_total{color="{color}",status=~"5.."}[1m]))', max: 0.05, min: undefined, onNoData: 'wait', baseline: false, maxIncrease: undefined, maxRatio: undefined },
+      { name: 'p99{color="{color}"}', query: 'p99{color="{color}"}', max: undefined, min: undefined, onNoData: 'pass', baseline: true, maxIncrease: 0.1, maxRatio: 1.5 },
+    ]);
+    expect(s.secrets).toContain('Bearer prom-secret');
   });
 
   it('never quotes header values, which are secrets', () => {

@@ -41194,16 +41194,168 @@ class HttpHealthSource {
     vars;
     timeoutMs;
     name;
+    info;
     constructor(probe, vars, timeoutMs) {
         this.probe = probe;
         this.vars = vars;
         this.timeoutMs = timeoutMs;
         this.name = (0,infra_argv/* fillTemplate */.ou)(probe.name, vars);
+        this.info = { unit: 'latency ms', max: probe.maxLatencyMs };
     }
     async sample(signal) {
         const result = await runProbe(this.probe, this.vars, this.timeoutMs, signal);
         return { status: result.ok ? 'pass' : 'fail', value: result.latencyMs, detail: result.detail };
     }
+}
+
+;// CONCATENATED MODULE: ./lib/health/prometheus-client.js
+/** A query Prometheus refused as malformed: a bad input, not a failed measurement. */
+class BadQueryError extends Error {
+    name = 'BadQueryError';
+}
+/** Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates. */
+class PrometheusClient {
+    baseUrl;
+    headers;
+    timeoutMs;
+    constructor(baseUrl, headers, timeoutMs) {
+        this.baseUrl = baseUrl;
+        this.headers = headers;
+        this.timeoutMs = timeoutMs;
+    }
+    async query(promql, signal) {
+        const url = `${this.baseUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`;
+        const timeout = AbortSignal.timeout(this.timeoutMs);
+        let response;
+        try {
+            response = await fetch(url, { headers: { accept: 'application/json', ...this.headers }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        }
+        catch (error) {
+            const cause = error.cause;
+            if (timeout.aborted)
+                throw new Error(`Prometheus did not answer within ${this.timeoutMs}ms`);
+            throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`);
+        }
+        const text = await response.text();
+        let body;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            throw new Error(`Prometheus answered ${response.status} with a body that is not its API's JSON: ${text.slice(0, 120)}`);
+        }
+        if (body.status !== 'success' || !body.data) {
+            const message = `Prometheus answered ${response.status}: ${body.errorType ?? 'error'}: ${body.error ?? text.slice(0, 200)}`;
+            if (body.errorType === 'bad_data')
+                throw new BadQueryError(message);
+            throw new Error(message);
+        }
+        return toSeries(body.data.resultType, body.data.result);
+    }
+}
+function toSeries(type, result) {
+    if (type === 'scalar')
+        return [{ labels: {}, value: Number(result[1]) }];
+    if (type === 'vector') {
+        return result.map((s) => ({ labels: s.metric, value: Number(s.value[1]) }));
+    }
+    throw new Error(`the query returns a ${type}; health checks need an instant vector or a scalar`);
+}
+/** `{color="green",status="503"}`, or `scalar` for a scalar result. */
+function seriesName(series) {
+    const labels = Object.entries(series.labels).filter(([key]) => key !== '__name__');
+    return labels.length ? `{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}` : 'scalar';
+}
+
+;// CONCATENATED MODULE: ./lib/health/prometheus.js
+
+/**
+ * A `prometheus` health check. Every series of the result is judged; the sample's value is the worst
+ * one, and its detail names the offending series. With `baseline`, the same query for the previous
+ * color just before the flip sets a reference that `max-increase` / `max-ratio` judge against.
+ */
+class PrometheusHealthSource {
+    check;
+    client;
+    vars;
+    name;
+    requiresData;
+    info;
+    baselineValue;
+    constructor(check, client, vars) {
+        this.check = check;
+        this.client = client;
+        this.vars = vars;
+        this.name = check.name;
+        this.requiresData = check.onNoData === 'wait';
+        this.info = { unit: 'value', max: check.max, min: check.min };
+    }
+    /** Asks Prometheus once, before anything is touched: a query it cannot parse is a bad input. */
+    async validate(signal) {
+        try {
+            await this.client.query(this.query(this.vars.color), signal);
+        }
+        catch (error) {
+            if (error instanceof BadQueryError)
+                return `the query of check "${this.name}" was refused by Prometheus (${error.message})`;
+        }
+        return undefined;
+    }
+    async beforeFlip(signal) {
+        if (!this.check.baseline || !this.vars.previous)
+            return undefined;
+        const values = (await this.client.query(this.query(this.vars.previous), signal)).map((s) => s.value).filter((v) => !Number.isNaN(v));
+        this.baselineValue = values.length ? Math.max(...values) : undefined;
+        return this.baselineValue === undefined
+            ? `${this.name}: the previous color (${this.vars.previous}) had no data, so only the fixed thresholds apply.`
+            : `${this.name}: baseline from ${this.vars.previous} is ${format(this.baselineValue)}; limit ${format(this.limit())}.`;
+    }
+    async sample(signal) {
+        const series = (await this.client.query(this.query(this.vars.color), signal)).filter((s) => !Number.isNaN(s.value));
+        if (series.length === 0) {
+            const detail = `no data (on-no-data: ${this.check.onNoData})`;
+            return { status: this.check.onNoData === 'wait' ? 'no-data' : this.check.onNoData, detail };
+        }
+        const judged = series.map((s) => ({ series: s, breach: this.breach(s.value) }));
+        const worst = judged.find((j) => j.breach) ?? judged.reduce((a, b) => (this.badness(b.series) > this.badness(a.series) ? b : a));
+        const where = series.length > 1 || Object.keys(worst.series.labels).length ? ` for ${seriesName(worst.series)}` : '';
+        if (worst.breach)
+            return { status: 'fail', value: worst.series.value, detail: `${format(worst.series.value)} ${worst.breach}${where}` };
+        return { status: 'pass', value: worst.series.value, detail: `${format(worst.series.value)}${where}` };
+    }
+    /** Only the exact tokens: PromQL itself is full of braces. */
+    query(color) {
+        return this.check.query.split('{color}').join(color).split('{previous}').join(this.vars.previous);
+    }
+    /** The most lenient of the relative bounds, so max-increase gives a floor when the baseline is ~0. */
+    limit() {
+        if (this.baselineValue === undefined)
+            return undefined;
+        const bounds = [];
+        if (this.check.maxIncrease !== undefined)
+            bounds.push(this.baselineValue + this.check.maxIncrease);
+        if (this.check.maxRatio !== undefined)
+            bounds.push(this.baselineValue * this.check.maxRatio);
+        return bounds.length ? Math.max(...bounds) : undefined;
+    }
+    breach(value) {
+        const { max, min } = this.check;
+        if (max !== undefined && value > max)
+            return `> max ${format(max)}`;
+        if (min !== undefined && value < min)
+            return `< min ${format(min)}`;
+        const limit = this.limit();
+        if (limit !== undefined && value > limit)
+            return `> ${format(limit)}, the limit from the previous color's baseline ${format(this.baselineValue)}`;
+        return undefined;
+    }
+    /** How close a passing series is to breaching, to show the most telling one. */
+    badness(series) {
+        return this.check.max === undefined && this.check.min !== undefined ? -series.value : series.value;
+    }
+}
+function format(value) {
+    return Number.isInteger(value) ? String(value) : Number(value.toPrecision(4)).toString();
 }
 
 ;// CONCATENATED MODULE: ./lib/infra/clock.js
@@ -41313,6 +41465,7 @@ function newReport(clock, base) {
         smoke: [],
         steps: [],
         samples: [],
+        checks: [],
         notes: [],
     };
 }
@@ -41391,18 +41544,19 @@ function healthSection(report) {
         '',
         `Sampled every ${formatDuration(thresholds.intervalMs)}; rollback after ${thresholds.failure} failing or ${thresholds.error} unmeasurable sample(s) in a row.`,
         '',
-        '| check | samples | pass | fail | error | latency p50 / max |',
-        '|---|---|---|---|---|---|',
+        '| check | samples | pass | fail | error | no data | value p50 / max |',
+        '|---|---|---|---|---|---|---|',
     ];
     for (const [source, samples] of bySource) {
         const count = (status) => samples.filter((s) => s.status === status).length;
         const values = samples.map((s) => s.value).filter((v) => v !== undefined).sort((a, b) => a - b);
-        const latency = values.length ? `${values[Math.floor(values.length / 2)]}ms / ${values[values.length - 1]}ms` : '—';
-        out.push(`| ${cell(source)} | ${samples.length} | ${count('pass')} | ${count('fail')} | ${count('error')} | ${latency} |`);
+        const unit = report.checks.find((c) => c.name === source)?.unit === 'latency ms' ? 'ms' : '';
+        const spread = values.length ? `${round(values[Math.floor(values.length / 2)])}${unit} / ${round(values[values.length - 1])}${unit}` : '—';
+        out.push(`| ${cell(source)} | ${samples.length} | ${count('pass')} | ${count('fail')} | ${count('error')} | ${count('no-data')} | ${spread} |`);
     }
     out.push('');
     for (const [source, samples] of bySource)
-        out.push(...chart(source, samples));
+        out.push(...chart(source, samples, report.checks.find((c) => c.name === source)));
     const bad = report.samples.filter((s) => s.status !== 'pass');
     if (bad.length) {
         out.push('<details><summary>Samples that did not pass</summary>', '', '| time | check | status | detail |', '|---|---|---|---|');
@@ -41412,16 +41566,26 @@ function healthSection(report) {
     }
     return out;
 }
-function chart(source, samples) {
-    const values = samples.map((s) => s.value ?? 0);
+/** A line of the samples over the window, with the fixed thresholds as flat lines. */
+function chart(source, samples, check) {
+    const values = samples.map((s) => s.value).filter((v) => v !== undefined && Number.isFinite(v));
     if (values.length < 2)
         return [];
     const size = Math.ceil(values.length / CHART_POINTS);
     const points = [];
     for (let i = 0; i < values.length; i += size)
-        points.push(Math.max(...values.slice(i, i + size)));
-    const title = `${source.replace(/"/g, "'")}: latency ms${size > 1 ? ` (max of every ${size} samples)` : ''}`;
-    return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, '  y-axis "ms"', `  line [${points.join(', ')}]`, '```', ''];
+        points.push(round(Math.max(...values.slice(i, i + size))));
+    const unit = check?.unit ?? 'value';
+    const title = `${source.replace(/"/g, "'")}: ${unit}${size > 1 ? ` (max of every ${size} samples)` : ''}`;
+    const lines = [`  line [${points.join(', ')}]`];
+    for (const limit of [check?.max, check?.min])
+        if (limit !== undefined)
+            lines.push(`  line [${points.map(() => limit).join(', ')}]`);
+    const legend = [check?.max !== undefined ? `max ${check.max}` : '', check?.min !== undefined ? `min ${check.min}` : ''].filter(Boolean);
+    return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, `  y-axis "${unit}"`, ...lines, '```', ...(legend.length ? [`Flat line${legend.length > 1 ? 's' : ''}: ${legend.join(', ')}.`] : []), ''];
+}
+function round(value) {
+    return Number(value.toPrecision(4));
 }
 
 ;// CONCATENATED MODULE: ./lib/report/summary.js
@@ -41653,6 +41817,7 @@ async function smokeOne(probe, vars, options) {
 /**
  * Samples every source at once, every `intervalMs`, for `windowMs`. A source fails the window after
  * `failureThreshold` failing samples in a row, or `errorThreshold` samples in a row it could not take.
+ * `no-data` samples count neither way; a source that `requiresData` fails a window that gave it none.
  * The first sample is taken at once: a broken release is caught as early as it can be.
  * Rejects with the signal's reason when the run is cancelled.
  */
@@ -41661,6 +41826,7 @@ async function watch(sources, options) {
     const end = clock.now() + options.windowMs;
     const fails = new Map();
     const errors = new Map();
+    const hadData = new Set();
     for (;;) {
         signal?.throwIfAborted();
         const started = clock.now();
@@ -41668,6 +41834,13 @@ async function watch(sources, options) {
         signal?.throwIfAborted();
         for (const sample of samples) {
             options.onSample?.(sample);
+            if (sample.status === 'no-data') {
+                // Measured, just empty: it ends a run of errors but not a run of failures.
+                errors.set(sample.source, 0);
+                continue;
+            }
+            if (sample.status !== 'error')
+                hadData.add(sample.source);
             fails.set(sample.source, sample.status === 'fail' ? (fails.get(sample.source) ?? 0) + 1 : 0);
             errors.set(sample.source, sample.status === 'error' ? (errors.get(sample.source) ?? 0) + 1 : 0);
             const failed = fails.get(sample.source);
@@ -41681,9 +41854,15 @@ async function watch(sources, options) {
         }
         const now = clock.now();
         if (now >= end)
-            return { passed: true };
+            return silentSource(sources, hadData, options.label) ?? { passed: true };
         await clock.sleep(Math.max(0, Math.min(options.intervalMs - (now - started), end - now)), signal);
     }
+}
+function silentSource(sources, hadData, label) {
+    const silent = sources.find((source) => source.requiresData && !hadData.has(source.name));
+    if (!silent)
+        return undefined;
+    return { passed: false, reason: `${silent.name}: no data during all of ${label} (on-no-data: wait); set on-no-data: pass if a quiet service is healthy.` };
 }
 async function takeSample(source, clock, signal) {
     const at = new Date(clock.now()).toISOString();
@@ -41723,6 +41902,7 @@ class Release {
     trafficMoved = false;
     /** True once one of this run's router changes succeeded. */
     changedRouter = false;
+    sources = [];
     constructor(s, d) {
         this.s = s;
         this.d = d;
@@ -41762,6 +41942,10 @@ class Release {
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
         if (s.mode === 'rollback')
             return this.rollbackMode();
+        this.sources = this.d.healthSources(this.vars());
+        this.report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
+        if (!(await this.validateSources()))
+            return;
         if (s.mode !== 'promote' && this.d.deployer) {
             this.d.state.save(STATE.phase, 'deploying');
             await this.phase('deploy', () => this.d.deployer.deploy(this.target, this.plan.active, this.d.signal));
@@ -41789,6 +41973,20 @@ class Release {
         else
             this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
     }
+    /** Sources check their own inputs against the real service; a refusal is a bad input. */
+    async validateSources() {
+        const checking = this.sources.filter((source) => source.validate);
+        if (!checking.length)
+            return true;
+        const problems = (await this.phase('validate checks', () => Promise.all(checking.map((source) => source.validate(this.d.signal))))).filter((problem) => problem !== undefined);
+        if (!problems.length)
+            return true;
+        for (const problem of problems)
+            this.d.log.error(`Input 'health-checks': ${problem}`, 'Invalid input');
+        this.markLastPhaseFailed(problems.join('; '));
+        await this.end('aborted', `Invalid input; nothing was touched. Input 'health-checks': ${problems.join('; ')}`);
+        return false;
+    }
     /** Returns false (and ends the run as aborted) when a smoke test failed. */
     async smoke() {
         const { smoke } = this.s;
@@ -41813,7 +42011,13 @@ class Release {
     /** Moves traffic step by step (or at once), watching health after each step. */
     async shiftAndWatch() {
         const { s, d } = this;
-        const sources = s.health.probes.length ? d.healthSources(this.vars()) : [];
+        const sources = this.sources;
+        if (sources.some((source) => source.beforeFlip)) {
+            const notes = await this.phase('baseline', () => Promise.all(sources.map((source) => source.beforeFlip?.(d.signal))));
+            for (const note of notes)
+                if (note)
+                    this.report.notes.push(note);
+        }
         let expected = this.plan.current;
         for (const percent of s.traffic.steps) {
             d.state.save(STATE.phase, 'flipping');
@@ -42075,7 +42279,6 @@ var dist = __nccwpck_require__(8815);
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
-const CHECK_TYPES_LATER = ['prometheus', 'cloudwatch-alarm'];
 function probesFromUrls(problems, input, text) {
     return lines(text).map((line) => ({
         name: line,
@@ -42085,8 +42288,8 @@ function probesFromUrls(problems, input, text) {
         expectStatus: [],
     }));
 }
-/** A YAML list of probes. `withType` is for `health-checks`, whose entries say their `type`. */
-function probesFromYaml(problems, input, text, withType) {
+/** Parses a YAML list of mappings; problems name the input and the entry. */
+function yamlEntries(problems, input, text) {
     if (!text.trim())
         return [];
     let doc;
@@ -42098,34 +42301,22 @@ function probesFromYaml(problems, input, text, withType) {
         return [];
     }
     if (!Array.isArray(doc)) {
-        problems.note(input, 'expected a YAML list of entries, each a mapping with at least `url`.');
+        problems.note(input, 'expected a YAML list of entries, each a mapping.');
         return [];
     }
-    const probes = [];
+    const entries = [];
     doc.forEach((entry, index) => {
         const where = `${input}[${index}]`;
-        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-            problems.note(where, 'expected a mapping with at least `url`.');
-            return;
-        }
-        const fields = { ...entry };
-        if (withType) {
-            const type = String(fields.type ?? 'http');
-            delete fields.type;
-            if (CHECK_TYPES_LATER.includes(type)) {
-                problems.note(where, `type "${type}" is not available in this version; available: http.`);
-                return;
-            }
-            if (type !== 'http') {
-                problems.add(`${where}.type`, type, 'http');
-                return;
-            }
-        }
-        const probe = probeFromFields(problems, where, fields);
-        if (probe)
-            probes.push(probe);
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+            problems.note(where, 'expected a mapping.');
+        else
+            entries.push({ where, fields: { ...entry } });
     });
-    return probes;
+    return entries;
+}
+/** A YAML list of HTTP probes (`smoke-tests`). */
+function probesFromYaml(problems, input, text) {
+    return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields) ?? []);
 }
 function probeFromFields(problems, where, fields) {
     const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
@@ -42189,6 +42380,86 @@ function latency(problems, where, value) {
     return ms;
 }
 
+;// CONCATENATED MODULE: ./lib/settings-checks.js
+
+const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio'];
+const TYPES = ['http', 'prometheus'];
+/** `health-checks`: a YAML list whose entries say their `type` (default http). */
+function healthChecksFromYaml(problems, input, text) {
+    const checks = { probes: [], prometheus: [] };
+    for (const { where, fields } of yamlEntries(problems, input, text)) {
+        const type = String(fields.type ?? 'http');
+        delete fields.type;
+        if (type === 'http') {
+            const probe = probeFromFields(problems, where, fields);
+            if (probe)
+                checks.probes.push(probe);
+        }
+        else if (type === 'prometheus') {
+            const check = prometheusCheck(problems, where, fields);
+            if (check)
+                checks.prometheus.push(check);
+        }
+        else if (type === 'cloudwatch-alarm') {
+            problems.note(where, `type "cloudwatch-alarm" is not available in this version; available: ${TYPES.join(', ')}.`);
+        }
+        else {
+            problems.add(`${where}.type`, type, TYPES.join(' or '));
+        }
+    }
+    return checks;
+}
+function prometheusCheck(problems, where, fields) {
+    const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
+    if (unknown.length)
+        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
+    if (typeof fields.query !== 'string' || !fields.query.trim()) {
+        problems.note(where, 'needs `query`, a PromQL instant query ({color} and {previous} are replaced by the new and old color).');
+        return undefined;
+    }
+    const check = {
+        name: typeof fields.name === 'string' ? fields.name : fields.query.trim(),
+        query: fields.query.trim(),
+        max: number(problems, `${where}.max`, fields.max),
+        min: number(problems, `${where}.min`, fields.min),
+        onNoData: policy(problems, `${where}.on-no-data`, fields['on-no-data']),
+        baseline: fields.baseline === true,
+        maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
+        maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
+    };
+    if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
+        problems.add(`${where}.baseline`, String(fields.baseline), 'true or false');
+    const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
+    if (check.baseline && !relative)
+        problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
+    if (!check.baseline && relative)
+        problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
+    if (check.max === undefined && check.min === undefined && !relative)
+        problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
+    if (check.maxRatio !== undefined && check.maxRatio < 1)
+        problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
+    return check;
+}
+function number(problems, where, value) {
+    if (value === undefined)
+        return undefined;
+    const n = typeof value === 'number' ? value : Number(String(value));
+    if (!Number.isFinite(n) || String(value).trim() === '') {
+        problems.add(where, String(value), 'a number, e.g. 0.05');
+        return undefined;
+    }
+    return n;
+}
+function policy(problems, where, value) {
+    if (value === undefined)
+        return 'wait';
+    if (NO_DATA_POLICIES.includes(String(value)))
+        return value;
+    problems.add(where, String(value), NO_DATA_POLICIES.join(', '));
+    return 'wait';
+}
+
 // EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
 var runtime_api = __nccwpck_require__(253);
 ;// CONCATENATED MODULE: ./lib/types.js
@@ -42196,6 +42467,7 @@ const MODES = ['deploy', 'stage', 'promote', 'rollback', 'status'];
 const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'];
 
 ;// CONCATENATED MODULE: ./lib/settings.js
+
 
 
 
@@ -42218,6 +42490,7 @@ function readSettings(input) {
     const router = oneOf(problems, 'router', input('router'), ROUTER_KINDS);
     const smokeHeaders = headerLines(problems, 'smoke-headers', input('smoke-headers'));
     const withHeaders = (probes) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
+    const checks = healthChecksFromYaml(problems, 'health-checks', input('health-checks'));
     const settings = {
         mode: oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
         router,
@@ -42231,7 +42504,7 @@ function readSettings(input) {
         smoke: {
             probes: withHeaders([
                 ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls')),
-                ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests'), false),
+                ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests')),
             ]),
             timeoutMs: duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1),
             retries: integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
@@ -42239,16 +42512,18 @@ function readSettings(input) {
         health: {
             windowMs: duration(problems, 'health-window', input('health-window') || '5m'),
             intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50),
-            probes: withHeaders([
-                ...probesFromUrls(problems, 'health-urls', input('health-urls')),
-                ...probesFromYaml(problems, 'health-checks', input('health-checks'), true),
-            ]),
+            probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
+            prometheus: checks.prometheus,
             failureThreshold: integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
             errorThreshold: integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
         },
         traffic: {
             steps: percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
             stepWindowMs: duration(problems, 'step-window', input('step-window') || '1m'),
+        },
+        prometheus: {
+            url: input('prometheus-url') ? url(problems, 'prometheus-url', input('prometheus-url')).replace(/\/+$/, '') : '',
+            headers: headerLines(problems, 'prometheus-headers', input('prometheus-headers')),
         },
         rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse_boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
         lockTimeoutMs: duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
@@ -42352,18 +42627,23 @@ function checkCombinations(problems, input, settings) {
     if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs) {
         problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
     }
+    if (settings.health.prometheus.length && !settings.prometheus.url) {
+        problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+    }
     if (settings.mode === 'promote' && settings.deploy.command) {
         problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');
     }
 }
 function collectSecrets(settings, smokeHeaders) {
     const probeHeaders = [...settings.smoke.probes, ...settings.health.probes].flatMap((p) => Object.values(p.headers));
-    const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders];
+    const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders, ...Object.values(settings.prometheus.headers)];
     // Very short values would mask ordinary words in every log line.
     return [...new Set(values.filter((v) => v.length >= 4))];
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
+
 
 
 
@@ -42408,13 +42688,13 @@ async function main() {
 async function release(settings, log, signal) {
     const clock = systemClock;
     const router = await createRouter(settings, { clock, log, owner: lockOwner() });
-    const { deploy, smoke, github, version } = settings;
+    const { deploy, github, version } = settings;
     const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
     const record = await startDeployment(settings, log);
     const report = await run(settings, {
         router,
         deployer,
-        healthSources: (vars) => settings.health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs)),
+        healthSources: (vars) => healthSources(settings, vars),
         clock,
         log,
         state: coreState,
@@ -42427,6 +42707,15 @@ async function release(settings, log, signal) {
         });
     }
     return report;
+}
+function healthSources(settings, vars) {
+    const { health, smoke, prometheus } = settings;
+    const http = health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs));
+    if (!health.prometheus.length)
+        return http;
+    const client = new PrometheusClient(prometheus.url, prometheus.headers, smoke.timeoutMs);
+    const colors = { color: vars.color, previous: vars.previous };
+    return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, colors))];
 }
 /** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
 async function startDeployment(settings, log) {

@@ -41205,6 +41205,7 @@ class Release {
     trafficMoved = false;
     /** True once one of this run's router changes succeeded. */
     changedRouter = false;
+    sources = [];
     constructor(s, d) {
         this.s = s;
         this.d = d;
@@ -41244,6 +41245,10 @@ class Release {
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
         if (s.mode === 'rollback')
             return this.rollbackMode();
+        this.sources = this.d.healthSources(this.vars());
+        this.report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
+        if (!(await this.validateSources()))
+            return;
         if (s.mode !== 'promote' && this.d.deployer) {
             this.d.state.save(STATE.phase, 'deploying');
             await this.phase('deploy', () => this.d.deployer.deploy(this.target, this.plan.active, this.d.signal));
@@ -41271,6 +41276,20 @@ class Release {
         else
             this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
     }
+    /** Sources check their own inputs against the real service; a refusal is a bad input. */
+    async validateSources() {
+        const checking = this.sources.filter((source) => source.validate);
+        if (!checking.length)
+            return true;
+        const problems = (await this.phase('validate checks', () => Promise.all(checking.map((source) => source.validate(this.d.signal))))).filter((problem) => problem !== undefined);
+        if (!problems.length)
+            return true;
+        for (const problem of problems)
+            this.d.log.error(`Input 'health-checks': ${problem}`, 'Invalid input');
+        this.markLastPhaseFailed(problems.join('; '));
+        await this.end('aborted', `Invalid input; nothing was touched. Input 'health-checks': ${problems.join('; ')}`);
+        return false;
+    }
     /** Returns false (and ends the run as aborted) when a smoke test failed. */
     async smoke() {
         const { smoke } = this.s;
@@ -41295,7 +41314,13 @@ class Release {
     /** Moves traffic step by step (or at once), watching health after each step. */
     async shiftAndWatch() {
         const { s, d } = this;
-        const sources = s.health.probes.length ? d.healthSources(this.vars()) : [];
+        const sources = this.sources;
+        if (sources.some((source) => source.beforeFlip)) {
+            const notes = await this.phase('baseline', () => Promise.all(sources.map((source) => source.beforeFlip?.(d.signal))));
+            for (const note of notes)
+                if (note)
+                    this.report.notes.push(note);
+        }
         let expected = this.plan.current;
         for (const percent of s.traffic.steps) {
             d.state.save(STATE.phase, 'flipping');
@@ -41608,7 +41633,6 @@ var dist = __nccwpck_require__(8815);
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
-const CHECK_TYPES_LATER = ['prometheus', 'cloudwatch-alarm'];
 function probesFromUrls(problems, input, text) {
     return lines(text).map((line) => ({
         name: line,
@@ -41618,8 +41642,8 @@ function probesFromUrls(problems, input, text) {
         expectStatus: [],
     }));
 }
-/** A YAML list of probes. `withType` is for `health-checks`, whose entries say their `type`. */
-function probesFromYaml(problems, input, text, withType) {
+/** Parses a YAML list of mappings; problems name the input and the entry. */
+function yamlEntries(problems, input, text) {
     if (!text.trim())
         return [];
     let doc;
@@ -41631,34 +41655,22 @@ function probesFromYaml(problems, input, text, withType) {
         return [];
     }
     if (!Array.isArray(doc)) {
-        problems.note(input, 'expected a YAML list of entries, each a mapping with at least `url`.');
+        problems.note(input, 'expected a YAML list of entries, each a mapping.');
         return [];
     }
-    const probes = [];
+    const entries = [];
     doc.forEach((entry, index) => {
         const where = `${input}[${index}]`;
-        if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-            problems.note(where, 'expected a mapping with at least `url`.');
-            return;
-        }
-        const fields = { ...entry };
-        if (withType) {
-            const type = String(fields.type ?? 'http');
-            delete fields.type;
-            if (CHECK_TYPES_LATER.includes(type)) {
-                problems.note(where, `type "${type}" is not available in this version; available: http.`);
-                return;
-            }
-            if (type !== 'http') {
-                problems.add(`${where}.type`, type, 'http');
-                return;
-            }
-        }
-        const probe = probeFromFields(problems, where, fields);
-        if (probe)
-            probes.push(probe);
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+            problems.note(where, 'expected a mapping.');
+        else
+            entries.push({ where, fields: { ...entry } });
     });
-    return probes;
+    return entries;
+}
+/** A YAML list of HTTP probes (`smoke-tests`). */
+function probesFromYaml(problems, input, text) {
+    return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields) ?? []);
 }
 function probeFromFields(problems, where, fields) {
     const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
@@ -41722,6 +41734,86 @@ function latency(problems, where, value) {
     return ms;
 }
 
+;// CONCATENATED MODULE: ./lib/settings-checks.js
+
+const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio'];
+const TYPES = ['http', 'prometheus'];
+/** `health-checks`: a YAML list whose entries say their `type` (default http). */
+function healthChecksFromYaml(problems, input, text) {
+    const checks = { probes: [], prometheus: [] };
+    for (const { where, fields } of yamlEntries(problems, input, text)) {
+        const type = String(fields.type ?? 'http');
+        delete fields.type;
+        if (type === 'http') {
+            const probe = probeFromFields(problems, where, fields);
+            if (probe)
+                checks.probes.push(probe);
+        }
+        else if (type === 'prometheus') {
+            const check = prometheusCheck(problems, where, fields);
+            if (check)
+                checks.prometheus.push(check);
+        }
+        else if (type === 'cloudwatch-alarm') {
+            problems.note(where, `type "cloudwatch-alarm" is not available in this version; available: ${TYPES.join(', ')}.`);
+        }
+        else {
+            problems.add(`${where}.type`, type, TYPES.join(' or '));
+        }
+    }
+    return checks;
+}
+function prometheusCheck(problems, where, fields) {
+    const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
+    if (unknown.length)
+        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
+    if (typeof fields.query !== 'string' || !fields.query.trim()) {
+        problems.note(where, 'needs `query`, a PromQL instant query ({color} and {previous} are replaced by the new and old color).');
+        return undefined;
+    }
+    const check = {
+        name: typeof fields.name === 'string' ? fields.name : fields.query.trim(),
+        query: fields.query.trim(),
+        max: number(problems, `${where}.max`, fields.max),
+        min: number(problems, `${where}.min`, fields.min),
+        onNoData: policy(problems, `${where}.on-no-data`, fields['on-no-data']),
+        baseline: fields.baseline === true,
+        maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
+        maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
+    };
+    if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
+        problems.add(`${where}.baseline`, String(fields.baseline), 'true or false');
+    const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
+    if (check.baseline && !relative)
+        problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
+    if (!check.baseline && relative)
+        problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
+    if (check.max === undefined && check.min === undefined && !relative)
+        problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
+    if (check.maxRatio !== undefined && check.maxRatio < 1)
+        problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
+    return check;
+}
+function number(problems, where, value) {
+    if (value === undefined)
+        return undefined;
+    const n = typeof value === 'number' ? value : Number(String(value));
+    if (!Number.isFinite(n) || String(value).trim() === '') {
+        problems.add(where, String(value), 'a number, e.g. 0.05');
+        return undefined;
+    }
+    return n;
+}
+function policy(problems, where, value) {
+    if (value === undefined)
+        return 'wait';
+    if (NO_DATA_POLICIES.includes(String(value)))
+        return value;
+    problems.add(where, String(value), NO_DATA_POLICIES.join(', '));
+    return 'wait';
+}
+
 // EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
 var runtime_api = __nccwpck_require__(253);
 ;// CONCATENATED MODULE: ./lib/types.js
@@ -41729,6 +41821,7 @@ const MODES = ['deploy', 'stage', 'promote', 'rollback', 'status'];
 const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'];
 
 ;// CONCATENATED MODULE: ./lib/settings.js
+
 
 
 
@@ -41751,6 +41844,7 @@ function readSettings(input) {
     const router = oneOf(problems, 'router', input('router'), ROUTER_KINDS);
     const smokeHeaders = headerLines(problems, 'smoke-headers', input('smoke-headers'));
     const withHeaders = (probes) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
+    const checks = healthChecksFromYaml(problems, 'health-checks', input('health-checks'));
     const settings = {
         mode: oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
         router,
@@ -41764,7 +41858,7 @@ function readSettings(input) {
         smoke: {
             probes: withHeaders([
                 ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls')),
-                ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests'), false),
+                ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests')),
             ]),
             timeoutMs: duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1),
             retries: integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
@@ -41772,16 +41866,18 @@ function readSettings(input) {
         health: {
             windowMs: duration(problems, 'health-window', input('health-window') || '5m'),
             intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50),
-            probes: withHeaders([
-                ...probesFromUrls(problems, 'health-urls', input('health-urls')),
-                ...probesFromYaml(problems, 'health-checks', input('health-checks'), true),
-            ]),
+            probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
+            prometheus: checks.prometheus,
             failureThreshold: integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
             errorThreshold: integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
         },
         traffic: {
             steps: percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
             stepWindowMs: duration(problems, 'step-window', input('step-window') || '1m'),
+        },
+        prometheus: {
+            url: input('prometheus-url') ? url(problems, 'prometheus-url', input('prometheus-url')).replace(/\/+$/, '') : '',
+            headers: headerLines(problems, 'prometheus-headers', input('prometheus-headers')),
         },
         rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse_boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
         lockTimeoutMs: duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
@@ -41885,13 +41981,16 @@ function checkCombinations(problems, input, settings) {
     if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs) {
         problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
     }
+    if (settings.health.prometheus.length && !settings.prometheus.url) {
+        problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+    }
     if (settings.mode === 'promote' && settings.deploy.command) {
         problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');
     }
 }
 function collectSecrets(settings, smokeHeaders) {
     const probeHeaders = [...settings.smoke.probes, ...settings.health.probes].flatMap((p) => Object.values(p.headers));
-    const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders];
+    const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders, ...Object.values(settings.prometheus.headers)];
     // Very short values would mask ordinary words in every log line.
     return [...new Set(values.filter((v) => v.length >= 4))];
 }

@@ -9,6 +9,7 @@ import { runProbe } from './probe.js';
  */
 export class HttpHealthSource implements HealthSource {
   readonly name: string;
+  readonly info: { unit: string; max?: number };
 
   constructor(
     private readonly probe: HttpProbe,
@@ -16,6 +17,7 @@ export class HttpHealthSource implements HealthSource {
     private readonly timeoutMs: number,
   ) {
     this.name = fillTemplate(probe.name, vars);
+    this.info = { unit: 'latency ms', max: probe.maxLatencyMs };
   }
 
   async sample(signal?: AbortSignal): Promise<Omit<Sample, 'source' | 'at'>> {

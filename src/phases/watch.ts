@@ -22,6 +22,7 @@ export interface WatchVerdict {
 /**
  * Samples every source at once, every `intervalMs`, for `windowMs`. A source fails the window after
  * `failureThreshold` failing samples in a row, or `errorThreshold` samples in a row it could not take.
+ * `no-data` samples count neither way; a source that `requiresData` fails a window that gave it none.
  * The first sample is taken at once: a broken release is caught as early as it can be.
  * Rejects with the signal's reason when the run is cancelled.
  */
@@ -30,6 +31,7 @@ export async function watch(sources: HealthSource[], options: WatchOptions): Pro
   const end = clock.now() + options.windowMs;
   const fails = new Map<string, number>();
   const errors = new Map<string, number>();
+  const hadData = new Set<string>();
   for (;;) {
     signal?.throwIfAborted();
     const started = clock.now();
@@ -37,6 +39,12 @@ export async function watch(sources: HealthSource[], options: WatchOptions): Pro
     signal?.throwIfAborted();
     for (const sample of samples) {
       options.onSample?.(sample);
+      if (sample.status === 'no-data') {
+        // Measured, just empty: it ends a run of errors but not a run of failures.
+        errors.set(sample.source, 0);
+        continue;
+      }
+      if (sample.status !== 'error') hadData.add(sample.source);
       fails.set(sample.source, sample.status === 'fail' ? (fails.get(sample.source) ?? 0) + 1 : 0);
       errors.set(sample.source, sample.status === 'error' ? (errors.get(sample.source) ?? 0) + 1 : 0);
       const failed = fails.get(sample.source)!;
@@ -49,9 +57,15 @@ export async function watch(sources: HealthSource[], options: WatchOptions): Pro
       }
     }
     const now = clock.now();
-    if (now >= end) return { passed: true };
+    if (now >= end) return silentSource(sources, hadData, options.label) ?? { passed: true };
     await clock.sleep(Math.max(0, Math.min(options.intervalMs - (now - started), end - now)), signal);
   }
+}
+
+function silentSource(sources: HealthSource[], hadData: Set<string>, label: string): WatchVerdict | undefined {
+  const silent = sources.find((source) => source.requiresData && !hadData.has(source.name));
+  if (!silent) return undefined;
+  return { passed: false, reason: `${silent.name}: no data during all of ${label} (on-no-data: wait); set on-no-data: pass if a quiet service is healthy.` };
 }
 
 async function takeSample(source: HealthSource, clock: Clock, signal?: AbortSignal): Promise<Sample> {

@@ -18,17 +18,18 @@ export function healthSection(report: RunReport): string[] {
     '',
     `Sampled every ${formatDuration(thresholds.intervalMs)}; rollback after ${thresholds.failure} failing or ${thresholds.error} unmeasurable sample(s) in a row.`,
     '',
-    '| check | samples | pass | fail | error | latency p50 / max |',
-    '|---|---|---|---|---|---|',
+    '| check | samples | pass | fail | error | no data | value p50 / max |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const [source, samples] of bySource) {
     const count = (status: Sample['status']) => samples.filter((s) => s.status === status).length;
     const values = samples.map((s) => s.value).filter((v): v is number => v !== undefined).sort((a, b) => a - b);
-    const latency = values.length ? `${values[Math.floor(values.length / 2)]}ms / ${values[values.length - 1]}ms` : '—';
-    out.push(`| ${cell(source)} | ${samples.length} | ${count('pass')} | ${count('fail')} | ${count('error')} | ${latency} |`);
+    const unit = report.checks.find((c) => c.name === source)?.unit === 'latency ms' ? 'ms' : '';
+    const spread = values.length ? `${round(values[Math.floor(values.length / 2)])}${unit} / ${round(values[values.length - 1])}${unit}` : '—';
+    out.push(`| ${cell(source)} | ${samples.length} | ${count('pass')} | ${count('fail')} | ${count('error')} | ${count('no-data')} | ${spread} |`);
   }
   out.push('');
-  for (const [source, samples] of bySource) out.push(...chart(source, samples));
+  for (const [source, samples] of bySource) out.push(...chart(source, samples, report.checks.find((c) => c.name === source)));
   const bad = report.samples.filter((s) => s.status !== 'pass');
   if (bad.length) {
     out.push('<details><summary>Samples that did not pass</summary>', '', '| time | check | status | detail |', '|---|---|---|---|');
@@ -38,12 +39,23 @@ export function healthSection(report: RunReport): string[] {
   return out;
 }
 
-function chart(source: string, samples: Sample[]): string[] {
-  const values = samples.map((s) => s.value ?? 0);
+type Check = RunReport['checks'][number];
+
+/** A line of the samples over the window, with the fixed thresholds as flat lines. */
+function chart(source: string, samples: Sample[], check: Check | undefined): string[] {
+  const values = samples.map((s) => s.value).filter((v): v is number => v !== undefined && Number.isFinite(v));
   if (values.length < 2) return [];
   const size = Math.ceil(values.length / CHART_POINTS);
   const points: number[] = [];
-  for (let i = 0; i < values.length; i += size) points.push(Math.max(...values.slice(i, i + size)));
-  const title = `${source.replace(/"/g, "'")}: latency ms${size > 1 ? ` (max of every ${size} samples)` : ''}`;
-  return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, '  y-axis "ms"', `  line [${points.join(', ')}]`, '```', ''];
+  for (let i = 0; i < values.length; i += size) points.push(round(Math.max(...values.slice(i, i + size))));
+  const unit = check?.unit ?? 'value';
+  const title = `${source.replace(/"/g, "'")}: ${unit}${size > 1 ? ` (max of every ${size} samples)` : ''}`;
+  const lines = [`  line [${points.join(', ')}]`];
+  for (const limit of [check?.max, check?.min]) if (limit !== undefined) lines.push(`  line [${points.map(() => limit).join(', ')}]`);
+  const legend = [check?.max !== undefined ? `max ${check.max}` : '', check?.min !== undefined ? `min ${check.min}` : ''].filter(Boolean);
+  return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, `  y-axis "${unit}"`, ...lines, '```', ...(legend.length ? [`Flat line${legend.length > 1 ? 's' : ''}: ${legend.join(', ')}.`] : []), ''];
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(4));
 }

@@ -52,6 +52,8 @@ export interface RunReport {
   smoke: SmokeRecord[];
   steps: StepRecord[];
   samples: Sample[];
+  /** The health checks, with what their values mean and their fixed thresholds. */
+  checks: { name: string; unit: string; max?: number; min?: number }[];
   thresholds: { failure: number; error: number; intervalMs: number; windowMs: number };
   deploymentId?: string;
   notes: string[];
@@ -72,6 +74,7 @@ export function newReport(
     smoke: [],
     steps: [],
     samples: [],
+    checks: [],
     notes: [],
   };
 }

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { BadQueryError, type PrometheusClient, type Series } from '../../src/health/prometheus-client.js';
+import { PrometheusHealthSource } from '../../src/health/prometheus.js';
+import type { PrometheusCheck } from '../../src/settings-checks.js';
+
+/** Answers each query from a table keyed by the query text, as Prometheus would for that color. */
+class FakeClient {
+  queries: string[] = [];
+  constructor(private readonly answers: Record<string, Series[] | Error>) {}
+  async query(promql: string): Promise<Series[]> {
+    this.queries.push(promql);
+    const answer = this.answers[promql];
+    if (answer instanceof Error) throw answer;
+    return answer ?? [];
+  }
+}
+
+const check = (over: Partial<PrometheusCheck> = {}): PrometheusCheck => ({
+  name: 'errors',
+  query: 'err{color="{color}"} / ok{color="{color}", other="{previous}"}',
+  onNoData: 'wait',
+  baseline: false,
+  ...over,
+});
+const green = 'err{color="green"} / ok{color="green", other="blue"}';
+const blue = 'err{color="blue"} / ok{color="blue", other="blue"}';
+const source = (c: PrometheusCheck, answers: Record<string, Series[] | Error>) => {
+  const client = new FakeClient(answers);
+  return { client, source: new PrometheusHealthSource(c, client as unknown as PrometheusClient, { color: 'green', previous: 'blue' }) };
+};
+
+describe('prometheus health source', () => {
+  it('replaces only the exact {color} and {previous} tokens', async () => {
+    const { client, source: s } = source(check({ max: 1 }), { [green]: [{ labels: {}, value: 0 }] });
+    await s.sample();
+    expect(client.queries).toEqual([green]);
+  });
+
+  it('judges every series and names the offending one', async () => {
+    const { source: s } = source(check({ max: 0.05 }), {
+      [green]: [
+        { labels: { pod: 'a' }, value: 0.01 },
+        { labels: { pod: 'b' }, value: 0.2 },
+      ],
+    });
+    expect(await s.sample()).toEqual({ status: 'fail', value: 0.2, detail: '0.2 > max 0.05 for {pod="b"}' });
+  });
+
+  it('passes within bounds, showing the series closest to the bound', async () => {
+    const { source: s } = source(check({ max: 0.05, min: 0 }), { [green]: [{ labels: { pod: 'a' }, value: 0.01 }, { labels: { pod: 'b' }, value: 0.03 }] });
+    expect(await s.sample()).toEqual({ status: 'pass', value: 0.03, detail: '0.03 for {pod="b"}' });
+    const low = source(check({ min: 10 }), { [green]: [{ labels: {}, value: 3 }] });
+    expect((await low.source.sample()).detail).toBe('3 < min 10');
+  });
+
+  it.each([
+    ['wait', 'no-data'],
+    ['pass', 'pass'],
+    ['fail', 'fail'],
+  ] as const)('an empty result or NaN with on-no-data %s is %s', async (policy, status) => {
+    const empty = source(check({ max: 1, onNoData: policy }), {});
+    expect(await empty.source.sample()).toEqual({ status, detail: `no data (on-no-data: ${policy})` });
+    const nan = source(check({ max: 1, onNoData: policy }), { [green]: [{ labels: {}, value: NaN }] });
+    expect((await nan.source.sample()).status).toBe(status);
+    expect(empty.source.requiresData).toBe(policy === 'wait');
+  });
+
+  it('judges against the previous color sampled before the flip, the most lenient bound winning', async () => {
+    const c = check({ max: 0.05, baseline: true, maxIncrease: 0.005, maxRatio: 3 });
+    const { source: s } = source(c, { [blue]: [{ labels: {}, value: 0.001 }], [green]: [{ labels: {}, value: 0.02 }] });
+    expect(await s.beforeFlip()).toBe('errors: baseline from blue is 0.001; limit 0.006.');
+    expect(await s.sample()).toEqual({ status: 'fail', value: 0.02, detail: "0.02 > 0.006, the limit from the previous color's baseline 0.001" });
+  });
+
+  it('falls back to fixed thresholds when the previous color has no data', async () => {
+    const { source: s } = source(check({ max: 0.05, baseline: true, maxRatio: 2 }), { [green]: [{ labels: {}, value: 0.02 }] });
+    expect(await s.beforeFlip()).toMatch(/had no data, so only the fixed thresholds apply/);
+    expect((await s.sample()).status).toBe('pass');
+  });
+
+  it('reports a query Prometheus cannot parse as a bad input, and ignores outages at validation', async () => {
+    const bad = source(check({ max: 1 }), { [green]: new BadQueryError('Prometheus answered 400: bad_data: parse error') });
+    expect(await bad.source.validate()).toBe('the query of check "errors" was refused by Prometheus (Prometheus answered 400: bad_data: parse error)');
+    const down = source(check({ max: 1 }), { [green]: new Error('Prometheus unreachable') });
+    expect(await down.source.validate()).toBeUndefined();
+    await expect(down.source.sample()).rejects.toThrow('Prometheus unreachable');
+  });
+});

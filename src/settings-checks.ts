@@ -1,0 +1,95 @@
+import type { Problems } from './infra/parse.js';
+import { type HttpProbe, probeFromFields, yamlEntries } from './settings-probes.js';
+
+export const NO_DATA_POLICIES = ['wait', 'pass', 'fail'] as const;
+export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
+
+/** A `prometheus` health check: an instant query judged on every sample. */
+export interface PrometheusCheck {
+  name: string;
+  /** PromQL; the exact tokens `{color}` and `{previous}` are replaced, nothing else. */
+  query: string;
+  max?: number;
+  min?: number;
+  /**
+   * An empty result (or NaN, as 0/0 gives with no traffic): `wait` counts neither way but the window
+   * needs at least one sample with data to pass; `pass` and `fail` count it as that.
+   */
+  onNoData: NoDataPolicy;
+  /** Sample the query for the previous color just before the flip, and judge against it. */
+  baseline: boolean;
+  maxIncrease?: number;
+  maxRatio?: number;
+}
+
+export interface HealthChecks {
+  probes: HttpProbe[];
+  prometheus: PrometheusCheck[];
+}
+
+const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio'];
+const TYPES = ['http', 'prometheus'];
+
+/** `health-checks`: a YAML list whose entries say their `type` (default http). */
+export function healthChecksFromYaml(problems: Problems, input: string, text: string): HealthChecks {
+  const checks: HealthChecks = { probes: [], prometheus: [] };
+  for (const { where, fields } of yamlEntries(problems, input, text)) {
+    const type = String(fields.type ?? 'http');
+    delete fields.type;
+    if (type === 'http') {
+      const probe = probeFromFields(problems, where, fields);
+      if (probe) checks.probes.push(probe);
+    } else if (type === 'prometheus') {
+      const check = prometheusCheck(problems, where, fields);
+      if (check) checks.prometheus.push(check);
+    } else if (type === 'cloudwatch-alarm') {
+      problems.note(where, `type "cloudwatch-alarm" is not available in this version; available: ${TYPES.join(', ')}.`);
+    } else {
+      problems.add(`${where}.type`, type, TYPES.join(' or '));
+    }
+  }
+  return checks;
+}
+
+function prometheusCheck(problems: Problems, where: string, fields: Record<string, unknown>): PrometheusCheck | undefined {
+  const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
+  if (unknown.length) problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
+  if (typeof fields.query !== 'string' || !fields.query.trim()) {
+    problems.note(where, 'needs `query`, a PromQL instant query ({color} and {previous} are replaced by the new and old color).');
+    return undefined;
+  }
+  const check: PrometheusCheck = {
+    name: typeof fields.name === 'string' ? fields.name : fields.query.trim(),
+    query: fields.query.trim(),
+    max: number(problems, `${where}.max`, fields.max),
+    min: number(problems, `${where}.min`, fields.min),
+    onNoData: policy(problems, `${where}.on-no-data`, fields['on-no-data']),
+    baseline: fields.baseline === true,
+    maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
+    maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
+  };
+  if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean') problems.add(`${where}.baseline`, String(fields.baseline), 'true or false');
+  const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
+  if (check.baseline && !relative) problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
+  if (!check.baseline && relative) problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
+  if (check.max === undefined && check.min === undefined && !relative) problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
+  if (check.maxRatio !== undefined && check.maxRatio < 1) problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
+  return check;
+}
+
+function number(problems: Problems, where: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = typeof value === 'number' ? value : Number(String(value));
+  if (!Number.isFinite(n) || String(value).trim() === '') {
+    problems.add(where, String(value), 'a number, e.g. 0.05');
+    return undefined;
+  }
+  return n;
+}
+
+function policy(problems: Problems, where: string, value: unknown): NoDataPolicy {
+  if (value === undefined) return 'wait';
+  if ((NO_DATA_POLICIES as readonly string[]).includes(String(value))) return value as NoDataPolicy;
+  problems.add(where, String(value), NO_DATA_POLICIES.join(', '));
+  return 'wait';
+}
