@@ -4,7 +4,7 @@
 // versions ending in "-sick" fail only /healthz, FAULT_AFTER_MS after start: a rollback that
 // clients never suffer from, so benchmarks count only what the flips themselves cost.
 // POST /__fault turns failures on at any moment; POST /__heal turns them off;
-// POST /__error-rate?value=0.03 fails that share of requests.
+// POST /__error-rate?value=0.03 (or ERROR_RATE=0.03 at start) fails that share of requests.
 // GET /metrics exposes Prometheus counters of requests by color and status, and a latency histogram.
 import { createServer } from 'node:http';
 
@@ -15,7 +15,7 @@ const started = Date.now();
 const faultAfter = /-(faulty|sick)$/.test(version) ? Number(process.env.FAULT_AFTER_MS ?? 3000) : Infinity;
 const sickOnly = version.endsWith('-sick');
 let fault = version.endsWith('-broken');
-let errorRate = 0;
+let errorRate = Number(process.env.ERROR_RATE ?? 0);
 let served = 0;
 // Counters start at 0 for every status we may answer, so rate() queries have a series from the start.
 const requests = { 200: 0, 503: 0 };

@@ -158,3 +158,23 @@ export function nginxInputs(nginx, apps) {
     'health-urls': `${nginx.url}/`,
   };
 }
+
+/** Steady client traffic through a URL (fresh connection per request) until stopped. */
+export function startTraffic(url, everyMs = 20) {
+  let running = true;
+  let sent = 0;
+  const loop = (async () => {
+    while (running) {
+      await get(url);
+      sent++;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return sent;
+    },
+  };
+}

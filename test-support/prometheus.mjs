@@ -29,17 +29,24 @@ scrape_configs:
   const url = `http://127.0.0.1:${port}`;
   let child;
   const start = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) return;
     child = spawn(prometheusBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
     if (!(await waitFor(async () => (await get(`${url}/-/ready`)).status === 200, 20_000, 100))) throw new Error(`prometheus did not start:\n${stderr}`);
+    // The first scrape comes a few seconds after start; tests need data from the first second.
+    const scraped = async () => {
+      const answer = await get(`${url}/api/v1/query?query=${encodeURIComponent('count(up == 1)')}`);
+      return answer.status === 200 && JSON.parse(answer.body).data.result[0]?.value[1] === String(Object.keys(ports).length);
+    };
+    if (!(await waitFor(scraped, 20_000, 200))) throw new Error('prometheus did not scrape the apps within 20s');
   };
   await start();
   return {
     url,
     /** Stops it (a metrics outage); `start()` brings it back with the same data. */
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
