@@ -218,7 +218,15 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
 
 function collectSecrets(settings: Settings, smokeHeaders: Record<string, string>): string[] {
   const probeHeaders = [...settings.smoke.probes, ...settings.health.probes].flatMap((p) => Object.values(p.headers));
-  const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders, ...Object.values(settings.prometheus.headers)];
+  const urls = [settings.prometheus.url, ...[...settings.smoke.probes, ...settings.health.probes].map((p) => p.url)];
+  const urlPasswords = urls.flatMap((text) => {
+    try {
+      return [decodeURIComponent(new URL(text).password)];
+    } catch {
+      return [];
+    }
+  });
+  const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders, ...Object.values(settings.prometheus.headers), ...urlPasswords];
   // Very short values would mask ordinary words in every log line.
   return [...new Set(values.filter((v) => v.length >= 4))];
 }

@@ -173,6 +173,11 @@ describe('readSettings', () => {
     expect(s.secrets).toContain('Bearer prom-secret');
   });
 
+  it('masks passwords written into URLs', () => {
+    const s = readSettings(inputs({ ...nginx, 'prometheus-url': 'https://bot:pa%24%24word@prom.example', 'health-urls': 'https://u:hunter22@app/', 'health-checks': '- type: prometheus\n  query: up\n  min: 1' }));
+    expect(s.secrets).toEqual(expect.arrayContaining(['pa$$word', 'hunter22']));
+  });
+
   it('never quotes header values, which are secrets', () => {
     const list = problems({ ...nginx, 'smoke-headers': 'no colon here sekret-value' });
     expect(list.join()).toMatch(/Input 'smoke-headers': a line without a valid header name/);
