@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { haproxyInputs, startHaproxy } from '../../test-support/haproxy.mjs';
@@ -137,6 +138,14 @@ describe('haproxy: clear errors before anything moves', () => {
     const run = await runAction({ ...inputs, ...steps, 'haproxy-socket': haproxy.operatorSocket, version: 'v2' }, { env: apps.env });
     expect(run.outputs.result).toBe('aborted');
     expect(run.outputs.reason).toMatch(/grants level "operator", but `set weight` \(traffic steps\) needs "admin": add `level admin`/);
+  });
+
+  it('another release holding the router lock', async () => {
+    writeFileSync(`${haproxy.map}.lock`, JSON.stringify({ run: 'other-run', pid: process.pid, host: hostname(), since: 'now' }));
+    const run = await runAction({ ...inputs, version: 'v2' }, { env: apps.env });
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.outputs.reason).toMatch(/Another release holds the router lock .*live\.map\.lock \(run other-run, pid \d+/);
+    expect(await publicColor()).toBe('blue 200');
   });
 
   it('an unknown map, and an unknown backend', async () => {
