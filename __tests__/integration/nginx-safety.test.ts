@@ -84,6 +84,37 @@ describe('nginx: touching nothing', () => {
     expect(fileStamp(env.nginx.live)).toBe(before);
   });
 
+  it('writes a GitHub deployment record and its final status (GitHub API stood in by a local recorder)', async () => {
+    const { createServer } = await import('node:http');
+    const calls: { url: string; body: Record<string, unknown> }[] = [];
+    const api = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        calls.push({ url: req.url!, body: JSON.parse(body) });
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 7001 }));
+      });
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    const { port } = api.address() as { port: number };
+    try {
+      const run = await runAction(
+        { ...env.inputs, version: 'v2', 'health-window': '0s', environment: 'production', 'environment-url': 'https://app.example', 'github-token': 'ghs_secret_token' },
+        { env: { ...env.apps.env, GITHUB_API_URL: `http://127.0.0.1:${port}`, GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' } },
+      );
+      expect(run.outputs).toMatchObject({ result: 'promoted', 'deployment-id': '7001' });
+      expect(calls.map((c) => `${c.url} ${c.body.state ?? c.body.environment}`)).toEqual([
+        '/repos/o/r/deployments production',
+        '/repos/o/r/deployments/7001/statuses in_progress',
+        '/repos/o/r/deployments/7001/statuses success',
+      ]);
+      expect(run.stdout).toContain('::add-mask::ghs_secret_token');
+      expect(run.summary() + JSON.stringify(run.report())).not.toContain('ghs_secret_token');
+    } finally {
+      api.close();
+    }
+  });
+
   it('masks smoke header values everywhere', async () => {
     const run = await runAction({ ...env.inputs, version: 'v2', 'health-window': '0s', 'smoke-headers': 'X-Token: very-secret-value' }, { env: env.apps.env });
     expect(run.outputs.result).toBe('promoted');

@@ -98,6 +98,16 @@ describe('file lock', () => {
     await release();
     expect(existsSync(path)).toBe(false);
   });
+  it('treats a lock file still being written as held, and an old unreadable one as debris', async () => {
+    const { utimesSync } = await import('node:fs');
+    const path = join(mkdtempSync(join(tmpdir(), 'lock-')), 'router.lock');
+    writeFileSync(path, '');
+    await expect(acquireFileLock(path, { run: 'new', pid: process.pid }, 0, new FakeClock(), () => undefined)).rejects.toThrow(/Another release holds/);
+    utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await acquireFileLock(path, { run: 'new', pid: process.pid }, 0, new FakeClock(), () => undefined);
+    expect(JSON.parse(readFileSync(path, 'utf8')).run).toBe('new');
+  });
+
   it('takes over a lock whose process is gone, or that its own run left', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'lock-')), 'router.lock');
     const { hostname } = await import('node:os');

@@ -61,6 +61,8 @@ async function restoreFile(path, previous) {
 
 
 const POLL_MS = 500;
+/** A holder writes its details right after creating the file; an unreadable file older than this is debris. */
+const UNREADABLE_GRACE_MS = 5000;
 /**
  * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
  * A lock left by a dead process on this host, or by an earlier step of the same run, is taken over.
@@ -103,14 +105,17 @@ async function tryCreate(path, owner) {
         return JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8'));
     }
     catch {
-        // Written by a process that died mid-write, or just removed: treat as stale.
-        return { run: '?', pid: 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' };
+        // Just created and not yet written (held), or left half-written by a process that died (stale).
+        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+        return { run: '?', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' };
     }
 }
 function isStale(holder, owner) {
     if (holder.run === owner.run && holder.host === (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
         return true;
     if (holder.host !== (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
+        return false;
+    if (holder.pid === -1)
         return false;
     if (!holder.pid)
         return true;

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import type { Clock } from './clock.js';
 
 export interface LockOwner {
@@ -14,6 +14,8 @@ interface Holder extends LockOwner {
 }
 
 const POLL_MS = 500;
+/** A holder writes its details right after creating the file; an unreadable file older than this is debris. */
+const UNREADABLE_GRACE_MS = 5000;
 
 /**
  * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
@@ -61,14 +63,16 @@ async function tryCreate(path: string, owner: LockOwner): Promise<Holder | undef
   try {
     return JSON.parse(await readFile(path, 'utf8')) as Holder;
   } catch {
-    // Written by a process that died mid-write, or just removed: treat as stale.
-    return { run: '?', pid: 0, host: hostname(), since: '?' };
+    // Just created and not yet written (held), or left half-written by a process that died (stale).
+    const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+    return { run: '?', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: hostname(), since: '?' };
   }
 }
 
 function isStale(holder: Holder, owner: LockOwner): boolean {
   if (holder.run === owner.run && holder.host === hostname()) return true;
   if (holder.host !== hostname()) return false;
+  if (holder.pid === -1) return false;
   if (!holder.pid) return true;
   try {
     process.kill(holder.pid, 0);
