@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { haproxyInputs, startHaproxy } from '../../test-support/haproxy.mjs';
 // @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
-import { get, startApps } from '../../test-support/peers.mjs';
+import { get, post, startApps } from '../../test-support/peers.mjs';
 // @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { runAction } from '../../test-support/runner.mjs';
 
@@ -90,9 +90,19 @@ describe('haproxy: releases through the Runtime API, without reloads', () => {
   });
 
   it('sends 100% back to the previous color when a middle step fails', async () => {
+    let faulted = false;
     const run = await runAction(
-      { ...inputs, ...steps, 'step-window': '3s', version: 'v2-faulty' },
-      { env: { ...apps.env, FAULT_AFTER_MS: '4500' } },
+      { ...inputs, ...steps, 'step-window': '3s', version: 'v2' },
+      {
+        env: apps.env,
+        onOutput: (chunk: string) => {
+          // The new color breaks once half the traffic reaches it.
+          if (!faulted && chunk.includes('haproxy: 50% of traffic to green')) {
+            faulted = true;
+            void post(`http://127.0.0.1:${apps.ports.green}/__fault`);
+          }
+        },
+      },
     );
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue' });

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
+import { post } from '../../test-support/peers.mjs';
+// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { runAction } from '../../test-support/runner.mjs';
 import { type Env, fileStamp, nginxEnv, pollPublic, publicColor, transitions } from '../helpers/nginx-env.js';
 
@@ -38,7 +40,20 @@ describe('nginx: releases through the bundled action', () => {
   });
 
   it('rolls back when the new color starts failing during the window', async () => {
-    const run = await runAction({ ...env.inputs, version: 'v2-faulty', 'health-window': '5s' }, { env: { ...env.apps.env, FAULT_AFTER_MS: '1500' } });
+    let faulted = false;
+    const run = await runAction(
+      { ...env.inputs, version: 'v2', 'health-window': '10s' },
+      {
+        env: env.apps.env,
+        onOutput: (chunk: string) => {
+          // The new color breaks a moment into its health window.
+          if (!faulted && chunk.includes('::group::watch')) {
+            faulted = true;
+            setTimeout(() => void post(`http://127.0.0.1:${env.apps.ports.green}/__fault`), 500);
+          }
+        },
+      },
+    );
     expect(run.code).toBe(1);
     expect(run.outputs).toMatchObject({ result: 'rolled-back', 'rolled-back': 'true', 'active-color': 'blue', 'target-color': 'green' });
     expect(run.outputs.reason).toMatch(/expected 2xx, got 503 \(1 failing sample\(s\) in a row during the health window\)/);
