@@ -81,7 +81,6 @@ class Release {
     if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
     if (s.mode === 'rollback') return this.rollbackMode();
     this.sources = this.d.healthSources(this.vars());
-    this.report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
     if (!(await this.validateSources())) return;
     if (s.mode !== 'promote' && this.d.deployer) {
       this.d.state.save(STATE.phase, 'deploying');
@@ -248,6 +247,8 @@ class Release {
       report.routerShows = `unknown: the router could not be read (${errorMessage(error)})`;
     }
     for (const note of this.d.router.notes ?? []) if (!report.notes.includes(note)) report.notes.push(note);
+    // Read at the end: a baseline sets its limit just before the flip.
+    report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
     if (result === 'failed') {
       report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
     }

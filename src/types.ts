@@ -46,7 +46,7 @@ export interface HealthSource {
   /** When true, a window in which every sample was `no-data` fails: silence is not health. */
   readonly requiresData?: boolean;
   /** What the values mean, and the fixed thresholds, for charts. */
-  readonly info?: { unit: string; max?: number; min?: number };
+  readonly info?: { unit: string; max?: number; min?: number; limit?: number };
   sample(signal?: AbortSignal): Promise<Omit<Sample, 'source' | 'at'>>;
   /** Checks the source's own inputs against the real service before anything is touched. */
   validate?(signal?: AbortSignal): Promise<string | undefined>;

@@ -51,6 +51,24 @@ describe('summary', () => {
     expect(text).toContain('| live | fail | expected 2xx, got 500 |');
   });
 
+  it('draws the fixed thresholds and the baseline limit as flat lines, and lists notes', () => {
+    const at = '2026-01-01T00:00:01.000Z';
+    const text = renderSummary(
+      report({
+        result: 'rolled-back',
+        checks: [{ name: 'error ratio', unit: 'value', max: 0.05, limit: 0.01 }],
+        samples: [
+          { source: 'error ratio', status: 'pass', at, value: 0.001, detail: '0.001' },
+          { source: 'error ratio', status: 'fail', at, value: 0.04, detail: '0.04 > 0.01' },
+        ],
+        notes: ['error ratio: baseline from blue is 0; limit 0.01.'],
+      }),
+    );
+    expect(text).toContain('  line [0.001, 0.04]\n  line [0.05, 0.05]\n  line [0.01, 0.01]');
+    expect(text).toContain('Flat lines, in order: max 0.05, limit from the baseline 0.01.');
+    expect(text).toContain('### Notes\n\n- error ratio: baseline from blue is 0; limit 0.01.');
+  });
+
   it('tells what to do after a failed rollback', () => {
     const text = renderSummary(report({ result: 'failed', reason: 'rollback failed', routerShows: 'green', advice: 'Check nginx: it shows green.' }));
     expect(text).toMatch(/^## 🚨 FAILED — router shows green/);

@@ -41280,7 +41280,6 @@ class PrometheusHealthSource {
     vars;
     name;
     requiresData;
-    info;
     baselineValue;
     constructor(check, client, vars) {
         this.check = check;
@@ -41288,7 +41287,10 @@ class PrometheusHealthSource {
         this.vars = vars;
         this.name = check.name;
         this.requiresData = check.onNoData === 'wait';
-        this.info = { unit: 'value', max: check.max, min: check.min };
+    }
+    /** The fixed thresholds, and once the baseline is known, the limit derived from it. */
+    get info() {
+        return { unit: 'value', max: this.check.max, min: this.check.min, limit: this.limit() };
     }
     /** Asks Prometheus once, before anything is touched: a query it cannot parse is a bad input. */
     async validate(signal) {
@@ -41578,11 +41580,19 @@ function chart(source, samples, check) {
     const unit = check?.unit ?? 'value';
     const title = `${source.replace(/"/g, "'")}: ${unit}${size > 1 ? ` (max of every ${size} samples)` : ''}`;
     const lines = [`  line [${points.join(', ')}]`];
-    for (const limit of [check?.max, check?.min])
-        if (limit !== undefined)
-            lines.push(`  line [${points.map(() => limit).join(', ')}]`);
-    const legend = [check?.max !== undefined ? `max ${check.max}` : '', check?.min !== undefined ? `min ${check.min}` : ''].filter(Boolean);
-    return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, `  y-axis "${unit}"`, ...lines, '```', ...(legend.length ? [`Flat line${legend.length > 1 ? 's' : ''}: ${legend.join(', ')}.`] : []), ''];
+    const flat = [
+        ['max', check?.max],
+        ['min', check?.min],
+        ['limit from the baseline', check?.limit],
+    ];
+    const legend = [];
+    for (const [label, limit] of flat) {
+        if (limit === undefined)
+            continue;
+        lines.push(`  line [${points.map(() => limit).join(', ')}]`);
+        legend.push(`${label} ${limit}`);
+    }
+    return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, `  y-axis "${unit}"`, ...lines, '```', ...(legend.length ? [`Flat line${legend.length > 1 ? 's, in order' : ''}: ${legend.join(', ')}.`] : []), ''];
 }
 function round(value) {
     return Number(value.toPrecision(4));
@@ -41620,8 +41630,8 @@ function renderSummary(report) {
     if (report.advice)
         out.push(`**What to do:** ${report.advice}`, '');
     out.push(...timeline(report), ...smoke(report), ...steps(report), ...healthSection(report));
-    for (const note of report.notes)
-        out.push(`- ${note}`);
+    if (report.notes.length)
+        out.push('### Notes', '', ...report.notes.map((note) => `- ${cell(note)}`), '');
     return out.join('\n') + '\n';
 }
 function headline(report) {
@@ -41943,7 +41953,6 @@ class Release {
         if (s.mode === 'rollback')
             return this.rollbackMode();
         this.sources = this.d.healthSources(this.vars());
-        this.report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
         if (!(await this.validateSources()))
             return;
         if (s.mode !== 'promote' && this.d.deployer) {
@@ -42120,6 +42129,8 @@ class Release {
         for (const note of this.d.router.notes ?? [])
             if (!report.notes.includes(note))
                 report.notes.push(note);
+        // Read at the end: a baseline sets its limit just before the flip.
+        report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
         if (result === 'failed') {
             report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
         }

@@ -12,7 +12,6 @@ type Verdict = Omit<Sample, 'source' | 'at'>;
 export class PrometheusHealthSource implements HealthSource {
   readonly name: string;
   readonly requiresData: boolean;
-  readonly info: { unit: string; max?: number; min?: number };
   private baselineValue?: number;
 
   constructor(
@@ -22,7 +21,11 @@ export class PrometheusHealthSource implements HealthSource {
   ) {
     this.name = check.name;
     this.requiresData = check.onNoData === 'wait';
-    this.info = { unit: 'value', max: check.max, min: check.min };
+  }
+
+  /** The fixed thresholds, and once the baseline is known, the limit derived from it. */
+  get info(): { unit: string; max?: number; min?: number; limit?: number } {
+    return { unit: 'value', max: this.check.max, min: this.check.min, limit: this.limit() };
   }
 
   /** Asks Prometheus once, before anything is touched: a query it cannot parse is a bad input. */

@@ -51,9 +51,18 @@ function chart(source: string, samples: Sample[], check: Check | undefined): str
   const unit = check?.unit ?? 'value';
   const title = `${source.replace(/"/g, "'")}: ${unit}${size > 1 ? ` (max of every ${size} samples)` : ''}`;
   const lines = [`  line [${points.join(', ')}]`];
-  for (const limit of [check?.max, check?.min]) if (limit !== undefined) lines.push(`  line [${points.map(() => limit).join(', ')}]`);
-  const legend = [check?.max !== undefined ? `max ${check.max}` : '', check?.min !== undefined ? `min ${check.min}` : ''].filter(Boolean);
-  return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, `  y-axis "${unit}"`, ...lines, '```', ...(legend.length ? [`Flat line${legend.length > 1 ? 's' : ''}: ${legend.join(', ')}.`] : []), ''];
+  const flat: [string, number | undefined][] = [
+    ['max', check?.max],
+    ['min', check?.min],
+    ['limit from the baseline', check?.limit],
+  ];
+  const legend: string[] = [];
+  for (const [label, limit] of flat) {
+    if (limit === undefined) continue;
+    lines.push(`  line [${points.map(() => limit).join(', ')}]`);
+    legend.push(`${label} ${limit}`);
+  }
+  return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, `  y-axis "${unit}"`, ...lines, '```', ...(legend.length ? [`Flat line${legend.length > 1 ? 's, in order' : ''}: ${legend.join(', ')}.`] : []), ''];
 }
 
 function round(value: number): number {

@@ -53,7 +53,7 @@ export interface RunReport {
   steps: StepRecord[];
   samples: Sample[];
   /** The health checks, with what their values mean and their fixed thresholds. */
-  checks: { name: string; unit: string; max?: number; min?: number }[];
+  checks: { name: string; unit: string; max?: number; min?: number; limit?: number }[];
   thresholds: { failure: number; error: number; intervalMs: number; windowMs: number };
   deploymentId?: string;
   notes: string[];

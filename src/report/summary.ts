@@ -28,7 +28,7 @@ export function renderSummary(report: RunReport): string {
   if (report.reason) out.push(`> [!${report.result === 'failed' ? 'CAUTION' : report.result === 'promoted' || report.result === 'staged' || report.result === 'unchanged' ? 'NOTE' : 'WARNING'}]`, `> ${cell(report.reason)}`, '');
   if (report.advice) out.push(`**What to do:** ${report.advice}`, '');
   out.push(...timeline(report), ...smoke(report), ...steps(report), ...healthSection(report));
-  for (const note of report.notes) out.push(`- ${note}`);
+  if (report.notes.length) out.push('### Notes', '', ...report.notes.map((note) => `- ${cell(note)}`), '');
   return out.join('\n') + '\n';
 }
 
