@@ -17,29 +17,31 @@ async function post(): Promise<void> {
   if (!phase || phase === 'done') return;
   const settings = readSettings(readInput);
   for (const secret of settings.secrets) core.setSecret(secret);
-  const log = coreLog(redactor(settings.secrets));
+  const redact = redactor(settings.secrets);
+  const log = coreLog(redact);
   const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);
   if (!decision.flipBack) return log.info(decision.message);
   log.warning(decision.message, 'Post step');
   const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner() });
-  const unlock = await router.lock?.();
+  let unlock: (() => Promise<void>) | undefined;
   try {
+    unlock = await router.lock?.();
     await flipBack(router, previous, systemClock, (m) => log.warning(m));
     const shows = describeRoute(await router.read());
     log.info(`Post step: ${router.description} shows ${shows}.`);
-    await summarize(`## ↩️ Rolled back by the post step — ${previous}`, `${decision.message}\n\n${router.description} now shows **${shows}**.`);
+    await summarize(redact(`## ↩️ Rolled back by the post step — ${previous}\n\n${decision.message}\n\n${router.description} now shows **${shows}**.`));
   } catch (error) {
     const shows = await router.read().then(describeRoute, (e) => `unknown (${errorMessage(e)})`);
-    const message = `The post step could not flip back to ${previous}: ${errorMessage(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`;
-    await summarize(`## 🚨 FAILED to roll back — ${shows}`, message);
+    const message = redact(`The post step could not flip back to ${previous}: ${errorMessage(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`);
+    await summarize(`## 🚨 FAILED to roll back — ${redact(shows)}\n\n${message}`);
     core.setFailed(message);
   } finally {
     await unlock?.();
   }
 }
 
-async function summarize(headline: string, body: string): Promise<void> {
-  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`${headline}\n\n${body}\n`).write();
+async function summarize(markdown: string): Promise<void> {
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`${markdown}\n`).write();
 }
 
 // Post-step problems other than a failed rollback are warnings: the job's verdict was already made.

@@ -33,7 +33,7 @@ export async function nginxEnv(initial: string | null = 'proxy_pass http://blue;
 /** What a client sees through the public route. */
 export async function publicColor(env: Env): Promise<string> {
   const answer = await get(env.nginx.url);
-  return `${answer.color ?? 'none'} ${answer.status}`;
+  return `${answer.color ?? 'none'} ${answer.status}${answer.status === 0 ? ` (${answer.body})` : ''}`;
 }
 
 /** One answer seen by a polling client: when its request started, and what answered. */

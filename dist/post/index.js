@@ -42026,32 +42026,34 @@ async function post() {
     const settings = readSettings(readInput);
     for (const secret of settings.secrets)
         core_setSecret(secret);
-    const log = coreLog((0,infra_log/* redactor */.$)(settings.secrets));
+    const redact = (0,infra_log/* redactor */.$)(settings.secrets);
+    const log = coreLog(redact);
     const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);
     if (!decision.flipBack)
         return log.info(decision.message);
     log.warning(decision.message, 'Post step');
     const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner() });
-    const unlock = await router.lock?.();
+    let unlock;
     try {
+        unlock = await router.lock?.();
         await rollback_flipBack(router, previous, systemClock, (m) => log.warning(m));
         const shows = (0,compare/* describeRoute */.fx)(await router.read());
         log.info(`Post step: ${router.description} shows ${shows}.`);
-        await summarize(`## ↩️ Rolled back by the post step — ${previous}`, `${decision.message}\n\n${router.description} now shows **${shows}**.`);
+        await summarize(redact(`## ↩️ Rolled back by the post step — ${previous}\n\n${decision.message}\n\n${router.description} now shows **${shows}**.`));
     }
     catch (error) {
         const shows = await router.read().then(compare/* describeRoute */.fx, (e) => `unknown (${(0,infra_log/* errorMessage */.g)(e)})`);
-        const message = `The post step could not flip back to ${previous}: ${(0,infra_log/* errorMessage */.g)(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`;
-        await summarize(`## 🚨 FAILED to roll back — ${shows}`, message);
+        const message = redact(`The post step could not flip back to ${previous}: ${(0,infra_log/* errorMessage */.g)(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`);
+        await summarize(`## 🚨 FAILED to roll back — ${redact(shows)}\n\n${message}`);
         setFailed(message);
     }
     finally {
         await unlock?.();
     }
 }
-async function summarize(headline, body) {
+async function summarize(markdown) {
     if (process.env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(`${headline}\n\n${body}\n`).write();
+        await summary.addRaw(`${markdown}\n`).write();
 }
 // Post-step problems other than a failed rollback are warnings: the job's verdict was already made.
 post().catch((error) => warning(`Post step: ${(0,infra_log/* errorMessage */.g)(error)}`));
