@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
@@ -63,6 +63,17 @@ describe('haproxy: releases through the Runtime API, without reloads', () => {
     expect(readFileSync(haproxy.map, 'utf8')).toBe('# the live color\nactive green\n');
     await haproxy.reload();
     expect(await publicColor()).toBe('green 200');
+  });
+
+  it('says in the summary when the map file could not be rewritten', async () => {
+    // HAProxy keeps the map in memory; a directory where the file was makes the rewrite fail.
+    rmSync(haproxy.map);
+    mkdirSync(haproxy.map);
+    const run = await runAction({ ...inputs, version: 'v2' }, { env: apps.env });
+    expect(run.outputs.result).toBe('promoted');
+    expect(await publicColor()).toBe('green 200');
+    expect(run.summary()).toMatch(/### Notes\n\n- HAProxy serves "green", but the map file .*live\.map could not be rewritten: .*: a reload or restart of HAProxy would return to what the file says\./);
+    expect(run.stdout).toMatch(/::warning title=Map file not updated::/);
   });
 
   it('shifts traffic in steps, watching each, and shows each step in the summary', async () => {
