@@ -88,6 +88,7 @@ http {
 /** Two app processes, started through the same deploy command the action runs. */
 export async function startApps(colors = ['blue', 'green'], version = 'v1') {
   const stateDir = mkdtempSync(join(tmpdir(), 'bg-apps-'));
+  /** @type {Record<string, number>} */
   const ports = {};
   for (const color of colors) ports[color] = await freePort();
   writeFileSync(join(stateDir, 'ports.json'), JSON.stringify(ports));

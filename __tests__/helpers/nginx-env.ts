@@ -1,5 +1,4 @@
 import { readFileSync, statSync } from 'node:fs';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { get, nginxInputs, startApps, startNginx } from '../../test-support/peers.mjs';
 
 export interface Env {

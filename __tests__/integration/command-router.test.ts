@@ -2,9 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { runAction, NODE, ROOT } from '../../test-support/runner.mjs';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { startApps } from '../../test-support/peers.mjs';
 
 let apps: { ports: Record<string, number>; env: Record<string, string>; deployCommand: string; stop(): void };

@@ -1,11 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { haproxyInputs, startHaproxy } from '../../test-support/haproxy.mjs';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { get, post, startApps } from '../../test-support/peers.mjs';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { runAction } from '../../test-support/runner.mjs';
 
 interface Haproxy {

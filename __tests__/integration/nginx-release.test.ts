@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { post } from '../../test-support/peers.mjs';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { runAction } from '../../test-support/runner.mjs';
 import { type Env, fileStamp, nginxEnv, pollPublic, publicColor, transitions } from '../helpers/nginx-env.js';
 

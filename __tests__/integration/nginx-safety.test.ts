@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { runAction } from '../../test-support/runner.mjs';
 import { type Env, fileStamp, nginxEnv, publicColor } from '../helpers/nginx-env.js';
 

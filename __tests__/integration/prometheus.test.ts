@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { haproxyInputs, startHaproxy } from '../../test-support/haproxy.mjs';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { get, post, startApps, startTraffic } from '../../test-support/peers.mjs';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { startPrometheus } from '../../test-support/prometheus.mjs';
-// @ts-expect-error: plain JavaScript helpers shared with script/demo and bench/
 import { runAction } from '../../test-support/runner.mjs';
 
 /** Share of 5xx answers of one color over the last 5 s (1 s scrapes). NaN, so no data, without traffic. */

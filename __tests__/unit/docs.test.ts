@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-// @ts-expect-error: plain JavaScript build script
 import { updateReadme } from '../../script/docs.mjs';
 
 const actionYml = readFileSync('action.yml', 'utf8');
