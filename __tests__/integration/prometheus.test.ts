@@ -93,8 +93,11 @@ describe('prometheus health checks against a real Prometheus scraping real apps'
 
   it('promotes a healthy new color under the same query (no false rollback)', async () => {
     traffic = startTraffic(haproxy.url);
-    const run = await release(base(errorCheck(['  max: 0.1'])));
+    const run = await release(base(errorCheck(['  max: 0.1']), { 'prometheus-headers': 'Authorization: Bearer prom-token-1234' }));
     expect(run.outputs.result).toBe('promoted');
+    expect(run.stdout).toContain('::add-mask::Bearer prom-token-1234');
+    const written = run.stdout.replace('::add-mask::Bearer prom-token-1234', '') + run.summary() + JSON.stringify(run.outputs) + JSON.stringify(run.report());
+    expect(written).not.toContain('prom-token-1234');
     const samples = run.report().samples as { status: string }[];
     expect(samples.filter((s) => s.status === 'pass').length).toBeGreaterThanOrEqual(3);
     expect(samples.some((s) => s.status === 'fail' || s.status === 'error')).toBe(false);
