@@ -37850,7 +37850,9 @@ function errorMessage(error) {
 /* unused harmony export sameRoute */
 function describeRoute(state) {
     if (state.weights) {
+        // Sorted, so two reads of the same split compare equal whatever order a router lists colors in.
         return Object.entries(state.weights)
+            .sort(([a], [b]) => a.localeCompare(b))
             .map(([color, percent]) => `${color} ${percent}%`)
             .join(', ');
     }

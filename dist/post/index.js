@@ -37747,7 +37747,9 @@ function errorMessage(error) {
 /* unused harmony exports sameRoute, RouteChangedError */
 function describeRoute(state) {
     if (state.weights) {
+        // Sorted, so two reads of the same split compare equal whatever order a router lists colors in.
         return Object.entries(state.weights)
+            .sort(([a], [b]) => a.localeCompare(b))
             .map(([color, percent]) => `${color} ${percent}%`)
             .join(', ');
     }

@@ -2,7 +2,9 @@ import type { RouteState } from '../types.js';
 
 export function describeRoute(state: RouteState): string {
   if (state.weights) {
+    // Sorted, so two reads of the same split compare equal whatever order a router lists colors in.
     return Object.entries(state.weights)
+      .sort(([a], [b]) => a.localeCompare(b))
       .map(([color, percent]) => `${color} ${percent}%`)
       .join(', ');
   }
