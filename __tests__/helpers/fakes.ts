@@ -27,7 +27,6 @@ export class FakeRouter implements Router {
   failFlipTo?: Color;
   failFlipTimes = 0;
   locked = 0;
-  supportsWeights = true;
 
   constructor(active?: Color) {
     this.state = active ? { active } : {};

@@ -62,8 +62,12 @@ describe('retry', () => {
     const clock = new FakeClock();
     const start = clock.now();
     let calls = 0;
-    await expect(retry(async () => { calls++; throw new Error('flaky'); }, { attempts: 3, baseDelayMs: 100, label: 't', clock, random: () => 1 })).rejects.toThrow('flaky');
+    const told: string[] = [];
+    await expect(
+      retry(async () => { calls++; throw new Error('flaky'); }, { attempts: 3, baseDelayMs: 100, label: 'Rollback to blue', clock, random: () => 1, onRetry: (m) => told.push(m) }),
+    ).rejects.toThrow('flaky');
     expect(calls).toBe(3);
+    expect(told).toEqual(['Rollback to blue attempt 1 failed: flaky; retrying in 100ms', 'Rollback to blue attempt 2 failed: flaky; retrying in 200ms']);
     expect(clock.now() - start).toBe(100 + 200);
   });
   it('does not retry what is not retryable', async () => {

@@ -41754,7 +41754,8 @@ async function retry(action, options) {
             if (attempt >= attempts || !canRetry || signal?.aborted)
                 throw error;
             const delay = backoffDelay(attempt, baseDelayMs, maxDelay, random);
-            options.onRetry?.(attempt, error, delay);
+            const cause = error instanceof Error ? error.message : String(error);
+            options.onRetry?.(`${options.label} attempt ${attempt} failed: ${cause}; retrying in ${delay}ms`);
             await clock.sleep(delay, signal);
         }
     }
@@ -41778,9 +41779,9 @@ async function flipBack(router, previous, clock, onRetry) {
     }, {
         attempts: ATTEMPTS,
         baseDelayMs: BASE_DELAY_MS,
-        label: 'rollback',
+        label: `Rollback to ${previous}`,
         clock,
-        onRetry: (attempt, error) => onRetry?.(`Rollback attempt ${attempt} failed: ${error.message}; retrying.`),
+        onRetry,
     });
 }
 

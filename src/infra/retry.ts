@@ -6,12 +6,14 @@ export interface RetryOptions {
   /** Delay before the second attempt; doubles each time, with jitter. */
   baseDelayMs: number;
   maxDelayMs?: number;
+  /** Names what is retried, in the retry message. */
   label: string;
   clock: Clock;
   signal?: AbortSignal;
   /** Only errors this accepts are retried; others are thrown at once. */
   retryable?: (error: unknown) => boolean;
-  onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
+  /** Told each retry, as one line: `<label> attempt 1 failed: <cause>; retrying in 230ms`. */
+  onRetry?: (message: string) => void;
   random?: () => number;
 }
 
@@ -32,7 +34,8 @@ export async function retry<T>(action: (attempt: number) => Promise<T>, options:
       const canRetry = options.retryable ? options.retryable(error) : true;
       if (attempt >= attempts || !canRetry || signal?.aborted) throw error;
       const delay = backoffDelay(attempt, baseDelayMs, maxDelay, random);
-      options.onRetry?.(attempt, error, delay);
+      const cause = error instanceof Error ? error.message : String(error);
+      options.onRetry?.(`${options.label} attempt ${attempt} failed: ${cause}; retrying in ${delay}ms`);
       await clock.sleep(delay, signal);
     }
   }

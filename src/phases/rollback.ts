@@ -20,9 +20,9 @@ export async function flipBack(router: Router, previous: Color, clock: Clock, on
     {
       attempts: ATTEMPTS,
       baseDelayMs: BASE_DELAY_MS,
-      label: 'rollback',
+      label: `Rollback to ${previous}`,
       clock,
-      onRetry: (attempt, error) => onRetry?.(`Rollback attempt ${attempt} failed: ${(error as Error).message}; retrying.`),
+      onRetry,
     },
   );
 }
