@@ -1,15 +1,19 @@
 import * as core from '@actions/core';
 import { hostname } from 'node:os';
 import type { LockOwner } from './infra/lock.js';
-import type { Log, StateStore } from './infra/log.js';
+import { inert, type Log, type StateStore } from './infra/log.js';
 import type { GitHubContext } from './report/deployment.js';
 
-/** @actions/core behind the run's small interfaces. Secrets are masked by the runner once registered. */
+/**
+ * @actions/core behind the run's small interfaces. Every message may carry text from outside, so each
+ * is redacted (secrets in any encoding) and made inert (no workflow commands) before it is printed.
+ */
 export function coreLog(redact: (text: string) => string): Log {
+  const clean = (message: string) => inert(redact(message));
   return {
-    info: (message) => core.info(redact(message)),
-    warning: (message, title) => core.warning(redact(message), title ? { title } : {}),
-    error: (message, title) => core.error(redact(message), title ? { title } : {}),
+    info: (message) => core.info(clean(message)),
+    warning: (message, title) => core.warning(clean(message), title ? { title: clean(title) } : {}),
+    error: (message, title) => core.error(clean(message), title ? { title: clean(title) } : {}),
     group: (name, body) => core.group(name, body),
   };
 }
@@ -31,8 +35,13 @@ export function githubContext(env: NodeJS.ProcessEnv = process.env): GitHubConte
   };
 }
 
-/** The lock owner: this workflow run (so its own post step may take the lock over) and this process. */
-export function lockOwner(env: NodeJS.ProcessEnv = process.env): LockOwner {
-  const run = env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `${hostname()}:${process.pid}`;
-  return { run, pid: process.pid };
+/**
+ * The lock owner is the job: run id, attempt, job id and matrix index, so two jobs of one run never
+ * share a lock, while this job's own post step may take over the lock its main step left. Outside a
+ * workflow (a local run) it is this host and process.
+ */
+export function lockOwner(jobIndex: string, env: NodeJS.ProcessEnv = process.env): LockOwner {
+  if (!env.GITHUB_RUN_ID) return { job: `local run ${hostname()}:${process.pid}`, pid: process.pid };
+  const index = jobIndex ? `, matrix index ${jobIndex}` : '';
+  return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}`, pid: process.pid };
 }

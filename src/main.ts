@@ -5,51 +5,59 @@ import { HttpHealthSource } from './health/http.js';
 import { PrometheusHealthSource } from './health/prometheus.js';
 import { PrometheusClient } from './health/prometheus-client.js';
 import { systemClock } from './infra/clock.js';
-import { errorMessage, redactor, type Log } from './infra/log.js';
+import { errorMessage, inert, redactor, type Log } from './infra/log.js';
 import { DeploymentRecord } from './report/deployment.js';
 import { newReport, type RunReport } from './report/model.js';
 import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
 import { createRouter } from './routers/index.js';
 import { run } from './run.js';
+import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 import type { HealthSource } from './types.js';
 
 /** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
 async function main(): Promise<void> {
+  // Listen first: a cancel that arrives while inputs are read still stops the run before it starts.
+  const cancel = new AbortController();
+  const received: string[] = [];
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      received.push(signal);
+      cancel.abort(new Error(`received ${signal}`));
+    });
+  }
+  // Secrets are read from the raw inputs and masked before anything can print, valid or not.
+  const secrets = secretsOf(readInput);
+  for (const secret of secrets) core.setSecret(secret);
+  const redact = redactor(secrets);
   let settings: Settings;
   try {
     settings = readSettings(readInput);
   } catch (error) {
-    return invalidInputs(error);
+    return invalidInputs(error, redact);
   }
-  for (const secret of settings.secrets) core.setSecret(secret);
-  const redact = redactor(settings.secrets);
   const log = coreLog(redact);
-  const cancel = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      log.warning(`Received ${signal}: stopping, and putting traffic back if it moved.`, 'Cancelled');
-      cancel.abort(new Error(`received ${signal}`));
-    });
-  }
+  const warnCancel = () => log.warning(`Received ${received.join(' then ')}: stopping, and putting traffic back if it moved.`, 'Cancelled');
+  if (cancel.signal.aborted) warnCancel();
+  else cancel.signal.addEventListener('abort', warnCancel, { once: true });
   const report = await release(settings, log, cancel.signal).catch((error) =>
     abortedReport(settings, `Could not start: ${errorMessage(error)}. Nothing was touched.`, 'not read'),
   );
   await publish(report, redact);
   if (failsStep(report)) {
     // One titled annotation (setFailed would add a second, untitled one).
-    core.error(redact(report.reason), { title: `Blue-green release ${report.result}; router shows ${report.routerShows}` });
+    core.error(inert(redact(report.reason)), { title: inert(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
     process.exitCode = core.ExitCode.Failure;
   }
 }
 
 async function release(settings: Settings, log: Log, signal: AbortSignal): Promise<RunReport> {
   const clock = systemClock;
-  const router = await createRouter(settings, { clock, log, owner: lockOwner() });
+  const router = await createRouter(settings, { clock, log, owner: lockOwner(settings.jobIndex) });
   const { deploy, github, version } = settings;
   const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
-  const record = await startDeployment(settings, log);
+  const record = await startDeployment(settings, log, signal);
   const report = await run(settings, {
     router,
     deployer,
@@ -61,7 +69,7 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
   });
   if (record) {
     report.deploymentId = record.deploymentId;
-    await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`).catch((error) => {
+    await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`, signal.aborted).catch((error) => {
       log.warning(`Could not update the GitHub deployment for ${github.environment}: ${errorMessage(error)}`, 'Deployment record');
     });
   }
@@ -78,7 +86,7 @@ function healthSources(settings: Settings, vars: Record<string, string>): Health
 }
 
 /** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
-async function startDeployment(settings: Settings, log: Log): Promise<DeploymentRecord | undefined> {
+async function startDeployment(settings: Settings, log: Log, signal: AbortSignal): Promise<DeploymentRecord | undefined> {
   const { github, mode, dryRun, version } = settings;
   if (!github.environment || dryRun || mode === 'status') return undefined;
   if (!github.token) {
@@ -87,21 +95,21 @@ async function startDeployment(settings: Settings, log: Log): Promise<Deployment
   }
   const record = new DeploymentRecord(githubContext(), github.token, github.environment, github.environmentUrl);
   try {
-    await record.start(`${mode} ${version}`, { version, mode });
+    await record.start(`${mode} ${version}`, { version, mode }, signal);
     return record;
   } catch (error) {
+    if (signal.aborted) throw error;
     log.warning(`Could not create a GitHub deployment for ${github.environment}: ${errorMessage(error)}`, 'Deployment record');
     return undefined;
   }
 }
 
 /** Bad inputs: every problem as an annotation, outputs and summary still written, nothing touched. */
-async function invalidInputs(error: unknown): Promise<void> {
-  const problems = error instanceof SettingsError ? error.problems : [errorMessage(error)];
-  for (const problem of problems) core.error(problem, { title: 'Invalid input' });
+async function invalidInputs(error: unknown, redact: (text: string) => string): Promise<void> {
+  const problems = (error instanceof SettingsError ? error.problems : [errorMessage(error)]).map(redact);
+  for (const problem of problems) core.error(inert(problem), { title: 'Invalid input' });
   const report = abortedReport(undefined, `Invalid input; nothing was touched. ${problems.join(' ')}`, 'not read (inputs were invalid)');
-  // Problems quote values but never header values, the only secrets parsed from inputs.
-  await publish(report, (text) => text);
+  await publish(report, redact);
   core.setFailed(`Invalid input: ${problems.length} problem(s); see the annotations.`);
 }
 

@@ -7,6 +7,7 @@ import { decidePost } from './post-decision.js';
 import { describeRoute } from './routers/compare.js';
 import { createRouter } from './routers/index.js';
 import { STATE } from './run.js';
+import { secretsOf } from './secrets.js';
 import { readSettings } from './settings.js';
 
 /** Entry of the post step: if the main step stopped after traffic moved, put it back. */
@@ -15,17 +16,18 @@ async function post(): Promise<void> {
   const previous = coreState.get(STATE.previous);
   const target = coreState.get(STATE.target);
   if (!phase || phase === 'done') return;
+  const secrets = secretsOf(readInput);
+  for (const secret of secrets) core.setSecret(secret);
+  const redact = redactor(secrets);
   const settings = readSettings(readInput);
-  for (const secret of settings.secrets) core.setSecret(secret);
-  const redact = redactor(settings.secrets);
   const log = coreLog(redact);
   const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);
   if (!decision.flipBack) return log.info(decision.message);
   log.warning(decision.message, 'Post step');
-  const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner() });
+  const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner(settings.jobIndex) });
   let unlock: (() => Promise<void>) | undefined;
   try {
-    unlock = await router.lock?.();
+    unlock = await router.lock();
     await flipBack(router, previous, systemClock, (m) => log.warning(m));
     const shows = describeRoute(await router.read());
     log.info(`Post step: ${router.description} shows ${shows}.`);

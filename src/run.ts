@@ -1,14 +1,15 @@
 import type { Clock } from './infra/clock.js';
 import { formatDuration } from './infra/duration.js';
-import { errorMessage, type Log, type StateStore } from './infra/log.js';
+import { errorMessage, oneLine, type Log, type StateStore } from './infra/log.js';
 import { discover, type Plan } from './phases/discover.js';
 import { flipBack } from './phases/rollback.js';
 import { smokeTest } from './phases/smoke.js';
+import { RouteGuard, untrueVerdict } from './phases/verdict.js';
 import { watch } from './phases/watch.js';
 import { newReport, type RunReport } from './report/model.js';
 import { describeRoute, RouteChangedError } from './routers/compare.js';
 import type { Settings } from './settings.js';
-import type { Color, Deployer, HealthSource, Result, Router } from './types.js';
+import type { Color, Deployer, HealthSource, Result, RouteState, Router } from './types.js';
 
 export interface RunDeps {
   router: Router;
@@ -41,6 +42,8 @@ class Release {
   private trafficMoved = false;
   /** True once one of this run's router changes succeeded. */
   private changedRouter = false;
+  /** The router as read back right after this run's last change. */
+  private lastWrite?: RouteState;
   private sources: HealthSource[] = [];
 
   constructor(
@@ -61,7 +64,9 @@ class Release {
   async run(): Promise<void> {
     let unlock: (() => Promise<void>) | undefined;
     try {
-      if (!this.s.dryRun && this.s.mode !== 'status') unlock = await this.d.router.lock?.();
+      if (!(await this.preflight())) return;
+      this.d.signal.throwIfAborted();
+      if (!this.s.dryRun && this.s.mode !== 'status') unlock = await this.d.router.lock(this.d.signal);
       await this.steps();
     } catch (error) {
       await this.failed(error);
@@ -76,7 +81,7 @@ class Release {
 
   private async steps(): Promise<void> {
     const { s } = this;
-    this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode));
+    this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
     this.announcePlan();
     if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
     if (s.mode === 'rollback') return this.rollbackMode();
@@ -109,7 +114,13 @@ class Release {
     else this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
   }
 
-  /** Sources check their own inputs against the real service; a refusal is a bad input. */
+  /** The router looks at what its inputs name (files, sockets): a missing one is a bad input. */
+  private async preflight(): Promise<boolean> {
+    const problems = (await this.d.router.preflight?.()) ?? [];
+    return problems.length === 0 || this.invalid(problems);
+  }
+
+  /** Sources prove themselves usable against the real service (query, credentials) before deploying. */
   private async validateSources(): Promise<boolean> {
     const checking = this.sources.filter((source) => source.validate);
     if (!checking.length) return true;
@@ -117,9 +128,14 @@ class Release {
       (problem): problem is string => problem !== undefined,
     );
     if (!problems.length) return true;
-    for (const problem of problems) this.d.log.error(`Input 'health-checks': ${problem}`, 'Invalid input');
-    this.markLastPhaseFailed(problems.join('; '));
-    await this.end('aborted', `Invalid input; nothing was touched. Input 'health-checks': ${problems.join('; ')}`);
+    this.markLastPhaseFailed(problems.join(' '));
+    return this.invalid(problems);
+  }
+
+  /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */
+  private async invalid(problems: string[]): Promise<false> {
+    for (const problem of problems) this.d.log.error(problem, 'Invalid input');
+    await this.end('aborted', `Invalid input; nothing was touched. ${problems.join(' ')}`);
     return false;
   }
 
@@ -154,17 +170,19 @@ class Release {
     }
     let expected = this.plan.current;
     for (const percent of s.traffic.steps) {
+      d.signal.throwIfAborted();
       d.state.save(STATE.phase, 'flipping');
       this.trafficMoved = true;
-      if (percent < 100) await this.phase(`shift ${percent}%`, () => d.router.setWeights!(this.target, percent, expected));
-      else await this.phase('flip', () => d.router.flip(this.target, expected));
+      if (percent < 100) await this.phase(`shift ${percent}%`, () => d.router.setWeights!(this.target, percent, expected, d.signal));
+      else await this.phase('flip', () => d.router.flip(this.target, expected, d.signal));
       this.changedRouter = true;
       this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
-      expected = percent < 100 ? await d.router.read() : { active: this.target };
+      // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
+      expected = this.lastWrite = await d.router.read(d.signal);
       d.state.save(STATE.phase, 'watching');
       const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
       const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-      const verdict = await this.watchFor(sources, windowMs, label);
+      const verdict = await this.watchFor([...sources, new RouteGuard(d.router, () => this.lastWrite!)], windowMs, label);
       if (!verdict.passed) this.markLastPhaseFailed(verdict.reason!);
       this.report.steps.push({ percent, windowMs, passed: verdict.passed });
       if (!verdict.passed) return this.windowFailed(verdict.reason!);
@@ -173,7 +191,7 @@ class Release {
   }
 
   private async watchFor(sources: HealthSource[], windowMs: number, label: string) {
-    if (sources.length === 0) {
+    if (sources.every((source) => source instanceof RouteGuard)) {
       this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
       return { passed: true };
     }
@@ -216,7 +234,7 @@ class Release {
   private async rollbackMode(): Promise<void> {
     this.d.state.save(STATE.phase, 'rollback-on-request');
     this.trafficMoved = true;
-    await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current));
+    await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));
     this.report.flippedAt = new Date(this.d.clock.now()).toISOString();
     this.report.rolledBack = true;
     await this.end('rolled-back', `Rolled back on request: traffic moved from ${describeRoute(this.plan.current)} to ${this.target}.`);
@@ -235,24 +253,41 @@ class Release {
     await this.windowFailed(reason);
   }
 
+  /**
+   * Ends the run. The verdict is checked against the router as read now: `active-color` is what it
+   * shows (empty when it cannot be read), and a result the router contradicts becomes `failed`.
+   */
   private async end(result: Result, reason: string): Promise<void> {
-    const { report } = this;
-    report.result = result;
-    report.reason = reason;
-    try {
-      const shows = await this.d.router.read();
-      report.routerShows = describeRoute(shows);
-      report.active = shows.active;
-    } catch (error) {
-      report.routerShows = `unknown: the router could not be read (${errorMessage(error)})`;
+    const { report, plan } = this;
+    const read = await this.d.router.read().then(
+      (shows) => ({ shows }),
+      (error: unknown) => ({ error: errorMessage(error) }),
+    );
+    const notes = [reason];
+    if ('shows' in read) {
+      report.routerShows = describeRoute(read.shows);
+      report.active = read.shows.active;
+      const untrue = untrueVerdict(result, read.shows, {
+        target: plan.target,
+        rolledBackTo: this.s.mode === 'rollback' ? plan.target : plan.previous,
+        lastWrite: this.lastWrite,
+      });
+      if (untrue) [result, notes[1]] = ['failed', untrue];
+    } else {
+      report.routerShows = `unknown: the router could not be read (${read.error})`;
+      report.active = undefined;
+      if (result === 'promoted' || result === 'rolled-back') result = 'failed';
+      notes.push(`the router could not be read at the end (${read.error}), so active-color is empty`);
     }
+    report.result = result;
+    report.reason = oneLine(notes.filter(Boolean).join('; '));
     for (const note of this.d.router.notes ?? []) if (!report.notes.includes(note)) report.notes.push(note);
     // Read at the end: a baseline sets its limit just before the flip.
     report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
     if (result === 'failed') {
       report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
     }
-    this.d.log.info(`Result: ${result}${reason ? ` (${reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
+    this.d.log.info(`Result: ${result}${report.reason ? ` (${report.reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
   }
 
   private markLastPhaseFailed(detail: string): void {
@@ -262,6 +297,8 @@ class Release {
 
   /** Runs one phase in a log group and records its timing and outcome. */
   private async phase<T>(name: string, body: () => Promise<T>): Promise<T> {
+    // Every phase boundary checks for a cancel; only putting traffic back goes on after one.
+    if (name !== 'rollback') this.d.signal.throwIfAborted();
     const started = this.d.clock.now();
     const record = { name, startedAt: new Date(started).toISOString(), durationMs: 0, outcome: 'ok' as 'ok' | 'failed', detail: undefined as string | undefined };
     this.report.phases.push(record);

@@ -1,4 +1,4 @@
-import type { Problems } from './infra/parse.js';
+import { shown, type Problems } from './infra/parse.js';
 import { type HttpProbe, probeFromFields, yamlEntries } from './settings-probes.js';
 
 export const NO_DATA_POLICIES = ['wait', 'pass', 'fail'] as const;
@@ -34,7 +34,7 @@ const TYPES = ['http', 'prometheus'];
 export function healthChecksFromYaml(problems: Problems, input: string, text: string): HealthChecks {
   const checks: HealthChecks = { probes: [], prometheus: [] };
   for (const { where, fields } of yamlEntries(problems, input, text)) {
-    const type = String(fields.type ?? 'http');
+    const type = shown(fields.type ?? 'http');
     delete fields.type;
     if (type === 'http') {
       const probe = probeFromFields(problems, where, fields);
@@ -68,7 +68,7 @@ function prometheusCheck(problems: Problems, where: string, fields: Record<strin
     maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
     maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
   };
-  if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean') problems.add(`${where}.baseline`, String(fields.baseline), 'true or false');
+  if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean') problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
   const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
   if (check.baseline && !relative) problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
   if (!check.baseline && relative) problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
@@ -79,9 +79,9 @@ function prometheusCheck(problems: Problems, where: string, fields: Record<strin
 
 function number(problems: Problems, where: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const n = typeof value === 'number' ? value : Number(String(value));
-  if (!Number.isFinite(n) || String(value).trim() === '') {
-    problems.add(where, String(value), 'a number, e.g. 0.05');
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+  if (!Number.isFinite(n)) {
+    problems.add(where, shown(value), 'a number, e.g. 0.05');
     return undefined;
   }
   return n;
@@ -89,7 +89,7 @@ function number(problems: Problems, where: string, value: unknown): number | und
 
 function policy(problems: Problems, where: string, value: unknown): NoDataPolicy {
   if (value === undefined) return 'wait';
-  if ((NO_DATA_POLICIES as readonly string[]).includes(String(value))) return value as NoDataPolicy;
-  problems.add(where, String(value), NO_DATA_POLICIES.join(', '));
+  if ((NO_DATA_POLICIES as readonly string[]).includes(shown(value))) return value as NoDataPolicy;
+  problems.add(where, shown(value), NO_DATA_POLICIES.join(', '));
   return 'wait';
 }

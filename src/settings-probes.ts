@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { DURATION_FORM, parseDuration } from './infra/duration.js';
-import { Problems, lines, url } from './infra/parse.js';
+import { Problems, header, lines, shown, url } from './infra/parse.js';
 
 /** One HTTP request and what its answer must look like: a smoke test or an `http` health check. */
 export interface HttpProbe {
@@ -40,7 +40,8 @@ export function yamlEntries(problems: Problems, input: string, text: string): Ya
   if (!text.trim()) return [];
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Warnings (unknown directives and tags) would print to the log; errors throw.
+    doc = parseYaml(text, { logLevel: 'error' });
   } catch (error) {
     problems.note(input, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
     return [];
@@ -70,14 +71,14 @@ export function probeFromFields(problems: Problems, where: string, fields: Recor
     problems.note(where, 'needs `url`, an absolute http:// or https:// URL.');
     return undefined;
   }
-  const method = String(fields.method ?? 'GET').toUpperCase();
-  if (!METHODS.includes(method)) problems.add(`${where}.method`, method, `one of ${METHODS.join(', ')}`);
+  const method = typeof fields.method === 'string' ? fields.method.toUpperCase() : fields.method === undefined ? 'GET' : '?';
+  if (!METHODS.includes(method)) problems.add(`${where}.method`, method === '?' ? shown(fields.method) : method, `one of ${METHODS.join(', ')}`);
   return {
     name: typeof fields.name === 'string' ? fields.name : `${method} ${fields.url}`,
     url: url(problems, `${where}.url`, fields.url),
     method,
     headers: headerMap(problems, `${where}.headers`, fields.headers),
-    body: fields.body === undefined ? undefined : typeof fields.body === 'string' ? fields.body : JSON.stringify(fields.body),
+    body: body(problems, `${where}.body`, fields.body),
     expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
     expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
     maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
@@ -90,15 +91,35 @@ function headerMap(problems: Problems, where: string, value: unknown): Record<st
     problems.note(where, 'expected a mapping of header names to values.');
     return {};
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+  const headers: Record<string, string> = {};
+  for (const [name, raw] of Object.entries(value)) {
+    if (raw !== null && typeof raw === 'object') {
+      problems.note(where, `the value of header "${name.slice(0, 60)}" is a ${Array.isArray(raw) ? 'list' : 'mapping'}; expected text (the value is hidden).`);
+      continue;
+    }
+    const text = shown(raw ?? '').trim();
+    if (header(problems, where, name, text)) headers[name] = text;
+  }
+  return headers;
+}
+
+/** Text as given; a mapping or list is sent as JSON (a YAML alias loop cannot be, and is refused). */
+function body(problems: Problems, where: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    problems.note(where, 'cannot be sent as JSON (it refers to itself through a YAML alias); write the body as text.');
+    return undefined;
+  }
 }
 
 function statusList(problems: Problems, where: string, value: unknown): number[] {
   if (value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
-  const codes = items.map(Number);
+  const codes = items.map((item) => (typeof item === 'number' ? item : typeof item === 'string' ? Number(item) : NaN));
   if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
-    problems.add(where, JSON.stringify(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
+    problems.add(where, shown(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
     return [];
   }
   return codes;
@@ -107,16 +128,23 @@ function statusList(problems: Problems, where: string, value: unknown): number[]
 function regex(problems: Problems, where: string, value: unknown): RegExp | undefined {
   if (value === undefined) return undefined;
   try {
+    if (typeof value !== 'string' && typeof value !== 'number') throw new Error('not text');
     return new RegExp(String(value));
   } catch {
-    problems.add(where, String(value), 'a regular expression');
+    problems.add(where, shown(value), 'a regular expression');
     return undefined;
   }
 }
 
+/** A latency bound above the longest request timeout could never be reached. */
+const MAX_LATENCY_MS = 5 * 60_000;
+
 function latency(problems: Problems, where: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  const ms = parseDuration(String(value));
-  if (ms === undefined) problems.add(where, String(value), DURATION_FORM);
+  const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms === undefined || ms > MAX_LATENCY_MS) {
+    problems.add(where, shown(value), `${DURATION_FORM}, at most 5m`);
+    return undefined;
+  }
   return ms;
 }

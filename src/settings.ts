@@ -2,7 +2,8 @@ import * as parse from './infra/parse.js';
 import { Problems } from './infra/parse.js';
 import { healthChecksFromYaml, type PrometheusCheck } from './settings-checks.js';
 import { type HttpProbe, probesFromUrls, probesFromYaml } from './settings-probes.js';
-import { parseAddress, type ApiAddress } from './routers/haproxy/runtime-api.js';
+import { parseAddress, RUNTIME_API_WORD, type ApiAddress } from './routers/haproxy/runtime-api.js';
+import { secretsOf } from './secrets.js';
 import { MODES, ROUTER_KINDS, type Color, type Mode, type RouterKind } from './types.js';
 
 /** Reads one input by name, trimmed, '' when unset (the signature of `core.getInput`). */
@@ -56,6 +57,8 @@ export interface Settings {
   github: { token: string; environment: string; environmentUrl: string };
   /** The status of the job, as the post step sees it (`success`, `failure`, `cancelled`). */
   jobStatus: string;
+  /** The job's index in its matrix ('' outside a matrix): part of the lock owner. */
+  jobIndex: string;
   nginx?: NginxSettings;
   haproxy?: HaproxySettings;
   command?: CommandRouterSettings;
@@ -70,10 +73,15 @@ export class SettingsError extends Error {
   }
 }
 
+/** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
+const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 /** Routers implemented in this version; the rest of ROUTER_KINDS is declared and refused clearly. */
 const AVAILABLE_ROUTERS: RouterKind[] = ['nginx', 'haproxy', 'command'];
 /** Requests per probe: a timeout above this is a mistake, not a wish. */
 const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
+/** A sample less often than hourly is not watching. */
+const MAX_INTERVAL_MS = 3_600_000;
 
 export function readSettings(input: InputReader): Settings {
   const problems = new Problems();
@@ -96,12 +104,12 @@ export function readSettings(input: InputReader): Settings {
         ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls')),
         ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests')),
       ]),
-      timeoutMs: parse.duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1),
+      timeoutMs: parse.duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1, MAX_REQUEST_TIMEOUT_MS),
       retries: parse.integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
     },
     health: {
       windowMs: parse.duration(problems, 'health-window', input('health-window') || '5m'),
-      intervalMs: parse.duration(problems, 'health-interval', input('health-interval') || '10s', 50),
+      intervalMs: parse.duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
       probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
       prometheus: checks.prometheus,
       failureThreshold: parse.integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
@@ -111,33 +119,66 @@ export function readSettings(input: InputReader): Settings {
       steps: parse.percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
       stepWindowMs: parse.duration(problems, 'step-window', input('step-window') || '1m'),
     },
-    prometheus: {
-      url: input('prometheus-url') ? parse.url(problems, 'prometheus-url', input('prometheus-url')).replace(/\/+$/, '') : '',
-      headers: parse.headerLines(problems, 'prometheus-headers', input('prometheus-headers')),
-    },
+    prometheus: prometheusSource(problems, input),
     rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse.boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
     lockTimeoutMs: parse.duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
     github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
     jobStatus: input('job-status'),
-    secrets: [],
+    jobIndex: jobIndex(problems, input('job-index')),
+    secrets: secretsOf(input),
   };
-  if (settings.smoke.timeoutMs > MAX_REQUEST_TIMEOUT_MS) problems.add('smoke-timeout', input('smoke-timeout'), 'at most 5m');
   if (settings.github.environmentUrl) parse.url(problems, 'environment-url', settings.github.environmentUrl);
   routerSettings(problems, input, settings);
   checkCombinations(problems, input, settings);
-  settings.secrets = collectSecrets(settings, smokeHeaders);
   if (problems.list.length) throw new SettingsError(problems.list);
   return settings;
 }
 
+/**
+ * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
+ * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
+ */
+function prometheusSource(problems: Problems, input: InputReader): Settings['prometheus'] {
+  const headers = parse.headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
+  const text = input('prometheus-url');
+  if (!text) return { url: '', headers };
+  parse.url(problems, 'prometheus-url', text);
+  if (!problems.ok('prometheus-url')) return { url: '', headers };
+  const url = new URL(text);
+  if (url.username || url.password) {
+    if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+      problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
+    }
+    let credentials: string;
+    try {
+      credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    } catch {
+      problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
+      return { url: '', headers };
+    }
+    headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  return { url: url.toString().replace(/\/+$/, ''), headers };
+}
+
+function jobIndex(problems: Problems, text: string): string {
+  if (text && !/^\d{1,6}$/.test(text)) problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
+  return text;
+}
+
 function version(problems: Problems, text: string): string {
-  if (!text || text.length > 128 || /[\r\n]/.test(text)) {
+  // eslint-disable-next-line no-control-regex
+  if (!text || text.length > 128 || /[\u0000-\u001f\u007f]/.test(text)) {
     problems.add('version', text, 'a one-line label of at most 128 characters (default: the commit SHA)');
   }
   return text;
 }
 
 function routerSettings(problems: Problems, input: InputReader, settings: Settings): void {
+  // A refused `router` leaves a placeholder: judging the placeholder's inputs would invent errors.
+  if (!problems.ok('router')) return;
   if (!AVAILABLE_ROUTERS.includes(settings.router)) {
     if ((ROUTER_KINDS as readonly string[]).includes(settings.router)) {
       problems.note('router', `"${settings.router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
@@ -171,18 +212,26 @@ function routerSettings(problems: Problems, input: InputReader, settings: Settin
   }
 }
 
+/**
+ * Every HAProxy value ends up in a Runtime API command line, where spaces separate arguments, `;` and
+ * line breaks separate commands and `\\` escapes: each is held to the grammar of what it names.
+ */
 function haproxySettings(problems: Problems, input: InputReader): HaproxySettings {
   const socket = input('haproxy-socket');
   const address = parseAddress(socket);
   if (!address) problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
   const map = input('haproxy-map');
-  if (!map.startsWith('/')) problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`)');
+  if (!map.startsWith('/') || !RUNTIME_API_WORD.test(map)) {
+    problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
+  }
   const key = input('haproxy-map-key') || 'active';
-  if (/\s/.test(key)) problems.add('haproxy-map-key', key, 'a key without spaces');
+  if (!RUNTIME_API_WORD.test(key)) problems.add('haproxy-map-key', key, 'a map key of printable characters without spaces, quotes, ";", "#" or "\\"');
   const backend = input('haproxy-backend') || '{color}';
-  if (!backend.includes('{color}') || /\s/.test(backend)) problems.add('haproxy-backend', backend, 'a backend name template containing {color}, without spaces');
+  if (!backend.includes('{color}') || !HAPROXY_NAME.test(backend.split('{color}').join('x'))) {
+    problems.add('haproxy-backend', backend, 'a backend name template containing {color}, otherwise letters, digits and "-_.:" as HAProxy names allow');
+  }
   const splitBackend = input('haproxy-split-backend');
-  if (/\s/.test(splitBackend)) problems.add('haproxy-split-backend', splitBackend, 'a backend name without spaces');
+  if (splitBackend && !HAPROXY_NAME.test(splitBackend)) problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
   return { address: address ?? { path: socket }, map, key, backend, splitBackend };
 }
 
@@ -192,9 +241,10 @@ export function routerSupportsWeights(settings: Settings): boolean {
   return settings.router === 'command' && (settings.command?.set ?? []).some((arg) => arg.includes('{weight}'));
 }
 
+/** Judges inputs against each other; each check runs only when the inputs it reads parsed. */
 function checkCombinations(problems: Problems, input: InputReader, settings: Settings): void {
   const steps = settings.traffic.steps;
-  if (steps.length > 1 || steps[0] !== 100) {
+  if ((steps.length > 1 || steps[0] !== 100) && problems.ok('router', 'traffic-steps', 'router-set-command', 'haproxy-split-backend')) {
     if (!routerSupportsWeights(settings)) {
       const why =
         settings.router === 'command'
@@ -205,28 +255,13 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
       problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
     }
   }
-  if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs) {
+  if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
     problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
   }
-  if (settings.health.prometheus.length && !settings.prometheus.url) {
+  if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url')) {
     problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
   }
-  if (settings.mode === 'promote' && settings.deploy.command) {
+  if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
     problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');
   }
-}
-
-function collectSecrets(settings: Settings, smokeHeaders: Record<string, string>): string[] {
-  const probeHeaders = [...settings.smoke.probes, ...settings.health.probes].flatMap((p) => Object.values(p.headers));
-  const urls = [settings.prometheus.url, ...[...settings.smoke.probes, ...settings.health.probes].map((p) => p.url)];
-  const urlPasswords = urls.flatMap((text) => {
-    try {
-      return [decodeURIComponent(new URL(text).password)];
-    } catch {
-      return [];
-    }
-  });
-  const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders, ...Object.values(settings.prometheus.headers), ...urlPasswords];
-  // Very short values would mask ordinary words in every log line.
-  return [...new Set(values.filter((v) => v.length >= 4))];
 }

@@ -14,20 +14,34 @@ export interface RouteState {
   active?: Color;
   /** Percent of traffic per color, for routers that split traffic. */
   weights?: Record<Color, number>;
+  /**
+   * Identifies the router's last write where the router can tell (a file's inode and mtime, an
+   * object's resourceVersion): a verdict checks that the router still shows this run's own write.
+   */
+  revision?: string;
 }
 
+/**
+ * A router: the source of truth for which color serves. Every wait inside takes the run's signal,
+ * except where the caller passes none on purpose (flipping back after a cancel must finish).
+ */
 export interface Router {
   /** Human description used in logs and errors, e.g. `nginx include /etc/nginx/live.conf`. */
   readonly description: string;
-  read(): Promise<RouteState>;
+  read(signal?: AbortSignal): Promise<RouteState>;
   /** Sends all traffic to `to`, only if the router still shows `expected`; reads back to verify. */
-  flip(to: Color, expected: RouteState): Promise<void>;
+  flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void>;
   /** Sends `percent` of traffic to `to` and the rest to the other color; only routers with weights. */
-  setWeights?(to: Color, percent: number, expected: RouteState): Promise<void>;
+  setWeights?(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void>;
   /** Things the summary should say about the router (e.g. a change that will not survive a reload). */
   readonly notes?: readonly string[];
-  /** Excludes other runs from this router until released. */
-  lock?(): Promise<() => Promise<void>>;
+  /** Excludes other jobs from this router until released; waits up to lock-timeout. */
+  lock(signal?: AbortSignal): Promise<() => Promise<void>>;
+  /**
+   * Looks at what the inputs name (files, sockets) before anything is touched; returns problems that
+   * name the input, as settings problems do.
+   */
+  preflight?(): Promise<string[]>;
 }
 
 export type SampleStatus = 'pass' | 'fail' | 'error' | 'no-data';
@@ -45,10 +59,15 @@ export interface HealthSource {
   readonly name: string;
   /** When true, a window in which every sample was `no-data` fails: silence is not health. */
   readonly requiresData?: boolean;
+  /** When true, one failing sample fails the window, whatever failure-threshold says. */
+  readonly critical?: boolean;
   /** What the values mean, and the fixed thresholds, for charts. */
   readonly info?: { unit: string; max?: number; min?: number; limit?: number };
   sample(signal?: AbortSignal): Promise<Omit<Sample, 'source' | 'at'>>;
-  /** Checks the source's own inputs against the real service before anything is touched. */
+  /**
+   * Proves the source usable before anything is touched (it answers, with the credentials given);
+   * returns a problem naming the input, or undefined. Rejects only when the run is cancelled.
+   */
   validate?(signal?: AbortSignal): Promise<string | undefined>;
   /** Runs just before traffic first moves (e.g. sampling a baseline); returns a note for the summary. */
   beforeFlip?(signal?: AbortSignal): Promise<string | undefined>;

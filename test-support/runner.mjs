@@ -15,7 +15,7 @@ export const NODE = existsSync(join(ROOT, 'node_modules/.bin/node')) ? join(ROOT
 
 /** The runner evaluates expressions in defaults; these are the ones action.yml uses. */
 function expand(value, context) {
-  return String(value ?? '').replace(/\$\{\{\s*([\w.]+)\s*\}\}/g, (_, name) => context[name] ?? '');
+  return String(value ?? '').replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, name) => context[name] ?? '');
 }
 
 function inputEnv(inputs, context) {
@@ -71,7 +71,7 @@ export async function runAction(inputs, options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'bg-runner-'));
   const files = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary.md') };
   for (const path of Object.values(files)) writeFileSync(path, '');
-  const context = { 'github.sha': options.sha ?? 'c0ffee', 'github.token': '', 'job.status': 'success' };
+  const context = { 'github.sha': options.sha ?? 'c0ffee', 'github.token': '', 'job.status': 'success', 'strategy.job-index': options.jobIndex ?? '' };
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, GITHUB_ACTIONS: 'true', ...options.env };
   const main = await runNode('dist/main/index.js', { ...baseEnv, ...files, ...inputEnv(inputs, context) }, options);
   const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'));

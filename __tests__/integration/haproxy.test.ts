@@ -161,10 +161,10 @@ describe('haproxy: clear errors before anything moves', () => {
   });
 
   it('another release holding the router lock', async () => {
-    writeFileSync(`${haproxy.map}.lock`, JSON.stringify({ run: 'other-run', pid: process.pid, host: hostname(), since: 'now' }));
+    writeFileSync(`${haproxy.map}.lock`, JSON.stringify({ job: 'run 1 attempt 1, job other', pid: process.pid, host: hostname(), since: 'now' }));
     const run = await runAction({ ...inputs, version: 'v2' }, { env: apps.env });
     expect(run.outputs.result).toBe('aborted');
-    expect(run.outputs.reason).toMatch(/Another release holds the router lock .*live\.map\.lock \(run other-run, pid \d+/);
+    expect(run.outputs.reason).toMatch(/Another release holds the router lock .*live\.map\.lock \(run 1 attempt 1, job other, pid \d+/);
     expect(await publicColor()).toBe('blue 200');
   });
 

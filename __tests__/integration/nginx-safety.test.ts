@@ -64,9 +64,9 @@ describe('nginx: touching nothing', () => {
     const before = fileStamp(env.nginx.live);
     const run = await runAction({ ...env.inputs, 'deploy-command': `touch ${marker}`, 'health-interval': '5', 'traffic-steps': '10,100', 'smoke-headers': 'Authorization Bearer hidden-value' });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`::error title=Invalid input::Input 'health-interval': got "5"; expected a number with a unit, e.g. 500ms, 30s, 5m, 1h, at least 50ms.`);
+    expect(run.stdout).toContain(`::error title=Invalid input::Input 'health-interval': got "5"; expected a number with a unit, e.g. 500ms, 30s, 5m, 1h, at least 50ms and at most 1h.`);
     expect(run.stdout).toContain(`::error title=Invalid input::Input 'traffic-steps': got "10,100", but router "nginx" cannot split traffic; use "100".`);
-    expect(run.stdout).toContain(`::error title=Invalid input::Input 'smoke-headers': a line without a valid header name`);
+    expect(run.stdout).toContain(`::error title=Invalid input::Input 'smoke-headers': a line without "Name: value"`);
     expect(run.stdout + run.summary() + JSON.stringify(run.outputs)).not.toContain('hidden-value');
     expect(run.outputs.result).toBe('aborted');
     expect(run.summary()).toMatch(/Aborted before the flip/);
@@ -75,11 +75,11 @@ describe('nginx: touching nothing', () => {
   });
 
   it('refuses, naming the holder, while another release holds the router lock', async () => {
-    writeFileSync(`${env.nginx.live}.lock`, JSON.stringify({ run: 'other-run', pid: process.pid, host: hostname(), since: 'now' }));
+    writeFileSync(`${env.nginx.live}.lock`, JSON.stringify({ job: 'run 1 attempt 1, job other', pid: process.pid, host: hostname(), since: 'now' }));
     const before = fileStamp(env.nginx.live);
     const run = await runAction({ ...env.inputs, version: 'v2' }, { env: env.apps.env });
     expect(run.outputs.result).toBe('aborted');
-    expect(run.outputs.reason).toMatch(/Another release holds the router lock .*live\.conf\.lock \(run other-run, pid \d+ on .*\); waited 1s \(lock-timeout\)/);
+    expect(run.outputs.reason).toMatch(/Another release holds the router lock .*live\.conf\.lock \(run 1 attempt 1, job other, pid \d+ on .*\); waited 1s \(lock-timeout\)/);
     expect(fileStamp(env.nginx.live)).toBe(before);
   });
 

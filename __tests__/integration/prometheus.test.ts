@@ -48,6 +48,11 @@ function base(checks: string[] = [], over: Record<string, string> = {}): Record<
 }
 
 /** Lets errors of a previous test age out of the 5 s rate window before the next one deploys. */
+/** The samples of the Prometheus checks (the router is sampled too, as its own source). */
+function checkSamples(run: { report(): { samples: { source: string; status: string }[] } }) {
+  return run.report().samples.filter((s) => !s.source.startsWith('router ('));
+}
+
 const settle = () => new Promise((r) => setTimeout(r, 6000));
 
 const errorCheck = (extra: string[] = []) => ['- name: error ratio', '  type: prometheus', `  query: '${ERROR_RATIO}'`, ...extra];
@@ -96,9 +101,10 @@ describe('prometheus health checks against a real Prometheus scraping real apps'
     const run = await release(base(errorCheck(['  max: 0.1']), { 'prometheus-headers': 'Authorization: Bearer prom-token-1234' }));
     expect(run.outputs.result).toBe('promoted');
     expect(run.stdout).toContain('::add-mask::Bearer prom-token-1234');
-    const written = run.stdout.replace('::add-mask::Bearer prom-token-1234', '') + run.summary() + JSON.stringify(run.outputs) + JSON.stringify(run.report());
+    expect(run.stdout).toContain('::add-mask::prom-token-1234'); // servers echo the bare token
+    const written = run.stdout.replace(/^::add-mask::.*$/gm, '') + run.summary() + JSON.stringify(run.outputs) + JSON.stringify(run.report());
     expect(written).not.toContain('prom-token-1234');
-    const samples = run.report().samples as { status: string }[];
+    const samples = checkSamples(run);
     expect(samples.filter((s) => s.status === 'pass').length).toBeGreaterThanOrEqual(3);
     expect(samples.some((s) => s.status === 'fail' || s.status === 'error')).toBe(false);
   });
@@ -112,7 +118,7 @@ describe('prometheus health checks against a real Prometheus scraping real apps'
     const run = await release(base(errorCheck(['  max: 0.1', `  on-no-data: ${policy}`]), { 'health-window': '4s' }));
     expect(run.outputs.result).toBe(result);
     expect(run.outputs.reason).toMatch(reason);
-    expect((run.report().samples as { status: string }[]).some((s) => s.status === (policy === 'wait' ? 'no-data' : policy))).toBe(true);
+    expect(checkSamples(run).some((s) => s.status === (policy === 'wait' ? 'no-data' : policy))).toBe(true);
   });
 
   it('counts a Prometheus outage as errors, and rolls back only after error-threshold', async () => {
@@ -122,7 +128,7 @@ describe('prometheus health checks against a real Prometheus scraping real apps'
     });
     expect(stopped.outputs.result).toBe('rolled-back');
     expect(stopped.outputs.reason).toMatch(/^error ratio: could not be measured 3 time\(s\) in a row during the health window: Prometheus unreachable/);
-    const statuses = (stopped.report().samples as { status: string }[]).map((s) => s.status);
+    const statuses = checkSamples(stopped).map((s) => s.status);
     expect(statuses.slice(-3)).toEqual(['error', 'error', 'error']);
     expect(statuses.filter((s) => s === 'error')).toHaveLength(3);
     expect(statuses.length).toBeGreaterThan(3); // it measured before the outage
@@ -137,7 +143,7 @@ describe('prometheus health checks against a real Prometheus scraping real apps'
       }, 1000);
     });
     expect(run.outputs.result).toBe('promoted');
-    const statuses = (run.report().samples as { status: string }[]).map((s) => s.status);
+    const statuses = checkSamples(run).map((s) => s.status);
     expect(statuses.filter((s) => s === 'error').length).toBeGreaterThanOrEqual(1);
     expect(statuses.at(-1)).toBe('pass');
   });
@@ -161,11 +167,13 @@ describe('prometheus health checks against a real Prometheus scraping real apps'
   });
 
   it('a query Prometheus cannot parse is a bad input, caught before anything is touched', async () => {
-    const before = (await get(`${haproxy.url}/preview/green/`)).body;
+    // The version line only: the app left by the test before fails a share of requests on purpose.
+    const version = async () => (await get(`${haproxy.url}/preview/green/`)).body.split(' ').slice(0, 2).join(' ').trim();
+    const before = await version();
     const run = await release(base(['- name: broken', '  type: prometheus', '  query: sum(rate(http_requests_total[5s]', '  max: 1']));
     expect(run.outputs.result).toBe('aborted');
     expect(run.stdout).toMatch(/::error title=Invalid input::Input 'health-checks': the query of check "broken" was refused by Prometheus \(Prometheus answered 400: bad_data: .*parse error/);
-    expect((await get(`${haproxy.url}/preview/green/`)).body).toBe(before);
+    expect(await version()).toBe(before);
     expect((await get(haproxy.url)).color).toBe('blue');
   });
 });

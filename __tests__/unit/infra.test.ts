@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fillArgv, splitCommand } from '../../src/infra/argv.js';
@@ -8,6 +8,7 @@ import { exec, execOrThrow } from '../../src/infra/exec.js';
 import { acquireFileLock } from '../../src/infra/lock.js';
 import { redactor } from '../../src/infra/log.js';
 import { backoffDelay, retry } from '../../src/infra/retry.js';
+import { systemClock } from '../../src/infra/clock.js';
 import { FakeClock } from '../helpers/fakes.js';
 
 describe('durations', () => {
@@ -33,12 +34,26 @@ describe('argv', () => {
     const argv = splitCommand('deploy --to {color} --tag {version}') as string[];
     expect(fillArgv(argv, { color: 'green', version: 'v2 --force' })).toEqual(['deploy', '--to', 'green', '--tag', 'v2 --force']);
   });
-  it('keeps globs and $VARS as literal text', () => {
-    expect(splitCommand('ls *.conf $HOME')).toEqual(['ls', '*.conf', '$HOME']);
+  it("splits by the shell's quoting rules", () => {
+    expect(splitCommand(`deploy 'a b' "c \\"d\\"" e\\ f '' g"h"'i'`)).toEqual(['deploy', 'a b', 'c "d"', 'e f', '', 'ghi']);
+    expect(splitCommand(`ls '*.conf' '$HOME' \\$x "#" a#b`)).toEqual(['ls', '*.conf', '$HOME', '$x', '#', 'a#b']);
   });
-  it('refuses redirections and empty lines', () => {
-    expect(splitCommand('echo hi > /tmp/x')).toMatch(/shell operator ">"/);
-    expect(splitCommand('   ')).toBe('the command is empty');
+  it.each([
+    ['echo hi > /tmp/x', 'shell operator ">" at character 9'],
+    ['deploy && notify', 'shell operator "&&" at character 8'],
+    ['echo "abc', 'an unbalanced double quote at character 6'],
+    ["echo 'abc", 'an unbalanced single quote at character 6'],
+    ['echo abc\\', 'a trailing backslash at character 9'],
+    ['echo a\necho b', 'a line break at character 7'],
+    ['ls *.conf', '"*" at character 4'],
+    ['echo $HOME', '"$" at character 6'],
+    ['echo "$HOME"', '"$" at character 7'],
+    ['echo `id`', '"`" at character 6'],
+    ['echo ~/x', '"~" at character 6'],
+    ['deploy # note', '"#" at character 8'],
+    ['   ', 'the command is empty'],
+  ])('refuses %j with the position of the problem', (line, why) => {
+    expect(splitCommand(line)).toContain(why);
   });
 });
 
@@ -54,6 +69,26 @@ describe('exec', () => {
   it('throws with the command output when it fails', async () => {
     await expect(execOrThrow(['sh', '-c', 'echo broken config >&2; exit 3'], 'test failed')).rejects.toThrow(/test failed: .* exited with 3: broken config/);
     await expect(exec(['no-such-command-here'])).rejects.toThrow(/command not found: no-such-command-here/);
+  });
+  it('is done when the command exits, even if it left a background process holding its output', async () => {
+    const result = await exec(['sh', '-c', 'sleep 30 & echo started']);
+    expect(result).toMatchObject({ code: 0, timedOut: false, leftRunning: true });
+    expect(result.stdout).toBe('started\n');
+    const plain = await exec(['echo', 'done']);
+    expect(plain.leftRunning).toBe(false);
+  });
+  it('runs nothing when the run is already cancelled, and stops a running command on cancel', async () => {
+    const cancelled = new AbortController();
+    cancelled.abort(new Error('received SIGINT'));
+    const marker = join(mkdtempSync(join(tmpdir(), 'exec-')), 'ran');
+    const before = await exec(['touch', marker], { signal: cancelled.signal });
+    expect(before.aborted).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    await expect(execOrThrow(['touch', marker], 'touch', { signal: cancelled.signal })).rejects.toThrow('received SIGINT');
+    const later = new AbortController();
+    setTimeout(() => later.abort(new Error('received SIGTERM')), 50);
+    const during = await exec(['sleep', '30'], { signal: later.signal });
+    expect(during.aborted).toBe(true);
   });
 });
 
@@ -90,35 +125,75 @@ describe('redactor', () => {
 });
 
 describe('file lock', () => {
+  const dir = () => mkdtempSync(join(tmpdir(), 'lock-'));
   it('excludes a second holder, then refuses with who holds it', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'lock-')), 'router.lock');
+    const path = join(dir(), 'router.lock');
     const clock = new FakeClock();
-    const release = await acquireFileLock(path, { run: 'run-1', pid: process.pid }, 1000, clock, () => undefined);
+    const release = await acquireFileLock(path, { job: 'run 1 attempt 1, job a', pid: process.pid }, 1000, clock, () => undefined);
     const waits: string[] = [];
-    await expect(acquireFileLock(path, { run: 'run-2', pid: process.pid }, 1000, clock, (m) => waits.push(m))).rejects.toThrow(
-      /Another release holds the router lock .* \(run run-1, pid \d+ on .*\); waited 1s \(lock-timeout\)/,
+    await expect(acquireFileLock(path, { job: 'run 2 attempt 1, job a', pid: process.pid }, 1000, clock, (m) => waits.push(m))).rejects.toThrow(
+      /Another release holds the router lock .* \(run 1 attempt 1, job a, pid \d+ on .*\); waited 1s \(lock-timeout\)/,
     );
     expect(waits[0]).toMatch(/Waiting for the router lock/);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
     await release();
     expect(existsSync(path)).toBe(false);
   });
-  it('treats a lock file still being written as held, and an old unreadable one as debris', async () => {
-    const { utimesSync } = await import('node:fs');
-    const path = join(mkdtempSync(join(tmpdir(), 'lock-')), 'router.lock');
-    writeFileSync(path, '');
-    await expect(acquireFileLock(path, { run: 'new', pid: process.pid }, 0, new FakeClock(), () => undefined)).rejects.toThrow(/Another release holds/);
-    utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
-    await acquireFileLock(path, { run: 'new', pid: process.pid }, 0, new FakeClock(), () => undefined);
-    expect(JSON.parse(readFileSync(path, 'utf8')).run).toBe('new');
+
+  it('keeps two matrix jobs of one run apart: the owner is the job, not the run', async () => {
+    const path = join(dir(), 'router.lock');
+    await acquireFileLock(path, { job: 'run 7 attempt 1, job deploy, matrix index 0', pid: process.pid }, 0, new FakeClock(), () => undefined);
+    await expect(acquireFileLock(path, { job: 'run 7 attempt 1, job deploy, matrix index 1', pid: process.pid }, 0, new FakeClock(), () => undefined)).rejects.toThrow(
+      /held by|Another release holds the router lock .*matrix index 0/,
+    );
   });
 
-  it('takes over a lock whose process is gone, or that its own run left', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'lock-')), 'router.lock');
-    const { hostname } = await import('node:os');
-    writeFileSync(path, JSON.stringify({ run: 'old', pid: 999_999_999, host: hostname(), since: 'then' }));
-    await acquireFileLock(path, { run: 'new', pid: process.pid }, 0, new FakeClock(), () => undefined);
-    expect(JSON.parse(readFileSync(path, 'utf8')).run).toBe('new');
-    await acquireFileLock(path, { run: 'new', pid: 1 }, 0, new FakeClock(), () => undefined);
+  it('treats a lock file still being written as held, and an old unreadable one as debris', async () => {
+    const { utimesSync } = await import('node:fs');
+    const path = join(dir(), 'router.lock');
+    writeFileSync(path, '');
+    await expect(acquireFileLock(path, { job: 'new', pid: process.pid }, 0, new FakeClock(), () => undefined)).rejects.toThrow(/Another release holds/);
+    utimesSync(path, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await acquireFileLock(path, { job: 'new', pid: process.pid }, 0, new FakeClock(), () => undefined);
+    expect(JSON.parse(readFileSync(path, 'utf8')).job).toBe('new');
+  });
+
+  it('takes over a lock whose process is gone, or that its own job left', async () => {
+    const path = join(dir(), 'router.lock');
+    writeFileSync(path, JSON.stringify({ job: 'old', pid: 999_999_999, host: hostname(), since: 'then' }));
+    await acquireFileLock(path, { job: 'new', pid: process.pid }, 0, new FakeClock(), () => undefined);
+    expect(JSON.parse(readFileSync(path, 'utf8')).job).toBe('new');
+    await acquireFileLock(path, { job: 'new', pid: 1 }, 0, new FakeClock(), () => undefined);
     expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(1);
+  });
+
+  it('lets exactly one of many racing waiters take over a dead holder\'s lock', async () => {
+    for (let round = 0; round < 20; round++) {
+      const path = join(dir(), 'router.lock');
+      writeFileSync(path, JSON.stringify({ job: 'dead', pid: 999_999_999, host: hostname(), since: 'then' }));
+      const tries = Array.from({ length: 6 }, (_, i) => acquireFileLock(path, { job: `job ${i}`, pid: process.pid }, 0, new FakeClock(), () => undefined));
+      const won = (await Promise.allSettled(tries)).filter((t) => t.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      expect(JSON.parse(readFileSync(path, 'utf8')).job).toMatch(/^job \d$/);
+    }
+  });
+
+  it('releases only its own lock, never one taken over meanwhile', async () => {
+    const path = join(dir(), 'router.lock');
+    const release = await acquireFileLock(path, { job: 'a', pid: process.pid }, 0, new FakeClock(), () => undefined);
+    await acquireFileLock(path, { job: 'a', pid: 1 }, 0, new FakeClock(), () => undefined); // its post step took over
+    await release();
+    expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(1);
+  });
+
+  it('stops waiting at once when the run is cancelled, even if cancelled before it began', async () => {
+    const path = join(dir(), 'router.lock');
+    await acquireFileLock(path, { job: 'a', pid: process.pid }, 0, new FakeClock(), () => undefined);
+    const cancel = new AbortController();
+    cancel.abort(new Error('received SIGINT'));
+    await expect(acquireFileLock(path, { job: 'b', pid: process.pid }, 60_000, systemClock, () => undefined, cancel.signal)).rejects.toThrow('received SIGINT');
+    const later = new AbortController();
+    const waiting = acquireFileLock(path, { job: 'b', pid: process.pid }, 60_000, systemClock, () => later.abort(new Error('received SIGTERM')), later.signal);
+    await expect(waiting).rejects.toThrow('received SIGTERM');
   });
 });

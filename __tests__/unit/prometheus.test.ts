@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BadQueryError, type PrometheusClient, type Series } from '../../src/health/prometheus-client.js';
+import { AuthError, BadQueryError, type PrometheusClient, type Series } from '../../src/health/prometheus-client.js';
 import { PrometheusHealthSource } from '../../src/health/prometheus.js';
 import type { PrometheusCheck } from '../../src/settings-checks.js';
 
@@ -78,11 +78,15 @@ describe('prometheus health source', () => {
     expect((await s.sample()).status).toBe('pass');
   });
 
-  it('reports a query Prometheus cannot parse as a bad input, and ignores outages at validation', async () => {
+  it('proves the source usable before anything is touched: a bad query, an outage and refused credentials are bad inputs', async () => {
     const bad = source(check({ max: 1 }), { [green]: new BadQueryError('Prometheus answered 400: bad_data: parse error') });
-    expect(await bad.source.validate()).toBe('the query of check "errors" was refused by Prometheus (Prometheus answered 400: bad_data: parse error)');
+    expect(await bad.source.validate()).toBe(`Input 'health-checks': the query of check "errors" was refused by Prometheus (Prometheus answered 400: bad_data: parse error).`);
     const down = source(check({ max: 1 }), { [green]: new Error('Prometheus unreachable') });
-    expect(await down.source.validate()).toBeUndefined();
-    await expect(down.source.sample()).rejects.toThrow('Prometheus unreachable');
+    expect(await down.source.validate()).toBe(`Input 'prometheus-url': check "errors" cannot query Prometheus: Prometheus unreachable.`);
+    const refused = source(check({ max: 1 }), { [green]: new AuthError('Prometheus answered 401: the credentials were refused') });
+    expect(await refused.source.validate()).toMatch(/^Input 'prometheus-headers': check "errors" cannot query Prometheus: Prometheus answered 401/);
+    const cancel = new AbortController();
+    cancel.abort(new Error('received SIGINT'));
+    await expect(down.source.validate(cancel.signal)).rejects.toThrow('received SIGINT');
   });
 });

@@ -95,7 +95,7 @@ describe('run: deploy', () => {
 
   it('aborts as a bad input, before deploying, when a source refuses its own inputs', async () => {
     const source = new ScriptedSource('errors', ['pass']);
-    source.validate = async () => 'the query of check "errors" was refused by Prometheus (parse error)';
+    source.validate = async () => `Input 'health-checks': the query of check "errors" was refused by Prometheus (parse error)`;
     const t = setup({}, 'blue', [source]);
     const report = await t.go();
     expect(report.result).toBe('aborted');

@@ -103,7 +103,28 @@ describe('readSettings', () => {
     ['health-window', '5 minutes', /Input 'health-window': got "5 minutes"/],
     ['health-interval', '10ms', /Input 'health-interval': got "10ms"; expected .* at least 50ms/],
     ['smoke-retries', '0', /Input 'smoke-retries': got "0"; expected a whole number from 1 to 20/],
-    ['smoke-timeout', '10m', /Input 'smoke-timeout': got "10m"; expected at most 5m/],
+    ['smoke-timeout', '10m', /Input 'smoke-timeout': got "10m"; expected .*, at least 1ms and at most 5m\./],
+    ['ready-timeout', '600h', /Input 'ready-timeout': got "600h"; expected .*, at least 1ms and at most 6h\./],
+    ['health-window', '99999999999s', /Input 'health-window': got "99999999999s"; expected .*, at most 6h\./],
+    ['lock-timeout', '7h', /Input 'lock-timeout': got "7h"/],
+    ['step-window', '1e9ms', /Input 'step-window': got "1e9ms"/],
+    ['health-interval', '2h', /Input 'health-interval': got "2h"; expected .*, at least 50ms and at most 1h\./],
+    ['smoke-tests', '- url: http://x/\n  max-latency: 1h', /Input 'smoke-tests\[0\].max-latency': got "1h"; expected .*, at most 5m/],
+    ['deploy-command', 'deploy "abc', /Input 'deploy-command': got "deploy "abc": an unbalanced double quote at character 8\./],
+    ['deploy-command', 'deploy abc\\', /Input 'deploy-command': .*a trailing backslash at character 11/],
+    ['deploy-command', 'deploy\n--now', /Input 'deploy-command': got "deploy\\n--now": a line break at character 7/],
+    ['smoke-headers', 'X-A: a\rb', /Input 'smoke-headers': the value of header "X-A" contains a line break/],
+    ['smoke-headers', 'X-A: caf\u00e9\u20ac', /Input 'smoke-headers': the value of header "X-A" contains .* outside Latin-1/],
+    ['smoke-headers', `X-A: ${'a'.repeat(9000)}`, /Input 'smoke-headers': the value of header "X-A" is longer than 8192 characters/],
+    ['smoke-headers', 'X A: b', /Input 'smoke-headers': a header name is not valid .*; the line is hidden/],
+    ['prometheus-headers', 'X-A : b', /Input 'prometheus-headers': header "X-A" has a space before its colon/],
+    ['smoke-tests', '- url: http://x/\n  headers:\n    X-A: "a\\nb"', /Input 'smoke-tests\[0\].headers': the value of header "X-A" contains a line break/],
+    ['smoke-tests', '- url: http://x/\n  headers:\n    "X A": b', /Input 'smoke-tests\[0\].headers': a header name is not valid/],
+    ['prometheus-url', 'http://u:p%zz@prom:9090', /Input 'prometheus-url': carries user:password@ that is not valid percent-encoding/],
+    ['router', 'Nginx', /^Input 'router': got "Nginx"; expected one of: kubernetes, aws-alb, nginx, haproxy, command\.$/],
+    ['job-index', 'x', /Input 'job-index': got "x"/],
+    ['smoke-tests', '- url: http://x/\n  headers:\n    X-A: [1, 2]', /Input 'smoke-tests\[0\].headers': the value of header "X-A" is a list/],
+    ['version', 'v2\u0007', /Input 'version': got "v2\\u0007"/],
     ['failure-threshold', '-1', /Input 'failure-threshold': got "-1"; expected a whole number from 1 to 1000/],
     ['error-threshold', 'three', /Input 'error-threshold': got "three"/],
     ['traffic-steps', '50,10,100', /Input 'traffic-steps': got "50,10,100"; expected rising whole percentages ending at 100/],
@@ -128,7 +149,7 @@ describe('readSettings', () => {
     ['health-checks', '- type: prometheus\n  query: up\n  max: 1', /Input 'prometheus-url': is required by the prometheus health checks/],
     ['prometheus-url', 'prometheus:9090', /Input 'prometheus-url': got "prometheus:9090"/],
     ['health-checks', '- type: ping\n  url: http://x/', /Input 'health-checks\[0\].type': got "ping"; expected http/],
-    ['deploy-command', './deploy.sh | tee log', /Input 'deploy-command': .*shell operator "\|" is not supported/],
+    ['deploy-command', './deploy.sh | tee log', /Input 'deploy-command': .*shell operator "\|" at character 13 is not supported/],
     ['deploy-command', 'deploy && notify', /shell operator "&&"/],
     ['rollback-on-failure', 'maybe', /Input 'rollback-on-failure': got "maybe"/],
     ['lock-timeout', 'forever', /Input 'lock-timeout': got "forever"/],
@@ -180,7 +201,7 @@ describe('readSettings', () => {
 
   it('never quotes header values, which are secrets', () => {
     const list = problems({ ...nginx, 'smoke-headers': 'no colon here sekret-value' });
-    expect(list.join()).toMatch(/Input 'smoke-headers': a line without a valid header name/);
+    expect(list.join()).toMatch(/Input 'smoke-headers': a line without "Name: value"/);
     expect(list.join()).not.toContain('sekret-value');
   });
 
@@ -213,6 +234,16 @@ describe('readSettings', () => {
     expect(bad).toMatch(/Input 'haproxy-map': got "live.map"; expected the absolute path of the map file/);
     expect(bad).toMatch(/Input 'haproxy-backend': got "app"; expected a backend name template containing \{color\}/);
     expect(problems({ ...haproxy, 'traffic-steps': '50,100' }).join()).toMatch(/splits traffic only through haproxy-split-backend/);
+    // Runtime API commands end at ";" or a line break: no input may smuggle in a second command.
+    for (const [name, value] of [
+      ['haproxy-map-key', 'active;set map /m active green'],
+      ['haproxy-map-key', 'active\nset map /m active green'],
+      ['haproxy-map', '/etc/haproxy/live.map;show info'],
+      ['haproxy-backend', '{color};disable server x/y'],
+      ['haproxy-split-backend', 'split\\;x'],
+    ]) {
+      expect(problems({ ...haproxy, [name]: value })).toEqual([expect.stringMatching(new RegExp(`^Input '${name}': got `))]);
+    }
   });
 
   it('refuses traffic steps on routers that cannot split traffic', () => {

@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CS: () => (/* binding */ readWithRevision),
 /* harmony export */   OR: () => (/* binding */ readIfExists),
 /* harmony export */   VX: () => (/* binding */ restoreFile),
 /* harmony export */   vZ: () => (/* binding */ writeAtomic)
@@ -25,6 +26,28 @@ async function readIfExists(path) {
         if (error.code === 'ENOENT')
             return undefined;
         throw error;
+    }
+}
+/**
+ * File contents with a revision (inode and change time, read from the same open file): an atomic
+ * rewrite always changes it, so it tells whether the file is still the one a run wrote.
+ */
+async function readWithRevision(path) {
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+    try {
+        const info = await handle.stat({ bigint: true });
+        return { content: await handle.readFile('utf8'), revision: `${info.ino}:${info.ctimeNs}` };
+    }
+    finally {
+        await handle.close();
     }
 }
 /** Write beside the target and rename over it, so a reader never sees half a file. */
@@ -60,39 +83,54 @@ async function restoreFile(path, previous) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 
 
-const POLL_MS = 500;
+const POLL_MS = 250;
 /** A holder writes its details right after creating the file; an unreadable file older than this is debris. */
 const UNREADABLE_GRACE_MS = 5000;
+/** Breaking a stale lock takes milliseconds; a breaker file older than this was left by a dead process. */
+const BREAKER_STALE_MS = 10_000;
 /**
  * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
- * A lock left by a dead process on this host, or by an earlier step of the same run, is taken over.
+ * A lock left by a dead process on this host, or by an earlier step of the same job, is taken over
+ * safely: under a second O_EXCL file, and only if the lock still holds the very holder judged stale,
+ * so two waiters that both saw it stale can never remove a lock the other just took.
  */
-async function acquireFileLock(path, owner, timeoutMs, clock, onWait) {
+async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
     const deadline = clock.now() + timeoutMs;
+    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
     let announced = false;
     for (;;) {
-        const holder = await tryCreate(path, owner);
+        signal?.throwIfAborted();
+        const holder = await tryCreate(path, mine);
         if (!holder)
-            return () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
-        if (isStale(holder, owner)) {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+            return releaser(path, mine);
+        if ((await isStale(holder.holder, mine)) && (await breakStale(path, holder.text)))
             continue;
-        }
-        const who = `run ${holder.run}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+        const who = describeHolder(holder.holder);
         if (clock.now() >= deadline) {
             throw new Error(`Another release holds the router lock ${path} (${who}); waited ${Math.round(timeoutMs / 1000)}s (lock-timeout). ` +
-                'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that run is gone.');
+                'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that job is gone.');
         }
         if (!announced)
             onWait(`Waiting for the router lock ${path}, held by ${who}`);
         announced = true;
-        await clock.sleep(POLL_MS);
+        await clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - clock.now())), signal);
     }
 }
-async function tryCreate(path, owner) {
-    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: new Date().toISOString() };
+function describeHolder(holder) {
+    return `${holder.job}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+}
+/** Removes the lock only while it is still ours: a lock taken over meanwhile is left to its new holder. */
+function releaser(path, mine) {
+    const text = JSON.stringify(mine);
+    return async () => {
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        if (now === text)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+    };
+}
+async function tryCreate(path, mine) {
     try {
-        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'wx');
+        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'wx', 0o600);
         await handle.writeFile(JSON.stringify(mine));
         await handle.close();
         return undefined;
@@ -101,30 +139,71 @@ async function tryCreate(path, owner) {
         if (error.code !== 'EEXIST')
             throw new Error(`Could not create the router lock ${path}: ${error.message}`);
     }
+    const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => '');
     try {
-        return JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8'));
+        const holder = JSON.parse(text);
+        if (typeof holder.job === 'string' && typeof holder.pid === 'number')
+            return { holder, text };
     }
     catch {
-        // Just created and not yet written (held), or left half-written by a process that died (stale).
-        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
-        return { run: '?', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' };
+        /* judged below */
     }
+    // Just created and not yet written (held), or left half-written by a process that died (stale).
+    const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+    return { holder: { job: 'an unreadable lock', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' }, text };
 }
-function isStale(holder, owner) {
-    if (holder.run === owner.run && holder.host === (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
-        return true;
-    if (holder.host !== (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
+/** Stale: left by this same job, or by a process of this host that is gone (or whose pid was reused). */
+async function isStale(holder, mine) {
+    if (holder.host !== mine.host)
         return false;
+    if (holder.job === mine.job)
+        return true;
     if (holder.pid === -1)
         return false;
     if (!holder.pid)
         return true;
     try {
         process.kill(holder.pid, 0);
-        return false;
     }
     catch (error) {
         return error.code === 'ESRCH';
+    }
+    return holder.started !== undefined && (await processStart(holder.pid)) !== holder.started;
+}
+/** True when the stale lock was removed (or is already gone); false when someone else is breaking it. */
+async function breakStale(path, staleText) {
+    const breaker = `${path}.break`;
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(breaker, 'wx', 0o600);
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            return false;
+        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (age > BREAKER_STALE_MS)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+        return false;
+    }
+    try {
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        if (now === staleText)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+        return true;
+    }
+    finally {
+        await handle.close();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+    }
+}
+/** The process's start time in clock ticks since boot, where /proc tells it. */
+async function processStart(pid) {
+    try {
+        const fields = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(`/proc/${pid}/stat`, 'utf8')).split(') ').at(-1).split(' ');
+        return fields[19];
+    }
+    catch {
+        return undefined;
     }
 }
 
@@ -180,7 +259,7 @@ async function persistMapEntry(path, key, value) {
         return undefined;
     }
     catch (error) {
-        return `the map file ${path} could not be rewritten: ${(0,log/* errorMessage */.g)(error)}`;
+        return `the map file ${path} could not be rewritten: ${(0,log/* errorMessage */.gJ)(error)}`;
     }
 }
 /** Entries of `show map <map>`: lines `0x55d0c0ffee00 key value`. */
@@ -224,51 +303,56 @@ class HaproxyRouter {
         this.api = new runtime_api/* RuntimeApi */.nT(s.address);
         this.description = `haproxy map ${s.map} (key ${s.key}) via ${(0,runtime_api/* describeAddress */.KU)(s.address)}`;
     }
-    async read() {
-        await this.checkLevel();
-        const value = parseShowMap(await this.api.run(`show map ${this.s.map}`)).get(this.s.key);
+    async read(signal) {
+        await this.checkLevel(signal);
+        const value = parseShowMap(await this.api.run(['show', 'map', this.s.map], signal)).get(this.s.key);
         if (value === undefined)
             return {};
         const active = this.deps.colors.find((color) => this.backendOf(color) === value);
         if (active)
             return { active };
         if (this.s.splitBackend && value === this.s.splitBackend)
-            return this.readWeights();
+            return this.readWeights(signal);
         throw new Error(`${this.description}: the key points at backend "${value}", which is neither ${this.deps.colors.map((c) => `"${this.backendOf(c)}"`).join(' nor ')}${this.s.splitBackend ? ` nor the split backend "${this.s.splitBackend}"` : ''}.`);
     }
-    async flip(to, expected) {
-        const current = await this.read();
+    async flip(to, expected, signal) {
+        const current = await this.read(signal);
         (0,compare/* assertExpected */.FV)(this.description, current, expected);
-        await this.pointMapAt(this.backendOf(to), current.active === undefined && !current.weights);
-        const after = await this.read();
+        await this.pointMapAt(this.backendOf(to), current.active === undefined && !current.weights, signal);
+        const after = await this.read(signal);
         if (after.active !== to || after.weights)
             throw new Error(`${this.description} reads ${(0,compare/* describeRoute */.fx)(after)} after the flip to ${to}.`);
         this.deps.log.info(`haproxy: traffic moved from ${(0,compare/* describeRoute */.fx)(current)} to ${to}.`);
     }
-    async setWeights(to, percent, expected) {
+    async setWeights(to, percent, expected, signal) {
         const split = this.s.splitBackend;
-        const current = await this.read();
+        const current = await this.read(signal);
         (0,compare/* assertExpected */.FV)(this.description, current, expected);
         const other = this.deps.colors.find((color) => color !== to);
         // Weights first, then the map: the split backend is already right when traffic reaches it.
-        await this.api.run(`set weight ${split}/${to} ${percent}`);
-        await this.api.run(`set weight ${split}/${other} ${100 - percent}`);
+        await this.api.run(['set', 'weight', `${split}/${to}`, String(percent)], signal);
+        await this.api.run(['set', 'weight', `${split}/${other}`, String(100 - percent)], signal);
         if (!current.weights)
-            await this.pointMapAt(split, current.active === undefined);
-        const after = await this.read();
+            await this.pointMapAt(split, current.active === undefined, signal);
+        const after = await this.read(signal);
         if (after.weights?.[to] !== percent)
             throw new Error(`${this.description} reads ${(0,compare/* describeRoute */.fx)(after)} after sending ${percent}% to ${to}.`);
         this.deps.log.info(`haproxy: ${percent}% of traffic to ${to}, ${100 - percent}% to ${other}.`);
     }
-    async lock() {
+    async lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,lock/* acquireFileLock */.A)(await this.lockPath(), owner, lockTimeoutMs, clock, (m) => log.info(m));
+        return (0,lock/* acquireFileLock */.A)(await this.lockPath(), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+    }
+    async preflight() {
+        if (!('path' in this.s.address))
+            return [];
+        return [await socketProblem(this.s.address.path)].filter((p) => p !== undefined);
     }
     backendOf(color) {
         return (0,argv/* fillTemplate */.ou)(this.s.backend, { color });
     }
-    async pointMapAt(backend, absent) {
-        await this.api.run(`${absent ? 'add' : 'set'} map ${this.s.map} ${this.s.key} ${backend}`);
+    async pointMapAt(backend, absent, signal) {
+        await this.api.run([absent ? 'add' : 'set', 'map', this.s.map, this.s.key, backend], signal);
         const why = await persistMapEntry(this.s.map, this.s.key, backend);
         if (why) {
             const note = `HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`;
@@ -277,10 +361,10 @@ class HaproxyRouter {
             this.deps.log.warning(note, 'Map file not updated');
         }
     }
-    async readWeights() {
+    async readWeights(signal) {
         const weights = {};
         for (const color of this.deps.colors) {
-            const answer = await this.api.run(`get weight ${this.s.splitBackend}/${color}`);
+            const answer = await this.api.run(['get', 'weight', `${this.s.splitBackend}/${color}`], signal);
             weights[color] = Number(/^(\d+)/.exec(answer)?.[1] ?? NaN);
         }
         const [top, second] = Object.entries(weights).sort((a, b) => b[1] - a[1]);
@@ -289,10 +373,10 @@ class HaproxyRouter {
         return { active: top[0], weights };
     }
     /** Fails early and clearly when the socket grants less than the commands need. */
-    async checkLevel() {
+    async checkLevel(signal) {
         if (this.levelChecked)
             return;
-        const level = (await this.api.run('show cli level')).trim();
+        const level = (await this.api.run(['show', 'cli', 'level'], signal)).trim();
         const needed = this.s.splitBackend ? 'admin' : 'operator';
         const rank = ['user', 'operator', 'admin'];
         if (rank.indexOf(level) < rank.indexOf(needed)) {
@@ -311,6 +395,16 @@ class HaproxyRouter {
             return (0,external_node_path_.join)((0,external_node_os_.tmpdir)(), `blue-green-haproxy-${id}.lock`);
         }
     }
+}
+/** A unix socket path that is missing or not a socket, said before anything is touched. */
+async function socketProblem(path) {
+    const info = await (0,promises_.stat)(path).catch((error) => error.code ?? 'error');
+    if (typeof info === 'string') {
+        return `Input 'haproxy-socket': ${path} ${info === 'ENOENT' ? 'does not exist' : `cannot be read (${info})`}; expected the Runtime API socket of a running HAProxy (\`stats socket ${path} level admin\`).`;
+    }
+    if (!info.isSocket())
+        return `Input 'haproxy-socket': ${path} is ${info.isDirectory() ? 'a directory' : 'not a socket'}; expected the Runtime API socket of a running HAProxy.`;
+    return undefined;
 }
 
 

@@ -2,6 +2,143 @@ export const id = 452;
 export const ids = [452];
 export const modules = {
 
+/***/ 4883:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ acquireFileLock)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+
+
+const POLL_MS = 250;
+/** A holder writes its details right after creating the file; an unreadable file older than this is debris. */
+const UNREADABLE_GRACE_MS = 5000;
+/** Breaking a stale lock takes milliseconds; a breaker file older than this was left by a dead process. */
+const BREAKER_STALE_MS = 10_000;
+/**
+ * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
+ * A lock left by a dead process on this host, or by an earlier step of the same job, is taken over
+ * safely: under a second O_EXCL file, and only if the lock still holds the very holder judged stale,
+ * so two waiters that both saw it stale can never remove a lock the other just took.
+ */
+async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
+    const deadline = clock.now() + timeoutMs;
+    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
+    let announced = false;
+    for (;;) {
+        signal?.throwIfAborted();
+        const holder = await tryCreate(path, mine);
+        if (!holder)
+            return releaser(path, mine);
+        if ((await isStale(holder.holder, mine)) && (await breakStale(path, holder.text)))
+            continue;
+        const who = describeHolder(holder.holder);
+        if (clock.now() >= deadline) {
+            throw new Error(`Another release holds the router lock ${path} (${who}); waited ${Math.round(timeoutMs / 1000)}s (lock-timeout). ` +
+                'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that job is gone.');
+        }
+        if (!announced)
+            onWait(`Waiting for the router lock ${path}, held by ${who}`);
+        announced = true;
+        await clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - clock.now())), signal);
+    }
+}
+function describeHolder(holder) {
+    return `${holder.job}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+}
+/** Removes the lock only while it is still ours: a lock taken over meanwhile is left to its new holder. */
+function releaser(path, mine) {
+    const text = JSON.stringify(mine);
+    return async () => {
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        if (now === text)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+    };
+}
+async function tryCreate(path, mine) {
+    try {
+        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'wx', 0o600);
+        await handle.writeFile(JSON.stringify(mine));
+        await handle.close();
+        return undefined;
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            throw new Error(`Could not create the router lock ${path}: ${error.message}`);
+    }
+    const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => '');
+    try {
+        const holder = JSON.parse(text);
+        if (typeof holder.job === 'string' && typeof holder.pid === 'number')
+            return { holder, text };
+    }
+    catch {
+        /* judged below */
+    }
+    // Just created and not yet written (held), or left half-written by a process that died (stale).
+    const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+    return { holder: { job: 'an unreadable lock', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' }, text };
+}
+/** Stale: left by this same job, or by a process of this host that is gone (or whose pid was reused). */
+async function isStale(holder, mine) {
+    if (holder.host !== mine.host)
+        return false;
+    if (holder.job === mine.job)
+        return true;
+    if (holder.pid === -1)
+        return false;
+    if (!holder.pid)
+        return true;
+    try {
+        process.kill(holder.pid, 0);
+    }
+    catch (error) {
+        return error.code === 'ESRCH';
+    }
+    return holder.started !== undefined && (await processStart(holder.pid)) !== holder.started;
+}
+/** True when the stale lock was removed (or is already gone); false when someone else is breaking it. */
+async function breakStale(path, staleText) {
+    const breaker = `${path}.break`;
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(breaker, 'wx', 0o600);
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            return false;
+        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (age > BREAKER_STALE_MS)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+        return false;
+    }
+    try {
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        if (now === staleText)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+        return true;
+    }
+    finally {
+        await handle.close();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+    }
+}
+/** The process's start time in clock ticks since boot, where /proc tells it. */
+async function processStart(pid) {
+    try {
+        const fields = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(`/proc/${pid}/stat`, 'utf8')).split(') ').at(-1).split(' ');
+        return fields[19];
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
 /***/ 5452:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -9,9 +146,17 @@ export const modules = {
 /* harmony export */   CommandRouter: () => (/* binding */ CommandRouter)
 /* harmony export */ });
 /* unused harmony export parseRoute */
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2790);
-/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1191);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9369);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2790);
+/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4883);
+/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1191);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9369);
+
+
+
+
 
 
 
@@ -21,37 +166,46 @@ const COMMAND_TIMEOUT_MS = 60_000;
  * Any router the user can drive from the command line. `router-get-command` prints the live color
  * (nothing before the first release) or weights as `blue=90 green=10`; `router-set-command` receives
  * `{color}` and `{weight}` (the percent for that color).
+ *
+ * Exclusion: the action cannot see inside the user's router, so the lock is a file in this machine's
+ * temp folder, named after the two commands. It keeps apart jobs on one machine (self-hosted runners
+ * sharing a host); jobs on different machines must be kept apart with a workflow `concurrency:` group.
  */
 class CommandRouter {
     settings;
-    colors;
+    deps;
     description = 'command router';
-    constructor(settings, colors) {
+    constructor(settings, deps) {
         this.settings = settings;
-        this.colors = colors;
+        this.deps = deps;
     }
-    async read() {
-        const { stdout } = await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .execOrThrow */ .Vt)(this.settings.get, 'router-get-command failed', { timeoutMs: COMMAND_TIMEOUT_MS });
-        return parseRoute(stdout.trim(), this.colors);
+    async read(signal) {
+        const { stdout } = await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .execOrThrow */ .Vt)(this.settings.get, 'router-get-command failed', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+        return parseRoute(stdout.trim(), this.deps.colors);
     }
-    async flip(to, expected) {
-        await this.set(to, 100, expected);
-        const after = await this.read();
+    lock(signal) {
+        const { owner, lockTimeoutMs, clock, log } = this.deps;
+        const id = (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(JSON.stringify([this.settings.get, this.settings.set])).digest('hex').slice(0, 16);
+        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireFileLock */ .A)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), `blue-green-command-${id}.lock`), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+    }
+    async flip(to, expected, signal) {
+        await this.set(to, 100, expected, signal);
+        const after = await this.read(signal);
         if (after.active !== to || (after.weights && after.weights[to] !== 100)) {
-            throw new Error(`router-get-command prints "${(0,_compare_js__WEBPACK_IMPORTED_MODULE_2__/* .describeRoute */ .fx)(after)}" after the flip to ${to}.`);
+            throw new Error(`router-get-command prints "${(0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRoute */ .fx)(after)}" after the flip to ${to}.`);
         }
     }
-    async setWeights(to, percent, expected) {
-        await this.set(to, percent, expected);
-        const after = await this.read();
+    async setWeights(to, percent, expected, signal) {
+        await this.set(to, percent, expected, signal);
+        const after = await this.read(signal);
         if ((after.weights?.[to] ?? (after.active === to ? 100 : 0)) !== percent) {
-            throw new Error(`router-get-command prints "${(0,_compare_js__WEBPACK_IMPORTED_MODULE_2__/* .describeRoute */ .fx)(after)}" after sending ${percent}% to ${to}.`);
+            throw new Error(`router-get-command prints "${(0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRoute */ .fx)(after)}" after sending ${percent}% to ${to}.`);
         }
     }
-    async set(to, percent, expected) {
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_2__/* .assertExpected */ .FV)(this.description, await this.read(), expected);
-        const argv = (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_0__/* .fillArgv */ .AS)(this.settings.set, { color: to, weight: String(percent) });
-        await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_1__/* .execOrThrow */ .Vt)(argv, `router-set-command failed to send ${percent}% to ${to}`, { timeoutMs: COMMAND_TIMEOUT_MS });
+    async set(to, percent, expected, signal) {
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .assertExpected */ .FV)(this.description, await this.read(signal), expected);
+        const argv = (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_6__/* .fillArgv */ .AS)(this.settings.set, { color: to, weight: String(percent) });
+        await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_4__/* .execOrThrow */ .Vt)(argv, `router-set-command failed to send ${percent}% to ${to}`, { timeoutMs: COMMAND_TIMEOUT_MS, signal });
     }
 }
 function parseRoute(text, colors) {

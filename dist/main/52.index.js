@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CS: () => (/* binding */ readWithRevision),
 /* harmony export */   OR: () => (/* binding */ readIfExists),
 /* harmony export */   VX: () => (/* binding */ restoreFile),
 /* harmony export */   vZ: () => (/* binding */ writeAtomic)
@@ -25,6 +26,28 @@ async function readIfExists(path) {
         if (error.code === 'ENOENT')
             return undefined;
         throw error;
+    }
+}
+/**
+ * File contents with a revision (inode and change time, read from the same open file): an atomic
+ * rewrite always changes it, so it tells whether the file is still the one a run wrote.
+ */
+async function readWithRevision(path) {
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+    try {
+        const info = await handle.stat({ bigint: true });
+        return { content: await handle.readFile('utf8'), revision: `${info.ino}:${info.ctimeNs}` };
+    }
+    finally {
+        await handle.close();
     }
 }
 /** Write beside the target and rename over it, so a reader never sees half a file. */
@@ -60,39 +83,54 @@ async function restoreFile(path, previous) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 
 
-const POLL_MS = 500;
+const POLL_MS = 250;
 /** A holder writes its details right after creating the file; an unreadable file older than this is debris. */
 const UNREADABLE_GRACE_MS = 5000;
+/** Breaking a stale lock takes milliseconds; a breaker file older than this was left by a dead process. */
+const BREAKER_STALE_MS = 10_000;
 /**
  * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
- * A lock left by a dead process on this host, or by an earlier step of the same run, is taken over.
+ * A lock left by a dead process on this host, or by an earlier step of the same job, is taken over
+ * safely: under a second O_EXCL file, and only if the lock still holds the very holder judged stale,
+ * so two waiters that both saw it stale can never remove a lock the other just took.
  */
-async function acquireFileLock(path, owner, timeoutMs, clock, onWait) {
+async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
     const deadline = clock.now() + timeoutMs;
+    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
     let announced = false;
     for (;;) {
-        const holder = await tryCreate(path, owner);
+        signal?.throwIfAborted();
+        const holder = await tryCreate(path, mine);
         if (!holder)
-            return () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
-        if (isStale(holder, owner)) {
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+            return releaser(path, mine);
+        if ((await isStale(holder.holder, mine)) && (await breakStale(path, holder.text)))
             continue;
-        }
-        const who = `run ${holder.run}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+        const who = describeHolder(holder.holder);
         if (clock.now() >= deadline) {
             throw new Error(`Another release holds the router lock ${path} (${who}); waited ${Math.round(timeoutMs / 1000)}s (lock-timeout). ` +
-                'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that run is gone.');
+                'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that job is gone.');
         }
         if (!announced)
             onWait(`Waiting for the router lock ${path}, held by ${who}`);
         announced = true;
-        await clock.sleep(POLL_MS);
+        await clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - clock.now())), signal);
     }
 }
-async function tryCreate(path, owner) {
-    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: new Date().toISOString() };
+function describeHolder(holder) {
+    return `${holder.job}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+}
+/** Removes the lock only while it is still ours: a lock taken over meanwhile is left to its new holder. */
+function releaser(path, mine) {
+    const text = JSON.stringify(mine);
+    return async () => {
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        if (now === text)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+    };
+}
+async function tryCreate(path, mine) {
     try {
-        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'wx');
+        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'wx', 0o600);
         await handle.writeFile(JSON.stringify(mine));
         await handle.close();
         return undefined;
@@ -101,30 +139,71 @@ async function tryCreate(path, owner) {
         if (error.code !== 'EEXIST')
             throw new Error(`Could not create the router lock ${path}: ${error.message}`);
     }
+    const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => '');
     try {
-        return JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8'));
+        const holder = JSON.parse(text);
+        if (typeof holder.job === 'string' && typeof holder.pid === 'number')
+            return { holder, text };
     }
     catch {
-        // Just created and not yet written (held), or left half-written by a process that died (stale).
-        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
-        return { run: '?', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' };
+        /* judged below */
     }
+    // Just created and not yet written (held), or left half-written by a process that died (stale).
+    const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+    return { holder: { job: 'an unreadable lock', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' }, text };
 }
-function isStale(holder, owner) {
-    if (holder.run === owner.run && holder.host === (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
-        return true;
-    if (holder.host !== (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)())
+/** Stale: left by this same job, or by a process of this host that is gone (or whose pid was reused). */
+async function isStale(holder, mine) {
+    if (holder.host !== mine.host)
         return false;
+    if (holder.job === mine.job)
+        return true;
     if (holder.pid === -1)
         return false;
     if (!holder.pid)
         return true;
     try {
         process.kill(holder.pid, 0);
-        return false;
     }
     catch (error) {
         return error.code === 'ESRCH';
+    }
+    return holder.started !== undefined && (await processStart(holder.pid)) !== holder.started;
+}
+/** True when the stale lock was removed (or is already gone); false when someone else is breaking it. */
+async function breakStale(path, staleText) {
+    const breaker = `${path}.break`;
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(breaker, 'wx', 0o600);
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            return false;
+        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (age > BREAKER_STALE_MS)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+        return false;
+    }
+    try {
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        if (now === staleText)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+        return true;
+    }
+    finally {
+        await handle.close();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+    }
+}
+/** The process's start time in clock ticks since boot, where /proc tells it. */
+async function processStart(pid) {
+    try {
+        const fields = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(`/proc/${pid}/stat`, 'utf8')).split(') ').at(-1).split(' ');
+        return fields[19];
+    }
+    catch {
+        return undefined;
     }
 }
 
@@ -142,6 +221,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./lib/infra/exec.js + 1 modules
 var exec = __webpack_require__(1191);
 // EXTERNAL MODULE: ./lib/infra/files.js
@@ -154,8 +237,6 @@ var log = __webpack_require__(4600);
 var argv = __webpack_require__(2790);
 // EXTERNAL MODULE: ./lib/routers/compare.js
 var compare = __webpack_require__(9369);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
 ;// CONCATENATED MODULE: ./lib/routers/nginx/workers.js
 
 async function snapshotWorkers(pidFile) {
@@ -215,6 +296,8 @@ async function oldWorkersRetired(before) {
 
 
 
+
+
 const MARKER = /^# Live color: ([a-z0-9-]+)$/m;
 /** nginx test and reload commands are quick; a minute means something is stuck. */
 const COMMAND_TIMEOUT_MS = 60_000;
@@ -233,17 +316,18 @@ class NginxRouter {
         this.description = `nginx include ${settings.conf}`;
     }
     async read() {
-        const content = await (0,files/* readIfExists */.OR)(this.settings.conf);
-        if (content === undefined)
+        const file = await (0,files/* readWithRevision */.CS)(this.settings.conf);
+        if (file === undefined)
             return {};
+        const { content, revision } = file;
         const marked = MARKER.exec(content)?.[1];
         const active = marked ?? this.deps.colors.find((color) => content.trim() === this.render(color, false).trim());
         if (!active || !this.deps.colors.includes(active)) {
             throw new Error(`Cannot tell the live color from ${this.settings.conf}: it is neither written by this action nor nginx-template for one of ${this.deps.colors.join(', ')}.`);
         }
-        return { active };
+        return { active, revision };
     }
-    async flip(to, expected) {
+    async flip(to, expected, signal) {
         const current = await this.read();
         (0,compare/* assertExpected */.FV)(this.description, current, expected);
         if (current.active === to) {
@@ -255,23 +339,40 @@ class NginxRouter {
         await (0,files/* writeAtomic */.vZ)(this.settings.conf, this.render(to, true));
         let reloaded = false;
         try {
-            await (0,exec/* execOrThrow */.Vt)(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS });
+            await (0,exec/* execOrThrow */.Vt)(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
             reloaded = true;
-            await (0,exec/* execOrThrow */.Vt)(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS });
-            await this.waitUntilApplied(before);
+            await (0,exec/* execOrThrow */.Vt)(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+            await this.waitUntilApplied(before, signal);
         }
         catch (error) {
             await this.undo(previous, reloaded);
-            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,log/* errorMessage */.g)(error)} (the previous file was restored).`);
+            if (signal?.aborted)
+                throw signal.reason;
+            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,log/* errorMessage */.gJ)(error)} (the previous file was restored).`);
         }
         const after = await this.read();
         if (after.active !== to)
             throw new Error(`${this.description} reads ${after.active ?? 'nothing'} after the flip to ${to}.`);
         this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to}.`);
     }
-    lock() {
+    lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,lock/* acquireFileLock */.A)(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m));
+        return (0,lock/* acquireFileLock */.A)(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+    }
+    /** The include file must be a file (or not exist yet) in a folder that exists; a given pid file must exist. */
+    async preflight() {
+        const problems = [];
+        const { conf, pidFile } = this.settings;
+        const info = await (0,promises_.stat)(conf).catch(() => undefined);
+        if (info && !info.isFile())
+            problems.push(`Input 'nginx-conf': ${conf} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; expected the path of the include file the action owns.`);
+        const folder = await (0,promises_.stat)((0,external_node_path_.dirname)(conf)).catch(() => undefined);
+        if (!folder?.isDirectory())
+            problems.push(`Input 'nginx-conf': the folder ${(0,external_node_path_.dirname)(conf)} does not exist; expected the path of the include file the action owns, in an existing folder.`);
+        if (pidFile && !(await (0,promises_.stat)(pidFile).catch(() => undefined))?.isFile()) {
+            problems.push(`Input 'nginx-pid-file': ${pidFile} does not exist or is not a file; expected the pid file of the running nginx master (its \`pid\` directive).`);
+        }
+        return problems;
     }
     render(color, marked) {
         const body = (0,argv/* fillTemplate */.ou)(this.settings.template, { color });
@@ -288,7 +389,7 @@ class NginxRouter {
         // No accepting worker (nginx not running, or a foreign pid file): nothing to confirm against.
         return snapshot?.accepting.size ? snapshot : undefined;
     }
-    async waitUntilApplied(before) {
+    async waitUntilApplied(before, signal) {
         if (!before) {
             this.deps.log.warning('Cannot see the nginx master and its workers (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.', 'nginx reload not confirmed');
             return;
@@ -297,7 +398,7 @@ class NginxRouter {
         while (this.deps.clock.now() < deadline) {
             if (await oldWorkersRetired(before))
                 return;
-            await this.deps.clock.sleep(APPLY_POLL_MS);
+            await this.deps.clock.sleep(APPLY_POLL_MS, signal);
         }
         throw new Error(`nginx did not start workers with the new configuration within ${APPLY_TIMEOUT_MS / 1000}s; see its error log`);
     }
@@ -313,7 +414,7 @@ class NginxRouter {
                 await this.waitUntilApplied(before);
         }
         catch (error) {
-            this.deps.log.warning((0,log/* errorMessage */.g)(error), 'nginx restore');
+            this.deps.log.warning((0,log/* errorMessage */.gJ)(error), 'nginx restore');
         }
     }
 }

@@ -1,498 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6591:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-
-/* unused reexport */ __nccwpck_require__(5335);
-exports.parse = __nccwpck_require__(2696);
-
-
-/***/ }),
-
-/***/ 2696:
-/***/ ((module) => {
-
-
-
-/**
- * @import {
- * 	ControlOperator,
- * 	Env,
- * 	GlobPattern,
- * 	ParseEntry,
- * } from './parse' */
-
-// '<(' and '>(' are process substitution operators and
-// can be parsed the same as control operator
-var CONTROL = /** @type {const} */ ('(?:') + /** @type {const} */ ([
-	'\\|\\|',
-	'\\&(?:\\&|>>?)', // `&&`, `&>`, and `&>>`
-	';;\\&?', // `;;` and `;;&`
-	'[;|]\\&', // `;&` and `|&`
-	'\\<\\(',
-	'\\<\\<\\<',
-	'\\<\\<-',
-	'\\<\\<(?!\\()', // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
-	'>>',
-	'>[&|(]', // `>&`, `>|`, and `>(`
-	'<[&>]', // `<&` and `<>`
-	'[&;()|<>]'
-]).join(/** @type {const} */ ('|')) + /** @type {const} */ (')');
-var controlRE = new RegExp('^' + CONTROL + '$');
-var META = /** @type {const} */ ('|&;()<> \\t');
-var SINGLE_QUOTE = /** @type {const} */ ('\'([^\']*?)\'');
-// bash ANSI-C quoting, `$'...'`: a backslash escapes the next character, including `'`
-var ANSI_C_BODY = '(?:\\\\[\\s\\S]|[^\\\\\'])*?';
-var ANSI_C_QUOTE = '\\$\'' + ANSI_C_BODY + '\'';
-var ansiCAt = new RegExp('\\$\'' + ANSI_C_BODY + '(?:(\')|\\\\?$)', 'g');
-var ANSI_C_LETTERS = 'abeEfnrtv';
-var ANSI_C_CHARS = '\x07\b\x1B\x1B\f\n\r\t\v';
-var hash = /^#$/;
-
-var SQ = /** @type {const} */ ("'");
-var DQ = /** @type {const} */ ('"');
-var DS = /** @type {const} */ ('$');
-
-var TOKEN = '';
-var mult = /** @type {const} */ (0x100000000); // Math.pow(16, 8);
-for (var i = 0; i < 4; i++) {
-	TOKEN += (mult * Math.random()).toString(16);
-}
-var startsWithToken = new RegExp('^' + TOKEN);
-
-/**
- * @param {string} s
- * @param {RegExp} r
- */
-function matchAll(s, r) {
-	var origIndex = r.lastIndex;
-
-	var matches = [];
-	var matchObj;
-
-	while ((matchObj = r.exec(s))) {
-		matches[matches.length] = matchObj;
-		if (r.lastIndex === matchObj.index) {
-			r.lastIndex += 1;
-		}
-	}
-
-	r.lastIndex = origIndex;
-
-	return matches;
-}
-
-/**
- * @param {Env} env
- * @param {string} pre
- * @param {string} key
- */
-function getVar(env, pre, key) {
-	var r = typeof env === 'function' ? env(key) : env[key];
-	if (typeof r === 'undefined' && key != '') {
-		r = '';
-	} else if (typeof r === 'undefined') {
-		r = '$';
-	}
-
-	if (typeof r === 'object') {
-		return pre + TOKEN + JSON.stringify(r) + TOKEN;
-	}
-	return pre + r;
-}
-
-var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
-
-/**
- * @param {string} m
- * @param {string} escape
- */
-function expandAnsiCEscape(m, escape) {
-	var kind = escape.charAt(0);
-	if (kind === 'c') {
-		var ctrl = escape.charAt(1);
-		return ctrl === '?' ? '\x7F' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1F);
-	}
-	if (kind === 'x' || kind === 'u' || kind === 'U') {
-		var cp = parseInt(escape.slice(1), 16);
-		if (cp > 0x10FFFF) {
-			return m;
-		}
-		return String.fromCharCode.apply(null, cp > 0xFFFF ? [0xD7C0 + (cp >> 10), 0xDC00 + (cp & 0x3FF)] : [cp]);
-	}
-	if (kind >= '0' && kind <= '7') {
-		return String.fromCharCode(parseInt(escape, 8) & 0xFF);
-	}
-	var letter = ANSI_C_LETTERS.indexOf(escape);
-	return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
-}
-
-/** @param {string} body */
-function expandAnsiC(body) {
-	return body.replace(ansiCEscape, expandAnsiCEscape).split('\0')[0]; // like bash, a NUL ends the string
-}
-
-/**
- * @param {string} s
- * @param {number} i
- */
-function closesAnsiC(s, i) {
-	ansiCAt.lastIndex = i;
-	return !!(/** @type {RegExpExecArray} */ (ansiCAt.exec(s)))[1];
-}
-
-/**
- * @param {string} string
- * @param {Env} [env]
- * @param {{ escape?: string, splitUnquoted?: boolean | string }} [opts]
- * @returns {ParseEntry[]}
- */
-function parseInternal(string, env, opts) {
-	if (!opts) {
-		opts = {};
-	}
-	var BS = opts.escape || '\\';
-	var ifs = opts.splitUnquoted === true ? ' \t\n' : (typeof opts.splitUnquoted === 'string' ? opts.splitUnquoted : '');
-	var BAREWORD = '(\\' + BS + '[\'"$\\' + BS + META + ']|\\$\\$|\\$(?!' + ANSI_C_QUOTE.slice(2) + ')|[^\\s\'"$' + META + '])+';
-	var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
-
-	var chunker = new RegExp([
-		'(' + CONTROL + ')', // control chars
-		'(' + ANSI_C_QUOTE + '|' + BAREWORD + '|' + DOUBLE_QUOTE + '|' + SINGLE_QUOTE + ')+'
-	].join('|'), 'g');
-
-	var matches = matchAll(string, chunker);
-
-	if (matches.length === 0) {
-		return [];
-	}
-	if (!env) {
-		env = {};
-	}
-
-	var commented = false;
-
-	return matches.map(function (match) {
-		var s = match[0];
-		if (!s || commented) {
-			return void undefined;
-		}
-		if (controlRE.test(s)) {
-			return /** @type {ControlOperator} */ ({ op: s });
-		}
-
-		// Hand-written scanner/parser for Bash quoting rules:
-		//
-		// 1. inside single quotes, all characters are printed literally.
-		// 2. inside double quotes, all characters are printed literally
-		//    except variables prefixed by '$' and backslashes followed by
-		//    either a double quote or another backslash.
-		// 3. outside of any quotes, backslashes are treated as escape
-		//    characters and not printed (unless they are themselves escaped)
-		// 4. quote context can switch mid-token if there is no whitespace
-		//     between the two quote contexts (e.g. all'one'"token" parses as
-		//     "allonetoken")
-		/** @type {string | boolean} */
-		var quote = false;
-		var esc = false;
-		var out = '';
-		/** @type {string[]} */
-		var words = [];
-		var sawQuote = false;
-		/** @type {number | null} */
-		var pendingNw = null;
-		var isGlob = false;
-		/** @type {number} */
-		var i;
-
-		function parseEnvVar() {
-			i += 1;
-			/** @type {number | RegExpMatchArray | null} */
-			var varend;
-			/** @type {string} */
-			var varname;
-			var char = s.charAt(i);
-
-			if (char === '{') {
-				i += 1;
-				if (s.charAt(i) === '}') {
-					throw new Error('Bad substitution: ' + s.slice(i - 2, i + 1));
-				}
-				// match braces by depth so a nested `${` keeps its inner `}` from ending the outer substitution
-				var depth = 1;
-				varend = i;
-				while (depth > 0 && varend < s.length) {
-					if (s.charAt(varend) === '{' && s.charAt(varend - 1) === '$') {
-						depth += 1;
-					} else if (s.charAt(varend) === '}') {
-						depth -= 1;
-					}
-					varend += 1;
-				}
-				if (depth !== 0) {
-					throw new Error('Bad substitution: ' + s.slice(i));
-				}
-				varend -= 1;
-				varname = s.slice(i, varend);
-				i = varend;
-			} else if ((/[*@#?$!-]/).test(char)) {
-				varname = char;
-			} else {
-				var slicedFromI = s.slice(i);
-				varend = slicedFromI.match(/[^\w\d_]/);
-				if (!varend) {
-					varname = slicedFromI;
-					i = s.length;
-				} else {
-					varname = slicedFromI.slice(0, varend.index);
-					i += /** @type {number} */ (varend.index) - 1;
-				}
-			}
-			return getVar(/** @type {NonNullable<typeof env>} */ (env), '', varname);
-		}
-
-		function flushRun() {
-			if (pendingNw === null) {
-				return;
-			}
-			if (pendingNw === 0) {
-				if (out !== '') {
-					words[words.length] = out;
-					out = '';
-				}
-			} else {
-				words[words.length] = out;
-				out = '';
-				for (var fe = 1; fe < pendingNw; fe += 1) {
-					words[words.length] = '';
-				}
-			}
-			pendingNw = null;
-		}
-
-		for (i = 0; i < s.length; i++) {
-			var c = s.charAt(i);
-			if (ifs && c !== DS) {
-				flushRun();
-			}
-			isGlob = isGlob || (!quote && (c === '*' || c === '?'));
-			if (esc) {
-				out += c;
-				esc = false;
-			} else if (quote) {
-				if (c === quote) {
-					quote = false;
-				} else if (quote == SQ) {
-					out += c;
-				} else { // Double quote
-					if (c === BS) {
-						i += 1;
-						c = s.charAt(i);
-						if (c === DQ || c === BS || c === DS) {
-							out += c;
-						} else {
-							out += BS + c;
-						}
-					} else if (c === DS) {
-						out += parseEnvVar();
-					} else {
-						out += c;
-					}
-				}
-			} else if (c === DQ || c === SQ) {
-				quote = c;
-				sawQuote = true;
-			} else if (controlRE.test(c)) {
-				return /** @type {ControlOperator} */ ({ op: s });
-			} else if (hash.test(c)) {
-				commented = true;
-				var commentObj = { comment: string.slice(match.index + i + 1) };
-				if (out.length) {
-					return /** @type {const} */ ([out, commentObj]);
-				}
-				return /** @type {const} */ ([commentObj]);
-			} else if (c === BS) {
-				esc = true;
-			} else if (c === DS && s.charAt(i + 1) === SQ && closesAnsiC(s, i)) {
-				flushRun();
-				sawQuote = true;
-				out += expandAnsiC(s.slice(i + 2, ansiCAt.lastIndex - 1));
-				i = ansiCAt.lastIndex - 1;
-			} else if (c === DS) {
-				var value = parseEnvVar();
-				if (!ifs) {
-					out += value;
-				} else {
-					for (var vi = 0; vi < value.length; vi += 1) {
-						var vc = value.charAt(vi);
-						if (ifs.indexOf(vc) < 0) {
-							flushRun();
-							out += vc;
-						} else if (pendingNw === null) {
-							pendingNw = vc === ' ' || vc === '\t' || vc === '\n' ? 0 : 1;
-						} else if (vc !== ' ' && vc !== '\t' && vc !== '\n') {
-							pendingNw += 1;
-						}
-					}
-				}
-			} else {
-				out += c;
-			}
-		}
-
-		if (isGlob) {
-			return /** @type {GlobPattern} */ ({ op: 'glob', pattern: out });
-		}
-
-		if (ifs) {
-			if (pendingNw !== null && pendingNw > 0) {
-				words[words.length] = out;
-				out = '';
-				for (var te = 1; te < pendingNw; te += 1) {
-					words[words.length] = '';
-				}
-			}
-			if (out !== '' || (sawQuote && words.length === 0)) {
-				words[words.length] = out;
-			}
-			return words;
-		}
-
-		return out;
-	}).reduce(function (prev, arg) { // finalize parsed arguments
-		if (typeof arg === 'undefined') {
-			return prev;
-		}
-		/** @type {ParseEntry[]} */ ([]).concat(arg).forEach(function (entry) {
-			prev[prev.length] = entry;
-		});
-		return prev;
-	}, /** @type {ParseEntry[]} */ ([]));
-}
-
-/** @type {typeof import('./parse')} */
-module.exports = function parse(s, env, opts) {
-	var mapped = parseInternal(s, env, opts);
-	if (typeof env !== 'function') {
-		return mapped;
-	}
-	return mapped.reduce(function (acc, s) {
-		if (typeof s === 'object') {
-			acc[acc.length] = s;
-			return acc;
-		}
-		var xs = s.split(RegExp('(' + TOKEN + '.*?' + TOKEN + ')', 'g'));
-		if (xs.length === 1) {
-			acc[acc.length] = xs[0];
-			return acc;
-		}
-		xs.filter(Boolean).forEach(function (x) {
-			acc[acc.length] = startsWithToken.test(x)
-				? JSON.parse(x.split(TOKEN)[1])
-				: x;
-		});
-		return acc;
-	}, /** @type {ParseEntry[]} */ ([]));
-};
-
-
-/***/ }),
-
-/***/ 5335:
-/***/ ((module) => {
-
-
-
-/** @import { ControlOperator } from './parse' */
-
-/** @type {ControlOperator['op'][]} */
-var OPS = /** @type {const} */ ([
-	'||',
-	'&&',
-	';;&',
-	';;',
-	';&',
-	'|&',
-	'<(',
-	'>(',
-	'<<<',
-	'<<-',
-	'<<',
-	'>>',
-	'>&',
-	'>|',
-	'&>>',
-	'&>',
-	'<&',
-	'<>',
-	'&',
-	';',
-	'(',
-	')',
-	'|',
-	'<',
-	'>'
-]);
-var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
-var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
-
-/** @type {typeof import('./quote')} */
-module.exports = function quote(xs) {
-	var sawComment = false;
-	return xs.map(function (s) {
-		if (sawComment && typeof s === 'string' && LINE_TERMINATORS.test(s)) {
-			throw new TypeError('a token after a `comment` must not contain line terminators');
-		}
-		if (s === '') {
-			return /** @type {const} */ ('\'\'');
-		}
-		if (s && typeof s === 'object') {
-			if ('op' in s && s.op === 'glob') {
-				if (typeof s.pattern !== 'string') {
-					throw new TypeError('glob token requires a string `pattern`');
-				}
-				if (LINE_TERMINATORS.test(s.pattern)) {
-					throw new TypeError('glob `pattern` must not contain line terminators');
-				}
-				if (s.pattern === '') {
-					return /** @type {const} */ ('\'\'');
-				}
-				return s.pattern.replace(GLOB_SHELL_SPECIAL, '\\$&');
-			}
-			if ('op' in s && typeof s.op === 'string') {
-				if (OPS.indexOf(s.op) < 0) {
-					throw new TypeError('invalid `op` value: ' + JSON.stringify(s.op));
-				}
-				return s.op.replace(/[\s\S]/g, '\\$&');
-			}
-			if ('comment' in s && typeof s.comment === 'string') {
-				if (LINE_TERMINATORS.test(s.comment)) {
-					throw new TypeError('`comment` must not contain line terminators');
-				}
-				sawComment = true;
-				return '#' + s.comment;
-			}
-			throw new TypeError('unrecognized object token shape');
-		}
-		if ((/'/).test(s) && (/!/).test(s)) {
-			return "'" + s.replace(/'/g, "'\"'\"'") + "'";
-		}
-		if ((/["\s\\]/).test(s) && !(/'/).test(s)) {
-			return "'" + s + "'";
-		}
-		if ((/["'\s]/).test(s)) {
-			return '"' + s.replace(/(["\\$`])/g, '\\$1') + '"';
-		}
-		return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, '$1\\$2');
-	}).join(' ');
-};
-
-
-/***/ }),
-
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -37675,27 +37183,73 @@ exports.visitAsync = visitAsync;
 /* harmony export */   GW: () => (/* binding */ splitCommand),
 /* harmony export */   ou: () => (/* binding */ fillTemplate)
 /* harmony export */ });
-/* harmony import */ var shell_quote__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6591);
-
 /**
- * Splits a command line into argv the way a shell would quote it, but never runs a shell: pipes,
- * redirections and `&&` are refused rather than silently passed as arguments. `$VAR` stays literal
- * text, so an input can never expand the runner's environment.
+ * Splits a command line into argv by the shell's quoting rules, but never runs a shell.
+ *
+ * Our own tokenizer rather than a library: the libraries (shell-quote and the like) accept an unbalanced
+ * quote or a trailing backslash silently and hand back something other than what was written. Here
+ * everything a shell would treat differently from plain words (operators, `$`, backticks, globs, `~`,
+ * comments, line breaks) is refused with the character position, so a command always means what it
+ * reads as. Quote a character ('…', "…" or \x) to pass it literally.
  * Returns an error message (without the input name) when the line is not a plain command.
  */
 function splitCommand(line) {
-    const tokens = (0,shell_quote__WEBPACK_IMPORTED_MODULE_0__.parse)(line.trim(), (name) => `$${name}`);
     const argv = [];
-    for (const token of tokens) {
-        if (typeof token === 'string')
-            argv.push(token);
-        else if ('op' in token && token.op === 'glob')
-            argv.push(token.pattern);
-        else if ('op' in token)
-            return `shell operator "${token.op}" is not supported (commands run without a shell; wrap pipelines in a script)`;
-        else
-            return 'comments are not supported';
+    let word;
+    let quote;
+    const at = (i) => `at character ${i + 1}`;
+    const broken = /[\r\n\0]/.exec(line);
+    if (broken)
+        return `a ${broken[0] === '\0' ? 'NUL character' : 'line break'} ${at(broken.index)}: a command is one line (put longer logic in a script)`;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote?.char === "'") {
+            if (c === "'")
+                quote = undefined;
+            else
+                word += c;
+            continue;
+        }
+        if (quote?.char === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (c === '\\' && '"\\$`'.includes(line[i + 1] ?? ''))
+                word += line[++i];
+            else if (c === '$' || c === '`')
+                return `"${c}" ${at(i)} would expand in a shell, but commands run without one; use '…' or \\${c}`;
+            else
+                word += c;
+            continue;
+        }
+        if (c === ' ' || c === '\t') {
+            if (word !== undefined)
+                argv.push(word);
+            word = undefined;
+        }
+        else if (c === "'" || c === '"') {
+            quote = { char: c, at: i };
+            word ??= '';
+        }
+        else if (c === '\\') {
+            if (i + 1 >= line.length)
+                return `a trailing backslash ${at(i)}`;
+            word = (word ?? '') + line[++i];
+        }
+        else if ('|&;<>()'.includes(c)) {
+            const op = '|&<>'.includes(c) && line[i + 1] === c ? c + c : c;
+            return `shell operator "${op}" ${at(i)} is not supported: commands run without a shell (wrap pipelines in a script, or quote it)`;
+        }
+        else if ('$`*?['.includes(c) || (word === undefined && (c === '#' || c === '~'))) {
+            return `"${c}" ${at(i)} means something special to a shell, but commands run without one; quote it to pass it literally`;
+        }
+        else {
+            word = (word ?? '') + c;
+        }
     }
+    if (quote)
+        return `an unbalanced ${quote.char === '"' ? 'double' : 'single'} quote ${at(quote.at)}`;
+    if (word !== undefined)
+        argv.push(word);
     if (argv.length === 0)
         return 'the command is empty';
     return argv;
@@ -37728,12 +37282,18 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 /** How long a command gets to exit after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 3000;
-/** Runs argv directly (never through a shell) and collects its output. */
+/**
+ * Runs argv directly (never through a shell) and collects its output. Resolves when the process exits,
+ * not when its output closes: a command that starts a background process and exits is done, and the
+ * result says it left processes running. A signal that is already aborted runs nothing.
+ */
 function exec(argv, options = {}) {
+    if (options.signal?.aborted)
+        return Promise.resolve({ code: null, stdout: '', stderr: '', timedOut: false, aborted: true, leftRunning: false });
     return new Promise((resolve, reject) => {
         const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), {
             shell: false,
-            // A process group of its own, so a timeout also stops what a deploy script started.
+            // A process group of its own, so a timeout or a cancel also stops what a deploy script started.
             detached: true,
             env: { ...process.env, ...options.env },
             stdio: ['pipe', 'pipe', 'pipe'],
@@ -37743,20 +37303,8 @@ function exec(argv, options = {}) {
         let timedOut = false;
         let aborted = false;
         const stop = () => {
-            try {
-                process.kill(-child.pid, 'SIGTERM');
-            }
-            catch {
-                /* already gone */
-            }
-            setTimeout(() => {
-                try {
-                    process.kill(-child.pid, 'SIGKILL');
-                }
-                catch {
-                    /* already gone */
-                }
-            }, KILL_GRACE_MS).unref();
+            signalGroup(child.pid, 'SIGTERM');
+            setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
         };
         const timer = options.timeoutMs
             ? setTimeout(() => {
@@ -37769,8 +37317,7 @@ function exec(argv, options = {}) {
             stop();
         };
         options.signal?.addEventListener('abort', onAbort, { once: true });
-        pipeLines(child.stdout, out, (line) => options.onLine?.(line, 'stdout'));
-        pipeLines(child.stderr, err, (line) => options.onLine?.(line, 'stderr'));
+        const closed = Promise.all([pipeLines(child.stdout, out, (line) => options.onLine?.(line, 'stdout')), pipeLines(child.stderr, err, (line) => options.onLine?.(line, 'stderr'))]);
         child.stdin.on('error', () => undefined);
         child.stdin.end(options.input ?? '');
         child.on('error', (error) => {
@@ -37779,13 +37326,43 @@ function exec(argv, options = {}) {
             const hint = error.code === 'ENOENT' ? `command not found: ${argv[0]}` : error.message;
             reject(new Error(hint));
         });
-        child.on('close', (code) => {
+        child.on('exit', async (code) => {
             clearTimeout(timer);
             options.signal?.removeEventListener('abort', onAbort);
-            resolve({ code, stdout: out.join(''), stderr: err.join(''), timedOut, aborted });
+            // Output written just before the exit is still in the pipes: give it a moment to arrive.
+            const drained = await Promise.race([closed.then(() => true), new Promise((r) => setTimeout(() => r(false), DRAIN_MS))]);
+            const leftRunning = groupAlive(child.pid);
+            if (!drained) {
+                // A process it left behind holds the pipes open; stop reading them so we do not wait for it.
+                child.stdout.destroy();
+                child.stderr.destroy();
+            }
+            resolve({ code, stdout: out.join(''), stderr: err.join(''), timedOut, aborted, leftRunning });
         });
     });
 }
+/** How long output may keep arriving after the process exited. */
+const DRAIN_MS = 200;
+function signalGroup(pid, signal) {
+    try {
+        if (pid)
+            process.kill(-pid, signal);
+    }
+    catch {
+        /* already gone */
+    }
+}
+function groupAlive(pid) {
+    try {
+        if (pid)
+            process.kill(-pid, 0);
+        return Boolean(pid);
+    }
+    catch {
+        return false;
+    }
+}
+/** Collects a stream and hands on each line; resolves when it ends. */
 function pipeLines(stream, sink, onLine) {
     let pending = '';
     stream.setEncoding('utf8');
@@ -37797,9 +37374,13 @@ function pipeLines(stream, sink, onLine) {
         for (const line of lines)
             onLine(line);
     });
-    stream.on('end', () => {
-        if (pending)
-            onLine(pending);
+    return new Promise((resolve) => {
+        stream.on('end', () => {
+            if (pending)
+                onLine(pending);
+            resolve();
+        });
+        stream.on('close', () => resolve());
     });
 }
 /** The last lines of a command's output, for error messages. */
@@ -37809,6 +37390,8 @@ function tail(text, lines = 5) {
 /** Runs a command and throws with its output when it exits non-zero. */
 async function execOrThrow(argv, what, options = {}) {
     const result = await exec(argv, options);
+    if (result.aborted)
+        throw options.signal?.reason ?? new Error(`${what}: cancelled`);
     if (result.code !== 0) {
         const why = result.timedOut ? `timed out after ${options.timeoutMs}ms` : `exited with ${result.code ?? 'a signal'}`;
         const output = tail(result.stderr || result.stdout);
@@ -37824,8 +37407,10 @@ async function execOrThrow(argv, what, options = {}) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ redactor),
-/* harmony export */   g: () => (/* binding */ errorMessage)
+/* harmony export */   $p: () => (/* binding */ redactor),
+/* harmony export */   TN: () => (/* binding */ oneLine),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   tJ: () => (/* binding */ inert)
 /* harmony export */ });
 /** Replaces every secret with *** in text we write ourselves (report, summary, outputs). */
 function redactor(secrets) {
@@ -37834,6 +37419,22 @@ function redactor(secrets) {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+/** One line, for outputs and titles: the `reason` output is documented as one line. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+/**
+ * Text from outside (servers, commands) made inert for the runner's log: a line that starts with `::`
+ * (or holds the legacy `##[`) would be read as a workflow command, so a zero-width space breaks the
+ * marker; other control characters (terminal escapes) are dropped.
+ */
+function inert(text) {
+    return text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+        .replace(/^(\s*):(?=:)/gm, '$1:\u200b')
+        .replace(/##\[/g, '#\u200b#[');
 }
 
 
@@ -37881,6 +37482,7 @@ function assertExpected(router, current, expected) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   KU: () => (/* binding */ describeAddress),
+/* harmony export */   n5: () => (/* binding */ RUNTIME_API_WORD),
 /* harmony export */   nT: () => (/* binding */ RuntimeApi),
 /* harmony export */   or: () => (/* binding */ parseAddress)
 /* harmony export */ });
@@ -37912,29 +37514,48 @@ function parseAddress(text) {
 function describeAddress(address) {
     return 'path' in address ? address.path : `${address.host}:${address.port}`;
 }
+/**
+ * One argument of a Runtime API command. The CLI splits on spaces, ends a command at `;` or a line
+ * break and treats `\\` as an escape: a word with any of those (or quotes, `#`, control characters)
+ * would become a different command, so it is refused here, whatever validated it before.
+ */
+const RUNTIME_API_WORD = /^(?:(?![;#\\'"])[\x21-\x7e]){1,256}$/;
 /** One command per connection (the API's non-interactive mode): send, read until HAProxy closes. */
 class RuntimeApi {
     address;
     constructor(address) {
         this.address = address;
     }
-    async run(command) {
-        const answer = (await this.send(command)).trim();
+    /** Runs one command given as words; every word is checked against the CLI's grammar first. */
+    async run(words, signal) {
+        const bad = words.find((word) => !RUNTIME_API_WORD.test(word));
+        if (bad !== undefined)
+            throw new Error(`Refusing to send ${JSON.stringify(bad)} to the HAProxy Runtime API: it would change the command.`);
+        const command = words.join(' ');
+        const answer = (await this.send(command, signal)).trim();
         const failure = FAILURES.find((prefix) => answer.startsWith(prefix));
         if (failure)
             throw new Error(`HAProxy refused \`${command}\`: ${answer.split('\n')[0]}`);
         return answer;
     }
-    send(command) {
+    send(command, signal) {
         const where = describeAddress(this.address);
+        signal?.throwIfAborted();
         return new Promise((resolve, reject) => {
             const socket = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.connect)(this.address);
             const chunks = [];
+            const onAbort = () => socket.destroy(signal?.reason);
+            signal?.addEventListener('abort', onAbort, { once: true });
+            socket.on('close', () => signal?.removeEventListener('abort', onAbort));
             socket.setTimeout(TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS}ms`), { code: 'ETIMEDOUT' })));
             socket.on('connect', () => socket.write(`${command}\n`));
             socket.on('data', (chunk) => chunks.push(chunk));
             socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-            socket.on('error', (error) => reject(new Error(`Could not reach the HAProxy Runtime API at ${where}: ${hint(error)}`)));
+            socket.on('error', (error) => {
+                if (signal?.aborted)
+                    return reject(signal.reason);
+                reject(new Error(`Could not reach the HAProxy Runtime API at ${where}: ${hint(error)}`));
+            });
         });
     }
 }
@@ -41045,15 +40666,22 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./lib/infra/log.js
+var infra_log = __nccwpck_require__(4600);
 ;// CONCATENATED MODULE: ./lib/adapters.js
 
 
-/** @actions/core behind the run's small interfaces. Secrets are masked by the runner once registered. */
+
+/**
+ * @actions/core behind the run's small interfaces. Every message may carry text from outside, so each
+ * is redacted (secrets in any encoding) and made inert (no workflow commands) before it is printed.
+ */
 function coreLog(redact) {
+    const clean = (message) => (0,infra_log/* inert */.tJ)(redact(message));
     return {
-        info: (message) => info(redact(message)),
-        warning: (message, title) => warning(redact(message), title ? { title } : {}),
-        error: (message, title) => core_error(redact(message), title ? { title } : {}),
+        info: (message) => info(clean(message)),
+        warning: (message, title) => warning(clean(message), title ? { title: clean(title) } : {}),
+        error: (message, title) => core_error(clean(message), title ? { title: clean(title) } : {}),
         group: (name, body) => group(name, body),
     };
 }
@@ -41071,10 +40699,16 @@ function githubContext(env = process.env) {
         runId: env.GITHUB_RUN_ID || '',
     };
 }
-/** The lock owner: this workflow run (so its own post step may take the lock over) and this process. */
-function lockOwner(env = process.env) {
-    const run = env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `${(0,external_node_os_.hostname)()}:${process.pid}`;
-    return { run, pid: process.pid };
+/**
+ * The lock owner is the job: run id, attempt, job id and matrix index, so two jobs of one run never
+ * share a lock, while this job's own post step may take over the lock its main step left. Outside a
+ * workflow (a local run) it is this host and process.
+ */
+function lockOwner(jobIndex, env = process.env) {
+    if (!env.GITHUB_RUN_ID)
+        return { job: `local run ${(0,external_node_os_.hostname)()}:${process.pid}`, pid: process.pid };
+    const index = jobIndex ? `, matrix index ${jobIndex}` : '';
+    return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}`, pid: process.pid };
 }
 
 // EXTERNAL MODULE: ./lib/infra/argv.js
@@ -41103,11 +40737,14 @@ class CommandDeployer {
         const env = { BG_COLOR: target, BG_ACTIVE_COLOR: active ?? '', BG_VERSION: this.version };
         const result = await (0,infra_exec/* exec */.m0)(argv, { env, timeoutMs: this.timeoutMs, signal, onLine: (line) => this.log.info(line) });
         if (result.aborted)
-            throw new Error('deploy-command was stopped: the run was cancelled');
+            throw signal?.reason ?? new Error('deploy-command was stopped: the run was cancelled');
         if (result.timedOut)
             throw new Error(`deploy-command did not finish within ready-timeout (${this.timeoutMs}ms) and was stopped`);
         if (result.code !== 0) {
             throw new Error(`deploy-command exited with ${result.code ?? 'a signal'} for ${target}: ${(0,infra_exec/* tail */.RT)(result.stderr || result.stdout, 3)}`);
+        }
+        if (result.leftRunning) {
+            this.log.info('deploy-command exited and left processes running (it started them in the background); they keep running, and their output is not shown here.');
         }
     }
 }
@@ -41215,6 +40852,10 @@ class HttpHealthSource {
 class BadQueryError extends Error {
     name = 'BadQueryError';
 }
+/** Prometheus (or a proxy before it) refused the credentials. */
+class AuthError extends Error {
+    name = 'AuthError';
+}
 /** Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates. */
 class PrometheusClient {
     baseUrl;
@@ -41239,6 +40880,10 @@ class PrometheusClient {
             throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`);
         }
         const text = await response.text();
+        if (response.status === 401 || response.status === 403) {
+            throw new AuthError(`Prometheus at ${this.baseUrl} answered ${response.status} ${response.statusText || ''}`.trim() +
+                ': the credentials were refused (set them in prometheus-headers, e.g. "Authorization: Bearer <token>", or as user:password@ in prometheus-url)');
+        }
         let body;
         try {
             body = JSON.parse(text);
@@ -41294,16 +40939,23 @@ class PrometheusHealthSource {
     get info() {
         return { unit: 'value', max: this.check.max, min: this.check.min, limit: this.limit() };
     }
-    /** Asks Prometheus once, before anything is touched: a query it cannot parse is a bad input. */
+    /**
+     * Asks Prometheus once, before anything is touched: a query it cannot parse, an unreachable server or
+     * refused credentials would only be found after the flip, so each is a bad input now.
+     */
     async validate(signal) {
         try {
             await this.client.query(this.query(this.vars.color), signal);
+            return undefined;
         }
         catch (error) {
+            if (signal?.aborted)
+                throw signal.reason;
             if (error instanceof BadQueryError)
-                return `the query of check "${this.name}" was refused by Prometheus (${error.message})`;
+                return `Input 'health-checks': the query of check "${this.name}" was refused by Prometheus (${error.message}).`;
+            const input = error instanceof AuthError ? 'prometheus-headers' : 'prometheus-url';
+            return `Input '${input}': check "${this.name}" cannot query Prometheus: ${error.message}.`;
         }
-        return undefined;
     }
     async beforeFlip(signal) {
         if (!this.check.baseline || !this.vars.previous)
@@ -41380,8 +41032,6 @@ const systemClock = {
     }),
 };
 
-// EXTERNAL MODULE: ./lib/infra/log.js
-var infra_log = __nccwpck_require__(4600);
 ;// CONCATENATED MODULE: ./lib/report/deployment.js
 const STATE_OF = {
     promoted: 'success',
@@ -41393,6 +41043,8 @@ const STATE_OF = {
 };
 /** The GitHub API answers within seconds; a hung call must not hold up a rollback report. */
 const API_TIMEOUT_MS = 15_000;
+/** Once cancelled, the runner kills the step 7.5 s after its first signal. */
+const CANCELLED_TIMEOUT_MS = 3000;
 /** A GitHub deployment record for `environment`: created when the release starts, updated at the end. */
 class DeploymentRecord {
     context;
@@ -41409,8 +41061,8 @@ class DeploymentRecord {
     get deploymentId() {
         return this.id === undefined ? undefined : String(this.id);
     }
-    async start(description, payload) {
-        const created = await this.call(`/repos/${this.context.repository}/deployments`, {
+    async start(description, payload, signal) {
+        const created = await this.call(`/repos/${this.context.repository}/deployments`, signal, {
             ref: this.context.sha,
             environment: this.environment,
             description,
@@ -41419,15 +41071,16 @@ class DeploymentRecord {
             payload,
         });
         this.id = Number(created.id);
-        await this.status('in_progress', description);
+        await this.status('in_progress', description, signal);
     }
-    async finish(result, description) {
+    /** After a cancel the record is still finished, but within a short time: the runner is waiting. */
+    async finish(result, description, cancelled = false) {
         if (this.id === undefined)
             return;
-        await this.status(STATE_OF[result], description);
+        await this.status(STATE_OF[result], description, AbortSignal.timeout(cancelled ? CANCELLED_TIMEOUT_MS : API_TIMEOUT_MS));
     }
-    async status(state, description) {
-        await this.call(`/repos/${this.context.repository}/deployments/${this.id}/statuses`, {
+    async status(state, description, signal) {
+        await this.call(`/repos/${this.context.repository}/deployments/${this.id}/statuses`, signal, {
             state,
             // The API refuses descriptions over 140 characters.
             description: description.slice(0, 140),
@@ -41436,7 +41089,8 @@ class DeploymentRecord {
             auto_inactive: state === 'success',
         });
     }
-    async call(path, body) {
+    async call(path, signal, body) {
+        const timeout = AbortSignal.timeout(API_TIMEOUT_MS);
         const response = await fetch(`${this.context.apiUrl}${path}`, {
             method: 'POST',
             headers: {
@@ -41447,7 +41101,7 @@ class DeploymentRecord {
                 'user-agent': 'blue-green-action',
             },
             body: JSON.stringify(body),
-            signal: AbortSignal.timeout(API_TIMEOUT_MS),
+            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
         const text = await response.text();
         if (!response.ok)
@@ -41518,6 +41172,8 @@ function formatDuration(ms) {
         return `${Math.round(ms)}ms`;
     if (ms < 60_000)
         return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}s`;
+    if (ms >= 3_600_000 && ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
     const minutes = Math.floor(ms / 60_000);
     const seconds = Math.round((ms % 60_000) / 1000);
     return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
@@ -41701,7 +41357,7 @@ async function createRouter(settings, deps) {
         }
         case 'command': {
             const { CommandRouter } = await __nccwpck_require__.e(/* import() */ 452).then(__nccwpck_require__.bind(__nccwpck_require__, 5452));
-            return new CommandRouter(settings.command, settings.colors);
+            return new CommandRouter(settings.command, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
         }
         default:
             // Settings refuse routers that are not built; reaching here is a programming error.
@@ -41714,8 +41370,8 @@ var compare = __nccwpck_require__(9369);
 ;// CONCATENATED MODULE: ./lib/phases/discover.js
 
 /** The router is the source of truth: the live color is read from it, never remembered. */
-async function discover(router, colors, mode) {
-    const current = await router.read();
+async function discover(router, colors, mode, signal) {
+    const current = await router.read(signal);
     const active = current.active;
     const other = (color) => (color === colors[0] ? colors[1] : colors[0]);
     if (mode === 'status')
@@ -41825,6 +41481,53 @@ async function smokeOne(probe, vars, options) {
     return { name: (0,infra_argv/* fillTemplate */.ou)(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
 }
 
+;// CONCATENATED MODULE: ./lib/phases/verdict.js
+
+/**
+ * The verdict must be what the router shows at the end (DESIGN §4, invariant 8). Given the result a
+ * run reached and the router as read at the end, returns why that result would be untrue, or
+ * undefined when it holds: `promoted` needs the target alone, still as this run wrote it; `rolled-back`
+ * needs the color it returned to alone.
+ */
+function untrueVerdict(result, shows, expect) {
+    const alone = (color) => color !== undefined && shows.active === color && !shows.weights;
+    if (result === 'promoted') {
+        if (!alone(expect.target))
+            return `the router shows ${(0,compare/* describeRoute */.fx)(shows)} at the end, not ${expect.target}: it was changed outside this run`;
+        const written = expect.lastWrite?.revision;
+        if (written && shows.revision && written !== shows.revision) {
+            return `the router shows ${expect.target}, but it was rewritten after this run's flip by something else, so this run cannot vouch for it`;
+        }
+    }
+    if (result === 'rolled-back' && !alone(expect.rolledBackTo)) {
+        return `the router shows ${(0,compare/* describeRoute */.fx)(shows)} at the end, not ${expect.rolledBackTo}: it was changed outside this run`;
+    }
+    return undefined;
+}
+/**
+ * Reads the router with every sample: a router that stopped showing what this run set (someone flipped
+ * it, a reload reverted it) fails the window at once, whatever failure-threshold says. A router that
+ * cannot be read counts as an unmeasurable sample, like any other source.
+ */
+class RouteGuard {
+    router;
+    expected;
+    name;
+    critical = true;
+    constructor(router, expected) {
+        this.router = router;
+        this.expected = expected;
+        this.name = `router (${router.description})`;
+    }
+    async sample(signal) {
+        const shows = await this.router.read(signal);
+        const want = (0,compare/* describeRoute */.fx)(this.expected());
+        if ((0,compare/* describeRoute */.fx)(shows) === want)
+            return { status: 'pass', detail: `shows ${want}` };
+        return { status: 'fail', detail: `no longer shows ${want}: it shows ${(0,compare/* describeRoute */.fx)(shows)} (changed outside this run, or reverted by a reload)` };
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/phases/watch.js
 
 /**
@@ -41858,7 +41561,7 @@ async function watch(sources, options) {
             errors.set(sample.source, sample.status === 'error' ? (errors.get(sample.source) ?? 0) + 1 : 0);
             const failed = fails.get(sample.source);
             const errored = errors.get(sample.source);
-            if (failed >= options.failureThreshold) {
+            if (failed >= options.failureThreshold || (failed > 0 && sources.find((s) => s.name === sample.source)?.critical)) {
                 return { passed: false, reason: `${sample.source}: ${sample.detail} (${failed} failing sample(s) in a row during ${options.label})` };
             }
             if (errored >= options.errorThreshold) {
@@ -41883,11 +41586,12 @@ async function takeSample(source, clock, signal) {
         return { source: source.name, at, ...(await source.sample(signal)) };
     }
     catch (error) {
-        return { source: source.name, at, status: 'error', detail: (0,infra_log/* errorMessage */.g)(error) };
+        return { source: source.name, at, status: 'error', detail: (0,infra_log/* errorMessage */.gJ)(error) };
     }
 }
 
 ;// CONCATENATED MODULE: ./lib/run.js
+
 
 
 
@@ -41915,6 +41619,8 @@ class Release {
     trafficMoved = false;
     /** True once one of this run's router changes succeeded. */
     changedRouter = false;
+    /** The router as read back right after this run's last change. */
+    lastWrite;
     sources = [];
     constructor(s, d) {
         this.s = s;
@@ -41932,8 +41638,11 @@ class Release {
     async run() {
         let unlock;
         try {
+            if (!(await this.preflight()))
+                return;
+            this.d.signal.throwIfAborted();
             if (!this.s.dryRun && this.s.mode !== 'status')
-                unlock = await this.d.router.lock?.();
+                unlock = await this.d.router.lock(this.d.signal);
             await this.steps();
         }
         catch (error) {
@@ -41949,7 +41658,7 @@ class Release {
     }
     async steps() {
         const { s } = this;
-        this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode));
+        this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
         this.announcePlan();
         if (s.dryRun || s.mode === 'status')
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
@@ -41985,7 +41694,12 @@ class Release {
         else
             this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
     }
-    /** Sources check their own inputs against the real service; a refusal is a bad input. */
+    /** The router looks at what its inputs name (files, sockets): a missing one is a bad input. */
+    async preflight() {
+        const problems = (await this.d.router.preflight?.()) ?? [];
+        return problems.length === 0 || this.invalid(problems);
+    }
+    /** Sources prove themselves usable against the real service (query, credentials) before deploying. */
     async validateSources() {
         const checking = this.sources.filter((source) => source.validate);
         if (!checking.length)
@@ -41993,10 +41707,14 @@ class Release {
         const problems = (await this.phase('validate checks', () => Promise.all(checking.map((source) => source.validate(this.d.signal))))).filter((problem) => problem !== undefined);
         if (!problems.length)
             return true;
+        this.markLastPhaseFailed(problems.join(' '));
+        return this.invalid(problems);
+    }
+    /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */
+    async invalid(problems) {
         for (const problem of problems)
-            this.d.log.error(`Input 'health-checks': ${problem}`, 'Invalid input');
-        this.markLastPhaseFailed(problems.join('; '));
-        await this.end('aborted', `Invalid input; nothing was touched. Input 'health-checks': ${problems.join('; ')}`);
+            this.d.log.error(problem, 'Invalid input');
+        await this.end('aborted', `Invalid input; nothing was touched. ${problems.join(' ')}`);
         return false;
     }
     /** Returns false (and ends the run as aborted) when a smoke test failed. */
@@ -42032,19 +41750,21 @@ class Release {
         }
         let expected = this.plan.current;
         for (const percent of s.traffic.steps) {
+            d.signal.throwIfAborted();
             d.state.save(STATE.phase, 'flipping');
             this.trafficMoved = true;
             if (percent < 100)
-                await this.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected));
+                await this.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected, d.signal));
             else
-                await this.phase('flip', () => d.router.flip(this.target, expected));
+                await this.phase('flip', () => d.router.flip(this.target, expected, d.signal));
             this.changedRouter = true;
             this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
-            expected = percent < 100 ? await d.router.read() : { active: this.target };
+            // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
+            expected = this.lastWrite = await d.router.read(d.signal);
             d.state.save(STATE.phase, 'watching');
             const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
             const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-            const verdict = await this.watchFor(sources, windowMs, label);
+            const verdict = await this.watchFor([...sources, new RouteGuard(d.router, () => this.lastWrite)], windowMs, label);
             if (!verdict.passed)
                 this.markLastPhaseFailed(verdict.reason);
             this.report.steps.push({ percent, windowMs, passed: verdict.passed });
@@ -42054,7 +41774,7 @@ class Release {
         await this.end('promoted', '');
     }
     async watchFor(sources, windowMs, label) {
-        if (sources.length === 0) {
+        if (sources.every((source) => source instanceof RouteGuard)) {
             this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
             return { passed: true };
         }
@@ -42090,20 +41810,20 @@ class Release {
             await this.end('rolled-back', reason);
         }
         catch (error) {
-            await this.end('failed', `${reason}; then the rollback to ${previous} failed: ${(0,infra_log/* errorMessage */.g)(error)}`);
+            await this.end('failed', `${reason}; then the rollback to ${previous} failed: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
         }
     }
     async rollbackMode() {
         this.d.state.save(STATE.phase, 'rollback-on-request');
         this.trafficMoved = true;
-        await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current));
+        await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));
         this.report.flippedAt = new Date(this.d.clock.now()).toISOString();
         this.report.rolledBack = true;
         await this.end('rolled-back', `Rolled back on request: traffic moved from ${(0,compare/* describeRoute */.fx)(this.plan.current)} to ${this.target}.`);
     }
     /** Any error: before traffic moved the run is aborted; after, traffic goes back. */
     async failed(error) {
-        const reason = this.d.signal.aborted ? `The run was cancelled (${(0,infra_log/* errorMessage */.g)(this.d.signal.reason)})` : (0,infra_log/* errorMessage */.g)(error);
+        const reason = this.d.signal.aborted ? `The run was cancelled (${(0,infra_log/* errorMessage */.gJ)(this.d.signal.reason)})` : (0,infra_log/* errorMessage */.gJ)(error);
         if (!this.trafficMoved)
             return this.end('aborted', reason);
         // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
@@ -42117,18 +41837,34 @@ class Release {
             return this.end('aborted', `${reason}. Traffic stayed on ${previous ?? 'no color'}.`);
         await this.windowFailed(reason);
     }
+    /**
+     * Ends the run. The verdict is checked against the router as read now: `active-color` is what it
+     * shows (empty when it cannot be read), and a result the router contradicts becomes `failed`.
+     */
     async end(result, reason) {
-        const { report } = this;
+        const { report, plan } = this;
+        const read = await this.d.router.read().then((shows) => ({ shows }), (error) => ({ error: (0,infra_log/* errorMessage */.gJ)(error) }));
+        const notes = [reason];
+        if ('shows' in read) {
+            report.routerShows = (0,compare/* describeRoute */.fx)(read.shows);
+            report.active = read.shows.active;
+            const untrue = untrueVerdict(result, read.shows, {
+                target: plan.target,
+                rolledBackTo: this.s.mode === 'rollback' ? plan.target : plan.previous,
+                lastWrite: this.lastWrite,
+            });
+            if (untrue)
+                [result, notes[1]] = ['failed', untrue];
+        }
+        else {
+            report.routerShows = `unknown: the router could not be read (${read.error})`;
+            report.active = undefined;
+            if (result === 'promoted' || result === 'rolled-back')
+                result = 'failed';
+            notes.push(`the router could not be read at the end (${read.error}), so active-color is empty`);
+        }
         report.result = result;
-        report.reason = reason;
-        try {
-            const shows = await this.d.router.read();
-            report.routerShows = (0,compare/* describeRoute */.fx)(shows);
-            report.active = shows.active;
-        }
-        catch (error) {
-            report.routerShows = `unknown: the router could not be read (${(0,infra_log/* errorMessage */.g)(error)})`;
-        }
+        report.reason = (0,infra_log/* oneLine */.TN)(notes.filter(Boolean).join('; '));
         for (const note of this.d.router.notes ?? [])
             if (!report.notes.includes(note))
                 report.notes.push(note);
@@ -42137,7 +41873,7 @@ class Release {
         if (result === 'failed') {
             report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
         }
-        this.d.log.info(`Result: ${result}${reason ? ` (${reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
+        this.d.log.info(`Result: ${result}${report.reason ? ` (${report.reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
     }
     markLastPhaseFailed(detail) {
         const last = this.report.phases.at(-1);
@@ -42146,6 +41882,9 @@ class Release {
     }
     /** Runs one phase in a log group and records its timing and outcome. */
     async phase(name, body) {
+        // Every phase boundary checks for a cancel; only putting traffic back goes on after one.
+        if (name !== 'rollback')
+            this.d.signal.throwIfAborted();
         const started = this.d.clock.now();
         const record = { name, startedAt: new Date(started).toISOString(), durationMs: 0, outcome: 'ok', detail: undefined };
         this.report.phases.push(record);
@@ -42154,7 +41893,7 @@ class Release {
         }
         catch (error) {
             record.outcome = 'failed';
-            record.detail = (0,infra_log/* errorMessage */.g)(error);
+            record.detail = (0,infra_log/* errorMessage */.gJ)(error);
             throw error;
         }
         finally {
@@ -42165,6 +41904,8 @@ class Release {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/infra/parse.js
 
 
@@ -42174,19 +41915,43 @@ class Release {
  */
 class Problems {
     list = [];
+    /** Inputs (their root name: `smoke-tests`, not `smoke-tests[2].url`) that failed to parse. */
+    failed = new Set();
     add(input, value, accepted) {
-        const shown = value.length > 120 ? `${value.slice(0, 117)}...` : value;
-        this.list.push(`Input '${input}': got "${shown}"; expected ${accepted}.`);
+        this.push(input, `Input '${input}': got "${quote(value)}"; expected ${accepted}.`);
     }
     note(input, message) {
-        this.list.push(`Input '${input}': ${message}`);
+        this.push(input, `Input '${input}': ${message}`);
+    }
+    /**
+     * True when none of these inputs failed. A failed parse leaves a placeholder value behind; checks
+     * that judge one input against another ask this first, so a typo never invents a second error.
+     */
+    ok(...inputs) {
+        return inputs.every((input) => !this.failed.has(input));
+    }
+    push(input, message) {
+        this.failed.add(input.replace(/[[.].*$/, ''));
+        this.list.push(sanitizeProblem(message));
     }
 }
-function duration(problems, input, text, min = 0) {
+/** A value as problems show it: long ones cut. */
+function quote(value) {
+    return value.length > 120 ? `${value.slice(0, 117)}...` : value;
+}
+/** Problems quote what the user wrote; control characters would break the annotation they appear in. */
+function sanitizeProblem(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+/** Bounds for durations: what a timer can hold, and what a GitHub-hosted job may last (6h). */
+const MAX_DURATION_MS = 6 * 3_600_000;
+function duration(problems, input, text, min = 0, max = MAX_DURATION_MS) {
     const ms = parseDuration(text);
-    if (ms === undefined || ms < min) {
-        problems.add(input, text, min > 0 ? `${DURATION_FORM}, at least ${min}ms` : DURATION_FORM);
-        return 0;
+    if (ms === undefined || ms < min || ms > max) {
+        const bounds = [min > 0 ? `at least ${formatDuration(min)}` : '', `at most ${formatDuration(max)}`].filter(Boolean).join(' and ');
+        problems.add(input, text, `${DURATION_FORM}, ${bounds}`);
+        return min;
     }
     return ms;
 }
@@ -42220,7 +41985,7 @@ function lines(text) {
         .filter((line) => line && !line.startsWith('#'));
 }
 /** A URL after `{color}`/`{version}` are filled in; http and https only. */
-function url(problems, input, text) {
+function parse_url(problems, input, text) {
     const sample = text.replace(/\{color\}/g, 'blue').replace(/\{version\}/g, 'v1').replace(/\{previous\}/g, 'green');
     try {
         const parsed = new URL(sample);
@@ -42233,24 +41998,55 @@ function url(problems, input, text) {
     problems.add(input, text, 'an absolute http:// or https:// URL ({color} and {version} may appear in it)');
     return text;
 }
+/** RFC 9110: a header name is a token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+/** RFC 9110 field-value: visible ASCII, Latin-1 (obs-text), spaces and tabs; never CR, LF or NUL. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Servers commonly refuse header lines past 8 KiB; refuse here rather than after traffic moved. */
+const MAX_HEADER_VALUE = 8192;
+/**
+ * One header, checked as HTTP does. Values are secrets, so a problem names the header but never
+ * quotes its value. Returns false when the header is refused.
+ */
+function header(problems, where, name, value) {
+    if (!HEADER_NAME.test(name)) {
+        // An invalid name may be a value typed without its name: it is not quoted either.
+        problems.note(where, `a header name is not valid (letters, digits and !#$%&'*+.^_\`|~- only, no spaces); the line is hidden, as values are secrets.`);
+        return false;
+    }
+    const why = !HEADER_VALUE.test(value)
+        ? 'contains a line break, a control character or a character outside Latin-1'
+        : value.length > MAX_HEADER_VALUE
+            ? `is longer than ${MAX_HEADER_VALUE} characters`
+            : undefined;
+    if (why)
+        problems.note(where, `the value of header "${name}" ${why} (the value is hidden); HTTP does not allow it.`);
+    return !why;
+}
 /** `Name: value` lines. Values are secrets, so problems quote only the name. */
 function headerLines(problems, input, text) {
     const headers = {};
-    for (const line of lines(text)) {
+    for (const line of text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'))) {
         const colon = line.indexOf(':');
-        const name = colon > 0 ? line.slice(0, colon).trim() : '';
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-            problems.note(input, `a line without a valid header name (values are hidden); expected "Name: value" lines.`);
+        if (colon <= 0) {
+            problems.note(input, `a line without "Name: value" (values are hidden); expected "Name: value" lines.`);
             continue;
         }
-        headers[name] = line.slice(colon + 1).trim();
+        const name = line.slice(0, colon).trim();
+        const value = line.slice(colon + 1).trim();
+        if (name !== line.slice(0, colon).trimStart() && HEADER_NAME.test(name)) {
+            problems.note(input, `header "${name}" has a space before its colon, which HTTP does not allow.`);
+            continue;
+        }
+        if (header(problems, input, name, value))
+            headers[name] = value;
     }
     return headers;
 }
 function command(problems, input, text) {
     const argv = (0,infra_argv/* splitCommand */.GW)(text);
     if (typeof argv === 'string') {
-        problems.add(input, text, `a command line with quoted arguments (${argv})`);
+        problems.note(input, `got "${quote(text)}": ${argv}.`);
         return [];
     }
     return argv;
@@ -42284,9 +42080,106 @@ function percentSteps(problems, input, text) {
     }
     return numbers;
 }
+/**
+ * Any parsed YAML value as text for a message. `String()` throws on some YAML (a mapping with a
+ * `toString` key) and JSON on alias loops; a message must never crash the parser.
+ */
+function shown(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value === null || typeof value !== 'object')
+        return String(value);
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        return Array.isArray(value) ? '[a list that contains itself]' : '{a mapping that contains itself}';
+    }
+}
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/secrets.js
+
+
+/** Inputs whose whole value is a credential. */
+const SECRET_INPUTS = ['github-token', 'kubeconfig'];
+/** Inputs of `Name: value` lines; every value is a secret. */
+const HEADER_INPUTS = ['smoke-headers', 'prometheus-headers'];
+/** YAML inputs whose entries may carry a `headers:` mapping and URLs. */
+const YAML_INPUTS = ['smoke-tests', 'health-checks'];
+/** Inputs holding URLs, which may carry `user:password@`. */
+const URL_INPUTS = ['prometheus-url', 'smoke-urls', 'health-urls', 'environment-url', ...YAML_INPUTS];
+/** Shorter values would mask ordinary words in every log line. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * Every form in which a credential given in the inputs could appear in text: the whole header value,
+ * its credential after the scheme (`Bearer <token>`: servers echo the bare token), Basic credentials
+ * decoded, and URL passwords both percent-encoded and decoded. Read from the raw inputs, tolerantly,
+ * so secrets are known (and masked) even when the inputs fail validation.
+ */
+function secretsOf(input) {
+    const values = SECRET_INPUTS.map(input);
+    for (const name of HEADER_INPUTS) {
+        for (const line of input(name).split(/\r?\n/)) {
+            const colon = line.indexOf(':');
+            if (colon > 0)
+                values.push(...headerForms(line.slice(colon + 1).trim()));
+        }
+    }
+    for (const name of YAML_INPUTS)
+        values.push(...yamlHeaderValues(input(name)).flatMap(headerForms));
+    for (const name of URL_INPUTS)
+        values.push(...urlPasswords(input(name)));
+    return [...new Set(values.filter((value) => value.length >= MIN_SECRET_LENGTH))];
+}
+/** `Bearer abc` → the value and `abc`; `Basic dXNlcjpwYXNz` → also `user:pass` and `pass`. */
+function headerForms(value) {
+    const forms = [value];
+    const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
+    if (!scheme)
+        return forms;
+    forms.push(scheme[2]);
+    if (scheme[1].toLowerCase() === 'basic') {
+        const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+        if (decoded.includes(':'))
+            forms.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+    }
+    return forms;
+}
+function yamlHeaderValues(text) {
+    let doc;
+    try {
+        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(doc))
+        return [];
+    return doc.flatMap((entry) => {
+        const headers = entry?.headers;
+        return headers && typeof headers === 'object' ? Object.values(headers).map((v) => shown(v).trim()) : [];
+    });
+}
+/** Every `scheme://user:password@` in the text: the password as written, decoded, and re-encoded. */
+function urlPasswords(text) {
+    const found = [];
+    for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@]*)@/gi)) {
+        const colon = match[1].indexOf(':');
+        if (colon < 0)
+            continue;
+        const raw = match[1].slice(colon + 1);
+        found.push(raw);
+        try {
+            const decoded = decodeURIComponent(raw);
+            found.push(decoded, encodeURIComponent(decoded));
+        }
+        catch {
+            /* not valid percent-encoding: the raw form is enough */
+        }
+    }
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./lib/settings-probes.js
 
 
@@ -42296,7 +42189,7 @@ const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status',
 function probesFromUrls(problems, input, text) {
     return lines(text).map((line) => ({
         name: line,
-        url: url(problems, input, line),
+        url: parse_url(problems, input, line),
         method: 'GET',
         headers: {},
         expectStatus: [],
@@ -42308,7 +42201,8 @@ function yamlEntries(problems, input, text) {
         return [];
     let doc;
     try {
-        doc = (0,dist/* parse */.qg)(text);
+        // Warnings (unknown directives and tags) would print to the log; errors throw.
+        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
     }
     catch (error) {
         problems.note(input, `is not valid YAML: ${error.message.split('\n')[0]}`);
@@ -42340,15 +42234,15 @@ function probeFromFields(problems, where, fields) {
         problems.note(where, 'needs `url`, an absolute http:// or https:// URL.');
         return undefined;
     }
-    const method = String(fields.method ?? 'GET').toUpperCase();
+    const method = typeof fields.method === 'string' ? fields.method.toUpperCase() : fields.method === undefined ? 'GET' : '?';
     if (!METHODS.includes(method))
-        problems.add(`${where}.method`, method, `one of ${METHODS.join(', ')}`);
+        problems.add(`${where}.method`, method === '?' ? shown(fields.method) : method, `one of ${METHODS.join(', ')}`);
     return {
         name: typeof fields.name === 'string' ? fields.name : `${method} ${fields.url}`,
-        url: url(problems, `${where}.url`, fields.url),
+        url: parse_url(problems, `${where}.url`, fields.url),
         method,
         headers: headerMap(problems, `${where}.headers`, fields.headers),
-        body: fields.body === undefined ? undefined : typeof fields.body === 'string' ? fields.body : JSON.stringify(fields.body),
+        body: body(problems, `${where}.body`, fields.body),
         expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
         expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
         maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
@@ -42361,15 +42255,37 @@ function headerMap(problems, where, value) {
         problems.note(where, 'expected a mapping of header names to values.');
         return {};
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+    const headers = {};
+    for (const [name, raw] of Object.entries(value)) {
+        if (raw !== null && typeof raw === 'object') {
+            problems.note(where, `the value of header "${name.slice(0, 60)}" is a ${Array.isArray(raw) ? 'list' : 'mapping'}; expected text (the value is hidden).`);
+            continue;
+        }
+        const text = shown(raw ?? '').trim();
+        if (header(problems, where, name, text))
+            headers[name] = text;
+    }
+    return headers;
+}
+/** Text as given; a mapping or list is sent as JSON (a YAML alias loop cannot be, and is refused). */
+function body(problems, where, value) {
+    if (value === undefined || typeof value === 'string')
+        return value;
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        problems.note(where, 'cannot be sent as JSON (it refers to itself through a YAML alias); write the body as text.');
+        return undefined;
+    }
 }
 function statusList(problems, where, value) {
     if (value === undefined)
         return [];
     const items = Array.isArray(value) ? value : [value];
-    const codes = items.map(Number);
+    const codes = items.map((item) => (typeof item === 'number' ? item : typeof item === 'string' ? Number(item) : NaN));
     if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
-        problems.add(where, JSON.stringify(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
+        problems.add(where, shown(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
         return [];
     }
     return codes;
@@ -42378,23 +42294,30 @@ function regex(problems, where, value) {
     if (value === undefined)
         return undefined;
     try {
+        if (typeof value !== 'string' && typeof value !== 'number')
+            throw new Error('not text');
         return new RegExp(String(value));
     }
     catch {
-        problems.add(where, String(value), 'a regular expression');
+        problems.add(where, shown(value), 'a regular expression');
         return undefined;
     }
 }
+/** A latency bound above the longest request timeout could never be reached. */
+const MAX_LATENCY_MS = 5 * 60_000;
 function latency(problems, where, value) {
     if (value === undefined)
         return undefined;
-    const ms = parseDuration(String(value));
-    if (ms === undefined)
-        problems.add(where, String(value), DURATION_FORM);
+    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms === undefined || ms > MAX_LATENCY_MS) {
+        problems.add(where, shown(value), `${DURATION_FORM}, at most 5m`);
+        return undefined;
+    }
     return ms;
 }
 
 ;// CONCATENATED MODULE: ./lib/settings-checks.js
+
 
 const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
 const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio'];
@@ -42403,7 +42326,7 @@ const TYPES = ['http', 'prometheus'];
 function healthChecksFromYaml(problems, input, text) {
     const checks = { probes: [], prometheus: [] };
     for (const { where, fields } of yamlEntries(problems, input, text)) {
-        const type = String(fields.type ?? 'http');
+        const type = shown(fields.type ?? 'http');
         delete fields.type;
         if (type === 'http') {
             const probe = probeFromFields(problems, where, fields);
@@ -42443,7 +42366,7 @@ function prometheusCheck(problems, where, fields) {
         maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
     };
     if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
-        problems.add(`${where}.baseline`, String(fields.baseline), 'true or false');
+        problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
     const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
     if (check.baseline && !relative)
         problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
@@ -42458,9 +42381,9 @@ function prometheusCheck(problems, where, fields) {
 function number(problems, where, value) {
     if (value === undefined)
         return undefined;
-    const n = typeof value === 'number' ? value : Number(String(value));
-    if (!Number.isFinite(n) || String(value).trim() === '') {
-        problems.add(where, String(value), 'a number, e.g. 0.05');
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+    if (!Number.isFinite(n)) {
+        problems.add(where, shown(value), 'a number, e.g. 0.05');
         return undefined;
     }
     return n;
@@ -42468,9 +42391,9 @@ function number(problems, where, value) {
 function policy(problems, where, value) {
     if (value === undefined)
         return 'wait';
-    if (NO_DATA_POLICIES.includes(String(value)))
+    if (NO_DATA_POLICIES.includes(shown(value)))
         return value;
-    problems.add(where, String(value), NO_DATA_POLICIES.join(', '));
+    problems.add(where, shown(value), NO_DATA_POLICIES.join(', '));
     return 'wait';
 }
 
@@ -42487,6 +42410,7 @@ const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'];
 
 
 
+
 class SettingsError extends Error {
     problems;
     constructor(problems) {
@@ -42495,10 +42419,14 @@ class SettingsError extends Error {
         this.name = 'SettingsError';
     }
 }
+/** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
+const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Routers implemented in this version; the rest of ROUTER_KINDS is declared and refused clearly. */
 const AVAILABLE_ROUTERS = ['nginx', 'haproxy', 'command'];
 /** Requests per probe: a timeout above this is a mistake, not a wish. */
 const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
+/** A sample less often than hourly is not watching. */
+const MAX_INTERVAL_MS = 3_600_000;
 function readSettings(input) {
     const problems = new Problems();
     const router = oneOf(problems, 'router', input('router'), ROUTER_KINDS);
@@ -42520,12 +42448,12 @@ function readSettings(input) {
                 ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls')),
                 ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests')),
             ]),
-            timeoutMs: duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1),
+            timeoutMs: duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1, MAX_REQUEST_TIMEOUT_MS),
             retries: integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
         },
         health: {
             windowMs: duration(problems, 'health-window', input('health-window') || '5m'),
-            intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50),
+            intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
             probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
             prometheus: checks.prometheus,
             failureThreshold: integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
@@ -42535,34 +42463,69 @@ function readSettings(input) {
             steps: percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
             stepWindowMs: duration(problems, 'step-window', input('step-window') || '1m'),
         },
-        prometheus: {
-            url: input('prometheus-url') ? url(problems, 'prometheus-url', input('prometheus-url')).replace(/\/+$/, '') : '',
-            headers: headerLines(problems, 'prometheus-headers', input('prometheus-headers')),
-        },
+        prometheus: prometheusSource(problems, input),
         rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse_boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
         lockTimeoutMs: duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
         github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
         jobStatus: input('job-status'),
-        secrets: [],
+        jobIndex: jobIndex(problems, input('job-index')),
+        secrets: secretsOf(input),
     };
-    if (settings.smoke.timeoutMs > MAX_REQUEST_TIMEOUT_MS)
-        problems.add('smoke-timeout', input('smoke-timeout'), 'at most 5m');
     if (settings.github.environmentUrl)
-        url(problems, 'environment-url', settings.github.environmentUrl);
+        parse_url(problems, 'environment-url', settings.github.environmentUrl);
     routerSettings(problems, input, settings);
     checkCombinations(problems, input, settings);
-    settings.secrets = collectSecrets(settings, smokeHeaders);
     if (problems.list.length)
         throw new SettingsError(problems.list);
     return settings;
 }
+/**
+ * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
+ * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
+ */
+function prometheusSource(problems, input) {
+    const headers = headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
+    const text = input('prometheus-url');
+    if (!text)
+        return { url: '', headers };
+    parse_url(problems, 'prometheus-url', text);
+    if (!problems.ok('prometheus-url'))
+        return { url: '', headers };
+    const url = new URL(text);
+    if (url.username || url.password) {
+        if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+            problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
+        }
+        let credentials;
+        try {
+            credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+        }
+        catch {
+            problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
+            return { url: '', headers };
+        }
+        headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+        url.username = '';
+        url.password = '';
+    }
+    return { url: url.toString().replace(/\/+$/, ''), headers };
+}
+function jobIndex(problems, text) {
+    if (text && !/^\d{1,6}$/.test(text))
+        problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
+    return text;
+}
 function version(problems, text) {
-    if (!text || text.length > 128 || /[\r\n]/.test(text)) {
+    // eslint-disable-next-line no-control-regex
+    if (!text || text.length > 128 || /[\u0000-\u001f\u007f]/.test(text)) {
         problems.add('version', text, 'a one-line label of at most 128 characters (default: the commit SHA)');
     }
     return text;
 }
 function routerSettings(problems, input, settings) {
+    // A refused `router` leaves a placeholder: judging the placeholder's inputs would invent errors.
+    if (!problems.ok('router'))
+        return;
     if (!AVAILABLE_ROUTERS.includes(settings.router)) {
         if (ROUTER_KINDS.includes(settings.router)) {
             problems.note('router', `"${settings.router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
@@ -42601,23 +42564,29 @@ function routerSettings(problems, input, settings) {
         };
     }
 }
+/**
+ * Every HAProxy value ends up in a Runtime API command line, where spaces separate arguments, `;` and
+ * line breaks separate commands and `\\` escapes: each is held to the grammar of what it names.
+ */
 function haproxySettings(problems, input) {
     const socket = input('haproxy-socket');
     const address = (0,runtime_api/* parseAddress */.or)(socket);
     if (!address)
         problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
     const map = input('haproxy-map');
-    if (!map.startsWith('/'))
-        problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`)');
+    if (!map.startsWith('/') || !runtime_api/* RUNTIME_API_WORD */.n5.test(map)) {
+        problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
+    }
     const key = input('haproxy-map-key') || 'active';
-    if (/\s/.test(key))
-        problems.add('haproxy-map-key', key, 'a key without spaces');
+    if (!runtime_api/* RUNTIME_API_WORD */.n5.test(key))
+        problems.add('haproxy-map-key', key, 'a map key of printable characters without spaces, quotes, ";", "#" or "\\"');
     const backend = input('haproxy-backend') || '{color}';
-    if (!backend.includes('{color}') || /\s/.test(backend))
-        problems.add('haproxy-backend', backend, 'a backend name template containing {color}, without spaces');
+    if (!backend.includes('{color}') || !HAPROXY_NAME.test(backend.split('{color}').join('x'))) {
+        problems.add('haproxy-backend', backend, 'a backend name template containing {color}, otherwise letters, digits and "-_.:" as HAProxy names allow');
+    }
     const splitBackend = input('haproxy-split-backend');
-    if (/\s/.test(splitBackend))
-        problems.add('haproxy-split-backend', splitBackend, 'a backend name without spaces');
+    if (splitBackend && !HAPROXY_NAME.test(splitBackend))
+        problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
     return { address: address ?? { path: socket }, map, key, backend, splitBackend };
 }
 /** Whether the chosen router can split traffic, known from the settings alone. */
@@ -42626,9 +42595,10 @@ function routerSupportsWeights(settings) {
         return Boolean(settings.haproxy?.splitBackend);
     return settings.router === 'command' && (settings.command?.set ?? []).some((arg) => arg.includes('{weight}'));
 }
+/** Judges inputs against each other; each check runs only when the inputs it reads parsed. */
 function checkCombinations(problems, input, settings) {
     const steps = settings.traffic.steps;
-    if (steps.length > 1 || steps[0] !== 100) {
+    if ((steps.length > 1 || steps[0] !== 100) && problems.ok('router', 'traffic-steps', 'router-set-command', 'haproxy-split-backend')) {
         if (!routerSupportsWeights(settings)) {
             const why = settings.router === 'command'
                 ? 'router "command" splits traffic only when router-set-command contains {weight}'
@@ -42638,30 +42608,15 @@ function checkCombinations(problems, input, settings) {
             problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
         }
     }
-    if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs) {
+    if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
         problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
     }
-    if (settings.health.prometheus.length && !settings.prometheus.url) {
+    if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url')) {
         problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
     }
-    if (settings.mode === 'promote' && settings.deploy.command) {
+    if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
         problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');
     }
-}
-function collectSecrets(settings, smokeHeaders) {
-    const probeHeaders = [...settings.smoke.probes, ...settings.health.probes].flatMap((p) => Object.values(p.headers));
-    const urls = [settings.prometheus.url, ...[...settings.smoke.probes, ...settings.health.probes].map((p) => p.url)];
-    const urlPasswords = urls.flatMap((text) => {
-        try {
-            return [decodeURIComponent(new URL(text).password)];
-        }
-        catch {
-            return [];
-        }
-    });
-    const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders, ...Object.values(settings.prometheus.headers), ...urlPasswords];
-    // Very short values would mask ordinary words in every log line.
-    return [...new Set(values.filter((v) => v.length >= 4))];
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
@@ -42680,40 +42635,50 @@ function collectSecrets(settings, smokeHeaders) {
 
 
 
+
 /** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
 async function main() {
+    // Listen first: a cancel that arrives while inputs are read still stops the run before it starts.
+    const cancel = new AbortController();
+    const received = [];
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+        process.on(signal, () => {
+            received.push(signal);
+            cancel.abort(new Error(`received ${signal}`));
+        });
+    }
+    // Secrets are read from the raw inputs and masked before anything can print, valid or not.
+    const secrets = secretsOf(readInput);
+    for (const secret of secrets)
+        core_setSecret(secret);
+    const redact = (0,infra_log/* redactor */.$p)(secrets);
     let settings;
     try {
         settings = readSettings(readInput);
     }
     catch (error) {
-        return invalidInputs(error);
+        return invalidInputs(error, redact);
     }
-    for (const secret of settings.secrets)
-        core_setSecret(secret);
-    const redact = (0,infra_log/* redactor */.$)(settings.secrets);
     const log = coreLog(redact);
-    const cancel = new AbortController();
-    for (const signal of ['SIGINT', 'SIGTERM']) {
-        process.on(signal, () => {
-            log.warning(`Received ${signal}: stopping, and putting traffic back if it moved.`, 'Cancelled');
-            cancel.abort(new Error(`received ${signal}`));
-        });
-    }
-    const report = await release(settings, log, cancel.signal).catch((error) => abortedReport(settings, `Could not start: ${(0,infra_log/* errorMessage */.g)(error)}. Nothing was touched.`, 'not read'));
+    const warnCancel = () => log.warning(`Received ${received.join(' then ')}: stopping, and putting traffic back if it moved.`, 'Cancelled');
+    if (cancel.signal.aborted)
+        warnCancel();
+    else
+        cancel.signal.addEventListener('abort', warnCancel, { once: true });
+    const report = await release(settings, log, cancel.signal).catch((error) => abortedReport(settings, `Could not start: ${(0,infra_log/* errorMessage */.gJ)(error)}. Nothing was touched.`, 'not read'));
     await publish(report, redact);
     if (failsStep(report)) {
         // One titled annotation (setFailed would add a second, untitled one).
-        core_error(redact(report.reason), { title: `Blue-green release ${report.result}; router shows ${report.routerShows}` });
+        core_error((0,infra_log/* inert */.tJ)(redact(report.reason)), { title: (0,infra_log/* inert */.tJ)(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
         process.exitCode = ExitCode.Failure;
     }
 }
 async function release(settings, log, signal) {
     const clock = systemClock;
-    const router = await createRouter(settings, { clock, log, owner: lockOwner() });
+    const router = await createRouter(settings, { clock, log, owner: lockOwner(settings.jobIndex) });
     const { deploy, github, version } = settings;
     const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
-    const record = await startDeployment(settings, log);
+    const record = await startDeployment(settings, log, signal);
     const report = await run(settings, {
         router,
         deployer,
@@ -42725,8 +42690,8 @@ async function release(settings, log, signal) {
     });
     if (record) {
         report.deploymentId = record.deploymentId;
-        await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`).catch((error) => {
-            log.warning(`Could not update the GitHub deployment for ${github.environment}: ${(0,infra_log/* errorMessage */.g)(error)}`, 'Deployment record');
+        await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`, signal.aborted).catch((error) => {
+            log.warning(`Could not update the GitHub deployment for ${github.environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
         });
     }
     return report;
@@ -42741,7 +42706,7 @@ function healthSources(settings, vars) {
     return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, colors))];
 }
 /** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
-async function startDeployment(settings, log) {
+async function startDeployment(settings, log, signal) {
     const { github, mode, dryRun, version } = settings;
     if (!github.environment || dryRun || mode === 'status')
         return undefined;
@@ -42751,22 +42716,23 @@ async function startDeployment(settings, log) {
     }
     const record = new DeploymentRecord(githubContext(), github.token, github.environment, github.environmentUrl);
     try {
-        await record.start(`${mode} ${version}`, { version, mode });
+        await record.start(`${mode} ${version}`, { version, mode }, signal);
         return record;
     }
     catch (error) {
-        log.warning(`Could not create a GitHub deployment for ${github.environment}: ${(0,infra_log/* errorMessage */.g)(error)}`, 'Deployment record');
+        if (signal.aborted)
+            throw error;
+        log.warning(`Could not create a GitHub deployment for ${github.environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
         return undefined;
     }
 }
 /** Bad inputs: every problem as an annotation, outputs and summary still written, nothing touched. */
-async function invalidInputs(error) {
-    const problems = error instanceof SettingsError ? error.problems : [(0,infra_log/* errorMessage */.g)(error)];
+async function invalidInputs(error, redact) {
+    const problems = (error instanceof SettingsError ? error.problems : [(0,infra_log/* errorMessage */.gJ)(error)]).map(redact);
     for (const problem of problems)
-        core_error(problem, { title: 'Invalid input' });
+        core_error((0,infra_log/* inert */.tJ)(problem), { title: 'Invalid input' });
     const report = abortedReport(undefined, `Invalid input; nothing was touched. ${problems.join(' ')}`, 'not read (inputs were invalid)');
-    // Problems quote values but never header values, the only secrets parsed from inputs.
-    await publish(report, (text) => text);
+    await publish(report, redact);
     setFailed(`Invalid input: ${problems.length} problem(s); see the annotations.`);
 }
 function abortedReport(settings, reason, routerShows) {
@@ -42780,5 +42746,5 @@ function abortedReport(settings, reason, routerShows) {
     });
     return Object.assign(report, { result: 'aborted', reason, routerShows, endedAt: report.startedAt, durationSeconds: 0 });
 }
-main().catch((error) => setFailed(`Unexpected error: ${(0,infra_log/* errorMessage */.g)(error)}`));
+main().catch((error) => setFailed(`Unexpected error: ${(0,infra_log/* errorMessage */.gJ)(error)}`));
 

@@ -1,498 +1,6 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 6591:
-/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
-
-
-
-/* unused reexport */ __nccwpck_require__(5335);
-exports.parse = __nccwpck_require__(2696);
-
-
-/***/ }),
-
-/***/ 2696:
-/***/ ((module) => {
-
-
-
-/**
- * @import {
- * 	ControlOperator,
- * 	Env,
- * 	GlobPattern,
- * 	ParseEntry,
- * } from './parse' */
-
-// '<(' and '>(' are process substitution operators and
-// can be parsed the same as control operator
-var CONTROL = /** @type {const} */ ('(?:') + /** @type {const} */ ([
-	'\\|\\|',
-	'\\&(?:\\&|>>?)', // `&&`, `&>`, and `&>>`
-	';;\\&?', // `;;` and `;;&`
-	'[;|]\\&', // `;&` and `|&`
-	'\\<\\(',
-	'\\<\\<\\<',
-	'\\<\\<-',
-	'\\<\\<(?!\\()', // `<<(` stays `<` and `<(`, as zsh reads it; other shells reject it
-	'>>',
-	'>[&|(]', // `>&`, `>|`, and `>(`
-	'<[&>]', // `<&` and `<>`
-	'[&;()|<>]'
-]).join(/** @type {const} */ ('|')) + /** @type {const} */ (')');
-var controlRE = new RegExp('^' + CONTROL + '$');
-var META = /** @type {const} */ ('|&;()<> \\t');
-var SINGLE_QUOTE = /** @type {const} */ ('\'([^\']*?)\'');
-// bash ANSI-C quoting, `$'...'`: a backslash escapes the next character, including `'`
-var ANSI_C_BODY = '(?:\\\\[\\s\\S]|[^\\\\\'])*?';
-var ANSI_C_QUOTE = '\\$\'' + ANSI_C_BODY + '\'';
-var ansiCAt = new RegExp('\\$\'' + ANSI_C_BODY + '(?:(\')|\\\\?$)', 'g');
-var ANSI_C_LETTERS = 'abeEfnrtv';
-var ANSI_C_CHARS = '\x07\b\x1B\x1B\f\n\r\t\v';
-var hash = /^#$/;
-
-var SQ = /** @type {const} */ ("'");
-var DQ = /** @type {const} */ ('"');
-var DS = /** @type {const} */ ('$');
-
-var TOKEN = '';
-var mult = /** @type {const} */ (0x100000000); // Math.pow(16, 8);
-for (var i = 0; i < 4; i++) {
-	TOKEN += (mult * Math.random()).toString(16);
-}
-var startsWithToken = new RegExp('^' + TOKEN);
-
-/**
- * @param {string} s
- * @param {RegExp} r
- */
-function matchAll(s, r) {
-	var origIndex = r.lastIndex;
-
-	var matches = [];
-	var matchObj;
-
-	while ((matchObj = r.exec(s))) {
-		matches[matches.length] = matchObj;
-		if (r.lastIndex === matchObj.index) {
-			r.lastIndex += 1;
-		}
-	}
-
-	r.lastIndex = origIndex;
-
-	return matches;
-}
-
-/**
- * @param {Env} env
- * @param {string} pre
- * @param {string} key
- */
-function getVar(env, pre, key) {
-	var r = typeof env === 'function' ? env(key) : env[key];
-	if (typeof r === 'undefined' && key != '') {
-		r = '';
-	} else if (typeof r === 'undefined') {
-		r = '$';
-	}
-
-	if (typeof r === 'object') {
-		return pre + TOKEN + JSON.stringify(r) + TOKEN;
-	}
-	return pre + r;
-}
-
-var ansiCEscape = /\\([0-7]{1,3}|x[\dA-Fa-f]{1,2}|u[\dA-Fa-f]{1,4}|U[\dA-Fa-f]{1,8}|c(?:\\\\|[\s\S])|[abeEfnrtv\\'"?])/g;
-
-/**
- * @param {string} m
- * @param {string} escape
- */
-function expandAnsiCEscape(m, escape) {
-	var kind = escape.charAt(0);
-	if (kind === 'c') {
-		var ctrl = escape.charAt(1);
-		return ctrl === '?' ? '\x7F' : String.fromCharCode(ctrl.charCodeAt(0) & 0x1F);
-	}
-	if (kind === 'x' || kind === 'u' || kind === 'U') {
-		var cp = parseInt(escape.slice(1), 16);
-		if (cp > 0x10FFFF) {
-			return m;
-		}
-		return String.fromCharCode.apply(null, cp > 0xFFFF ? [0xD7C0 + (cp >> 10), 0xDC00 + (cp & 0x3FF)] : [cp]);
-	}
-	if (kind >= '0' && kind <= '7') {
-		return String.fromCharCode(parseInt(escape, 8) & 0xFF);
-	}
-	var letter = ANSI_C_LETTERS.indexOf(escape);
-	return letter < 0 ? escape : ANSI_C_CHARS.charAt(letter);
-}
-
-/** @param {string} body */
-function expandAnsiC(body) {
-	return body.replace(ansiCEscape, expandAnsiCEscape).split('\0')[0]; // like bash, a NUL ends the string
-}
-
-/**
- * @param {string} s
- * @param {number} i
- */
-function closesAnsiC(s, i) {
-	ansiCAt.lastIndex = i;
-	return !!(/** @type {RegExpExecArray} */ (ansiCAt.exec(s)))[1];
-}
-
-/**
- * @param {string} string
- * @param {Env} [env]
- * @param {{ escape?: string, splitUnquoted?: boolean | string }} [opts]
- * @returns {ParseEntry[]}
- */
-function parseInternal(string, env, opts) {
-	if (!opts) {
-		opts = {};
-	}
-	var BS = opts.escape || '\\';
-	var ifs = opts.splitUnquoted === true ? ' \t\n' : (typeof opts.splitUnquoted === 'string' ? opts.splitUnquoted : '');
-	var BAREWORD = '(\\' + BS + '[\'"$\\' + BS + META + ']|\\$\\$|\\$(?!' + ANSI_C_QUOTE.slice(2) + ')|[^\\s\'"$' + META + '])+';
-	var DOUBLE_QUOTE = '"(?:\\' + BS + '[\\s\\S]|[^"\\' + BS + '])*"';
-
-	var chunker = new RegExp([
-		'(' + CONTROL + ')', // control chars
-		'(' + ANSI_C_QUOTE + '|' + BAREWORD + '|' + DOUBLE_QUOTE + '|' + SINGLE_QUOTE + ')+'
-	].join('|'), 'g');
-
-	var matches = matchAll(string, chunker);
-
-	if (matches.length === 0) {
-		return [];
-	}
-	if (!env) {
-		env = {};
-	}
-
-	var commented = false;
-
-	return matches.map(function (match) {
-		var s = match[0];
-		if (!s || commented) {
-			return void undefined;
-		}
-		if (controlRE.test(s)) {
-			return /** @type {ControlOperator} */ ({ op: s });
-		}
-
-		// Hand-written scanner/parser for Bash quoting rules:
-		//
-		// 1. inside single quotes, all characters are printed literally.
-		// 2. inside double quotes, all characters are printed literally
-		//    except variables prefixed by '$' and backslashes followed by
-		//    either a double quote or another backslash.
-		// 3. outside of any quotes, backslashes are treated as escape
-		//    characters and not printed (unless they are themselves escaped)
-		// 4. quote context can switch mid-token if there is no whitespace
-		//     between the two quote contexts (e.g. all'one'"token" parses as
-		//     "allonetoken")
-		/** @type {string | boolean} */
-		var quote = false;
-		var esc = false;
-		var out = '';
-		/** @type {string[]} */
-		var words = [];
-		var sawQuote = false;
-		/** @type {number | null} */
-		var pendingNw = null;
-		var isGlob = false;
-		/** @type {number} */
-		var i;
-
-		function parseEnvVar() {
-			i += 1;
-			/** @type {number | RegExpMatchArray | null} */
-			var varend;
-			/** @type {string} */
-			var varname;
-			var char = s.charAt(i);
-
-			if (char === '{') {
-				i += 1;
-				if (s.charAt(i) === '}') {
-					throw new Error('Bad substitution: ' + s.slice(i - 2, i + 1));
-				}
-				// match braces by depth so a nested `${` keeps its inner `}` from ending the outer substitution
-				var depth = 1;
-				varend = i;
-				while (depth > 0 && varend < s.length) {
-					if (s.charAt(varend) === '{' && s.charAt(varend - 1) === '$') {
-						depth += 1;
-					} else if (s.charAt(varend) === '}') {
-						depth -= 1;
-					}
-					varend += 1;
-				}
-				if (depth !== 0) {
-					throw new Error('Bad substitution: ' + s.slice(i));
-				}
-				varend -= 1;
-				varname = s.slice(i, varend);
-				i = varend;
-			} else if ((/[*@#?$!-]/).test(char)) {
-				varname = char;
-			} else {
-				var slicedFromI = s.slice(i);
-				varend = slicedFromI.match(/[^\w\d_]/);
-				if (!varend) {
-					varname = slicedFromI;
-					i = s.length;
-				} else {
-					varname = slicedFromI.slice(0, varend.index);
-					i += /** @type {number} */ (varend.index) - 1;
-				}
-			}
-			return getVar(/** @type {NonNullable<typeof env>} */ (env), '', varname);
-		}
-
-		function flushRun() {
-			if (pendingNw === null) {
-				return;
-			}
-			if (pendingNw === 0) {
-				if (out !== '') {
-					words[words.length] = out;
-					out = '';
-				}
-			} else {
-				words[words.length] = out;
-				out = '';
-				for (var fe = 1; fe < pendingNw; fe += 1) {
-					words[words.length] = '';
-				}
-			}
-			pendingNw = null;
-		}
-
-		for (i = 0; i < s.length; i++) {
-			var c = s.charAt(i);
-			if (ifs && c !== DS) {
-				flushRun();
-			}
-			isGlob = isGlob || (!quote && (c === '*' || c === '?'));
-			if (esc) {
-				out += c;
-				esc = false;
-			} else if (quote) {
-				if (c === quote) {
-					quote = false;
-				} else if (quote == SQ) {
-					out += c;
-				} else { // Double quote
-					if (c === BS) {
-						i += 1;
-						c = s.charAt(i);
-						if (c === DQ || c === BS || c === DS) {
-							out += c;
-						} else {
-							out += BS + c;
-						}
-					} else if (c === DS) {
-						out += parseEnvVar();
-					} else {
-						out += c;
-					}
-				}
-			} else if (c === DQ || c === SQ) {
-				quote = c;
-				sawQuote = true;
-			} else if (controlRE.test(c)) {
-				return /** @type {ControlOperator} */ ({ op: s });
-			} else if (hash.test(c)) {
-				commented = true;
-				var commentObj = { comment: string.slice(match.index + i + 1) };
-				if (out.length) {
-					return /** @type {const} */ ([out, commentObj]);
-				}
-				return /** @type {const} */ ([commentObj]);
-			} else if (c === BS) {
-				esc = true;
-			} else if (c === DS && s.charAt(i + 1) === SQ && closesAnsiC(s, i)) {
-				flushRun();
-				sawQuote = true;
-				out += expandAnsiC(s.slice(i + 2, ansiCAt.lastIndex - 1));
-				i = ansiCAt.lastIndex - 1;
-			} else if (c === DS) {
-				var value = parseEnvVar();
-				if (!ifs) {
-					out += value;
-				} else {
-					for (var vi = 0; vi < value.length; vi += 1) {
-						var vc = value.charAt(vi);
-						if (ifs.indexOf(vc) < 0) {
-							flushRun();
-							out += vc;
-						} else if (pendingNw === null) {
-							pendingNw = vc === ' ' || vc === '\t' || vc === '\n' ? 0 : 1;
-						} else if (vc !== ' ' && vc !== '\t' && vc !== '\n') {
-							pendingNw += 1;
-						}
-					}
-				}
-			} else {
-				out += c;
-			}
-		}
-
-		if (isGlob) {
-			return /** @type {GlobPattern} */ ({ op: 'glob', pattern: out });
-		}
-
-		if (ifs) {
-			if (pendingNw !== null && pendingNw > 0) {
-				words[words.length] = out;
-				out = '';
-				for (var te = 1; te < pendingNw; te += 1) {
-					words[words.length] = '';
-				}
-			}
-			if (out !== '' || (sawQuote && words.length === 0)) {
-				words[words.length] = out;
-			}
-			return words;
-		}
-
-		return out;
-	}).reduce(function (prev, arg) { // finalize parsed arguments
-		if (typeof arg === 'undefined') {
-			return prev;
-		}
-		/** @type {ParseEntry[]} */ ([]).concat(arg).forEach(function (entry) {
-			prev[prev.length] = entry;
-		});
-		return prev;
-	}, /** @type {ParseEntry[]} */ ([]));
-}
-
-/** @type {typeof import('./parse')} */
-module.exports = function parse(s, env, opts) {
-	var mapped = parseInternal(s, env, opts);
-	if (typeof env !== 'function') {
-		return mapped;
-	}
-	return mapped.reduce(function (acc, s) {
-		if (typeof s === 'object') {
-			acc[acc.length] = s;
-			return acc;
-		}
-		var xs = s.split(RegExp('(' + TOKEN + '.*?' + TOKEN + ')', 'g'));
-		if (xs.length === 1) {
-			acc[acc.length] = xs[0];
-			return acc;
-		}
-		xs.filter(Boolean).forEach(function (x) {
-			acc[acc.length] = startsWithToken.test(x)
-				? JSON.parse(x.split(TOKEN)[1])
-				: x;
-		});
-		return acc;
-	}, /** @type {ParseEntry[]} */ ([]));
-};
-
-
-/***/ }),
-
-/***/ 5335:
-/***/ ((module) => {
-
-
-
-/** @import { ControlOperator } from './parse' */
-
-/** @type {ControlOperator['op'][]} */
-var OPS = /** @type {const} */ ([
-	'||',
-	'&&',
-	';;&',
-	';;',
-	';&',
-	'|&',
-	'<(',
-	'>(',
-	'<<<',
-	'<<-',
-	'<<',
-	'>>',
-	'>&',
-	'>|',
-	'&>>',
-	'&>',
-	'<&',
-	'<>',
-	'&',
-	';',
-	'(',
-	')',
-	'|',
-	'<',
-	'>'
-]);
-var LINE_TERMINATORS = /[\n\r\u2028\u2029]/;
-var GLOB_SHELL_SPECIAL = /[\s#!"$&'():;<=>@\\^`|~]/g;
-
-/** @type {typeof import('./quote')} */
-module.exports = function quote(xs) {
-	var sawComment = false;
-	return xs.map(function (s) {
-		if (sawComment && typeof s === 'string' && LINE_TERMINATORS.test(s)) {
-			throw new TypeError('a token after a `comment` must not contain line terminators');
-		}
-		if (s === '') {
-			return /** @type {const} */ ('\'\'');
-		}
-		if (s && typeof s === 'object') {
-			if ('op' in s && s.op === 'glob') {
-				if (typeof s.pattern !== 'string') {
-					throw new TypeError('glob token requires a string `pattern`');
-				}
-				if (LINE_TERMINATORS.test(s.pattern)) {
-					throw new TypeError('glob `pattern` must not contain line terminators');
-				}
-				if (s.pattern === '') {
-					return /** @type {const} */ ('\'\'');
-				}
-				return s.pattern.replace(GLOB_SHELL_SPECIAL, '\\$&');
-			}
-			if ('op' in s && typeof s.op === 'string') {
-				if (OPS.indexOf(s.op) < 0) {
-					throw new TypeError('invalid `op` value: ' + JSON.stringify(s.op));
-				}
-				return s.op.replace(/[\s\S]/g, '\\$&');
-			}
-			if ('comment' in s && typeof s.comment === 'string') {
-				if (LINE_TERMINATORS.test(s.comment)) {
-					throw new TypeError('`comment` must not contain line terminators');
-				}
-				sawComment = true;
-				return '#' + s.comment;
-			}
-			throw new TypeError('unrecognized object token shape');
-		}
-		if ((/'/).test(s) && (/!/).test(s)) {
-			return "'" + s.replace(/'/g, "'\"'\"'") + "'";
-		}
-		if ((/["\s\\]/).test(s) && !(/'/).test(s)) {
-			return "'" + s + "'";
-		}
-		if ((/["'\s]/).test(s)) {
-			return '"' + s.replace(/(["\\$`])/g, '\\$1') + '"';
-		}
-		return String(s).replace(/([A-Za-z]:)?([#!"$&'()*,:;<=>?@[\\\]^`{|}~])/g, '$1\\$2');
-	}).join(' ');
-};
-
-
-/***/ }),
-
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -37682,27 +37190,73 @@ exports.visitAsync = visitAsync;
 /* harmony export */   GW: () => (/* binding */ splitCommand),
 /* harmony export */   ou: () => (/* binding */ fillTemplate)
 /* harmony export */ });
-/* harmony import */ var shell_quote__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6591);
-
 /**
- * Splits a command line into argv the way a shell would quote it, but never runs a shell: pipes,
- * redirections and `&&` are refused rather than silently passed as arguments. `$VAR` stays literal
- * text, so an input can never expand the runner's environment.
+ * Splits a command line into argv by the shell's quoting rules, but never runs a shell.
+ *
+ * Our own tokenizer rather than a library: the libraries (shell-quote and the like) accept an unbalanced
+ * quote or a trailing backslash silently and hand back something other than what was written. Here
+ * everything a shell would treat differently from plain words (operators, `$`, backticks, globs, `~`,
+ * comments, line breaks) is refused with the character position, so a command always means what it
+ * reads as. Quote a character ('…', "…" or \x) to pass it literally.
  * Returns an error message (without the input name) when the line is not a plain command.
  */
 function splitCommand(line) {
-    const tokens = (0,shell_quote__WEBPACK_IMPORTED_MODULE_0__.parse)(line.trim(), (name) => `$${name}`);
     const argv = [];
-    for (const token of tokens) {
-        if (typeof token === 'string')
-            argv.push(token);
-        else if ('op' in token && token.op === 'glob')
-            argv.push(token.pattern);
-        else if ('op' in token)
-            return `shell operator "${token.op}" is not supported (commands run without a shell; wrap pipelines in a script)`;
-        else
-            return 'comments are not supported';
+    let word;
+    let quote;
+    const at = (i) => `at character ${i + 1}`;
+    const broken = /[\r\n\0]/.exec(line);
+    if (broken)
+        return `a ${broken[0] === '\0' ? 'NUL character' : 'line break'} ${at(broken.index)}: a command is one line (put longer logic in a script)`;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote?.char === "'") {
+            if (c === "'")
+                quote = undefined;
+            else
+                word += c;
+            continue;
+        }
+        if (quote?.char === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (c === '\\' && '"\\$`'.includes(line[i + 1] ?? ''))
+                word += line[++i];
+            else if (c === '$' || c === '`')
+                return `"${c}" ${at(i)} would expand in a shell, but commands run without one; use '…' or \\${c}`;
+            else
+                word += c;
+            continue;
+        }
+        if (c === ' ' || c === '\t') {
+            if (word !== undefined)
+                argv.push(word);
+            word = undefined;
+        }
+        else if (c === "'" || c === '"') {
+            quote = { char: c, at: i };
+            word ??= '';
+        }
+        else if (c === '\\') {
+            if (i + 1 >= line.length)
+                return `a trailing backslash ${at(i)}`;
+            word = (word ?? '') + line[++i];
+        }
+        else if ('|&;<>()'.includes(c)) {
+            const op = '|&<>'.includes(c) && line[i + 1] === c ? c + c : c;
+            return `shell operator "${op}" ${at(i)} is not supported: commands run without a shell (wrap pipelines in a script, or quote it)`;
+        }
+        else if ('$`*?['.includes(c) || (word === undefined && (c === '#' || c === '~'))) {
+            return `"${c}" ${at(i)} means something special to a shell, but commands run without one; quote it to pass it literally`;
+        }
+        else {
+            word = (word ?? '') + c;
+        }
     }
+    if (quote)
+        return `an unbalanced ${quote.char === '"' ? 'double' : 'single'} quote ${at(quote.at)}`;
+    if (word !== undefined)
+        argv.push(word);
     if (argv.length === 0)
         return 'the command is empty';
     return argv;
@@ -37722,9 +37276,11 @@ function fillArgv(argv, values) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $: () => (/* binding */ redactor),
-/* harmony export */   g: () => (/* binding */ errorMessage)
+/* harmony export */   $p: () => (/* binding */ redactor),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   tJ: () => (/* binding */ inert)
 /* harmony export */ });
+/* unused harmony export oneLine */
 /** Replaces every secret with *** in text we write ourselves (report, summary, outputs). */
 function redactor(secrets) {
     const sorted = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length);
@@ -37732,6 +37288,22 @@ function redactor(secrets) {
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
+}
+/** One line, for outputs and titles: the `reason` output is documented as one line. */
+function oneLine(text) {
+    return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+/**
+ * Text from outside (servers, commands) made inert for the runner's log: a line that starts with `::`
+ * (or holds the legacy `##[`) would be read as a workflow command, so a zero-width space breaks the
+ * marker; other control characters (terminal escapes) are dropped.
+ */
+function inert(text) {
+    return text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+        .replace(/^(\s*):(?=:)/gm, '$1:\u200b')
+        .replace(/##\[/g, '#\u200b#[');
 }
 
 
@@ -37778,6 +37350,7 @@ function assertExpected(router, current, expected) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   KU: () => (/* binding */ describeAddress),
+/* harmony export */   n5: () => (/* binding */ RUNTIME_API_WORD),
 /* harmony export */   nT: () => (/* binding */ RuntimeApi),
 /* harmony export */   or: () => (/* binding */ parseAddress)
 /* harmony export */ });
@@ -37809,29 +37382,48 @@ function parseAddress(text) {
 function describeAddress(address) {
     return 'path' in address ? address.path : `${address.host}:${address.port}`;
 }
+/**
+ * One argument of a Runtime API command. The CLI splits on spaces, ends a command at `;` or a line
+ * break and treats `\\` as an escape: a word with any of those (or quotes, `#`, control characters)
+ * would become a different command, so it is refused here, whatever validated it before.
+ */
+const RUNTIME_API_WORD = /^(?:(?![;#\\'"])[\x21-\x7e]){1,256}$/;
 /** One command per connection (the API's non-interactive mode): send, read until HAProxy closes. */
 class RuntimeApi {
     address;
     constructor(address) {
         this.address = address;
     }
-    async run(command) {
-        const answer = (await this.send(command)).trim();
+    /** Runs one command given as words; every word is checked against the CLI's grammar first. */
+    async run(words, signal) {
+        const bad = words.find((word) => !RUNTIME_API_WORD.test(word));
+        if (bad !== undefined)
+            throw new Error(`Refusing to send ${JSON.stringify(bad)} to the HAProxy Runtime API: it would change the command.`);
+        const command = words.join(' ');
+        const answer = (await this.send(command, signal)).trim();
         const failure = FAILURES.find((prefix) => answer.startsWith(prefix));
         if (failure)
             throw new Error(`HAProxy refused \`${command}\`: ${answer.split('\n')[0]}`);
         return answer;
     }
-    send(command) {
+    send(command, signal) {
         const where = describeAddress(this.address);
+        signal?.throwIfAborted();
         return new Promise((resolve, reject) => {
             const socket = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.connect)(this.address);
             const chunks = [];
+            const onAbort = () => socket.destroy(signal?.reason);
+            signal?.addEventListener('abort', onAbort, { once: true });
+            socket.on('close', () => signal?.removeEventListener('abort', onAbort));
             socket.setTimeout(TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS}ms`), { code: 'ETIMEDOUT' })));
             socket.on('connect', () => socket.write(`${command}\n`));
             socket.on('data', (chunk) => chunks.push(chunk));
             socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-            socket.on('error', (error) => reject(new Error(`Could not reach the HAProxy Runtime API at ${where}: ${hint(error)}`)));
+            socket.on('error', (error) => {
+                if (signal?.aborted)
+                    return reject(signal.reason);
+                reject(new Error(`Could not reach the HAProxy Runtime API at ${where}: ${hint(error)}`));
+            });
         });
     }
 }
@@ -40942,15 +40534,22 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./lib/infra/log.js
+var infra_log = __nccwpck_require__(4600);
 ;// CONCATENATED MODULE: ./lib/adapters.js
 
 
-/** @actions/core behind the run's small interfaces. Secrets are masked by the runner once registered. */
+
+/**
+ * @actions/core behind the run's small interfaces. Every message may carry text from outside, so each
+ * is redacted (secrets in any encoding) and made inert (no workflow commands) before it is printed.
+ */
 function coreLog(redact) {
+    const clean = (message) => (0,infra_log/* inert */.tJ)(redact(message));
     return {
-        info: (message) => info(redact(message)),
-        warning: (message, title) => warning(redact(message), title ? { title } : {}),
-        error: (message, title) => error(redact(message), title ? { title } : {}),
+        info: (message) => info(clean(message)),
+        warning: (message, title) => warning(clean(message), title ? { title: clean(title) } : {}),
+        error: (message, title) => error(clean(message), title ? { title: clean(title) } : {}),
         group: (name, body) => group(name, body),
     };
 }
@@ -40968,10 +40567,16 @@ function githubContext(env = process.env) {
         runId: env.GITHUB_RUN_ID || '',
     };
 }
-/** The lock owner: this workflow run (so its own post step may take the lock over) and this process. */
-function lockOwner(env = process.env) {
-    const run = env.GITHUB_RUN_ID ? `${env.GITHUB_RUN_ID}.${env.GITHUB_RUN_ATTEMPT ?? '1'}` : `${(0,external_node_os_.hostname)()}:${process.pid}`;
-    return { run, pid: process.pid };
+/**
+ * The lock owner is the job: run id, attempt, job id and matrix index, so two jobs of one run never
+ * share a lock, while this job's own post step may take over the lock its main step left. Outside a
+ * workflow (a local run) it is this host and process.
+ */
+function lockOwner(jobIndex, env = process.env) {
+    if (!env.GITHUB_RUN_ID)
+        return { job: `local run ${(0,external_node_os_.hostname)()}:${process.pid}`, pid: process.pid };
+    const index = jobIndex ? `, matrix index ${jobIndex}` : '';
+    return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}`, pid: process.pid };
 }
 
 ;// CONCATENATED MODULE: ./lib/infra/clock.js
@@ -40992,8 +40597,6 @@ const systemClock = {
     }),
 };
 
-// EXTERNAL MODULE: ./lib/infra/log.js
-var infra_log = __nccwpck_require__(4600);
 ;// CONCATENATED MODULE: ./lib/infra/retry.js
 /** Full jitter keeps many runs that failed together from retrying in lockstep. */
 function backoffDelay(attempt, base, max, random) {
@@ -41061,13 +40664,13 @@ function duration_formatDuration(ms) {
         return `${Math.round(ms)}ms`;
     if (ms < 60_000)
         return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}s`;
+    if (ms >= 3_600_000 && ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
     const minutes = Math.floor(ms / 60_000);
     const seconds = Math.round((ms % 60_000) / 1000);
     return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
 }
 
-// EXTERNAL MODULE: ./lib/infra/argv.js
-var infra_argv = __nccwpck_require__(2790);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
@@ -41189,6 +40792,7 @@ async function smokeOne(probe, vars, options) {
 
 
 
+
 /** State keys the post step reads; `phase` is saved before each side effect. */
 const STATE = { phase: 'phase', target: 'target', previous: 'previous' };
 /** Phases during which traffic may be on the new color before its window passed. */
@@ -41208,6 +40812,8 @@ class Release {
     trafficMoved = false;
     /** True once one of this run's router changes succeeded. */
     changedRouter = false;
+    /** The router as read back right after this run's last change. */
+    lastWrite;
     sources = [];
     constructor(s, d) {
         this.s = s;
@@ -41225,8 +40831,11 @@ class Release {
     async run() {
         let unlock;
         try {
+            if (!(await this.preflight()))
+                return;
+            this.d.signal.throwIfAborted();
             if (!this.s.dryRun && this.s.mode !== 'status')
-                unlock = await this.d.router.lock?.();
+                unlock = await this.d.router.lock(this.d.signal);
             await this.steps();
         }
         catch (error) {
@@ -41242,7 +40851,7 @@ class Release {
     }
     async steps() {
         const { s } = this;
-        this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode));
+        this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
         this.announcePlan();
         if (s.dryRun || s.mode === 'status')
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
@@ -41278,7 +40887,12 @@ class Release {
         else
             this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
     }
-    /** Sources check their own inputs against the real service; a refusal is a bad input. */
+    /** The router looks at what its inputs name (files, sockets): a missing one is a bad input. */
+    async preflight() {
+        const problems = (await this.d.router.preflight?.()) ?? [];
+        return problems.length === 0 || this.invalid(problems);
+    }
+    /** Sources prove themselves usable against the real service (query, credentials) before deploying. */
     async validateSources() {
         const checking = this.sources.filter((source) => source.validate);
         if (!checking.length)
@@ -41286,10 +40900,14 @@ class Release {
         const problems = (await this.phase('validate checks', () => Promise.all(checking.map((source) => source.validate(this.d.signal))))).filter((problem) => problem !== undefined);
         if (!problems.length)
             return true;
+        this.markLastPhaseFailed(problems.join(' '));
+        return this.invalid(problems);
+    }
+    /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */
+    async invalid(problems) {
         for (const problem of problems)
-            this.d.log.error(`Input 'health-checks': ${problem}`, 'Invalid input');
-        this.markLastPhaseFailed(problems.join('; '));
-        await this.end('aborted', `Invalid input; nothing was touched. Input 'health-checks': ${problems.join('; ')}`);
+            this.d.log.error(problem, 'Invalid input');
+        await this.end('aborted', `Invalid input; nothing was touched. ${problems.join(' ')}`);
         return false;
     }
     /** Returns false (and ends the run as aborted) when a smoke test failed. */
@@ -41325,19 +40943,21 @@ class Release {
         }
         let expected = this.plan.current;
         for (const percent of s.traffic.steps) {
+            d.signal.throwIfAborted();
             d.state.save(STATE.phase, 'flipping');
             this.trafficMoved = true;
             if (percent < 100)
-                await this.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected));
+                await this.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected, d.signal));
             else
-                await this.phase('flip', () => d.router.flip(this.target, expected));
+                await this.phase('flip', () => d.router.flip(this.target, expected, d.signal));
             this.changedRouter = true;
             this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
-            expected = percent < 100 ? await d.router.read() : { active: this.target };
+            // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
+            expected = this.lastWrite = await d.router.read(d.signal);
             d.state.save(STATE.phase, 'watching');
             const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
             const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-            const verdict = await this.watchFor(sources, windowMs, label);
+            const verdict = await this.watchFor([...sources, new RouteGuard(d.router, () => this.lastWrite)], windowMs, label);
             if (!verdict.passed)
                 this.markLastPhaseFailed(verdict.reason);
             this.report.steps.push({ percent, windowMs, passed: verdict.passed });
@@ -41347,7 +40967,7 @@ class Release {
         await this.end('promoted', '');
     }
     async watchFor(sources, windowMs, label) {
-        if (sources.length === 0) {
+        if (sources.every((source) => source instanceof RouteGuard)) {
             this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
             return { passed: true };
         }
@@ -41389,7 +41009,7 @@ class Release {
     async rollbackMode() {
         this.d.state.save(STATE.phase, 'rollback-on-request');
         this.trafficMoved = true;
-        await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current));
+        await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));
         this.report.flippedAt = new Date(this.d.clock.now()).toISOString();
         this.report.rolledBack = true;
         await this.end('rolled-back', `Rolled back on request: traffic moved from ${describeRoute(this.plan.current)} to ${this.target}.`);
@@ -41410,18 +41030,34 @@ class Release {
             return this.end('aborted', `${reason}. Traffic stayed on ${previous ?? 'no color'}.`);
         await this.windowFailed(reason);
     }
+    /**
+     * Ends the run. The verdict is checked against the router as read now: `active-color` is what it
+     * shows (empty when it cannot be read), and a result the router contradicts becomes `failed`.
+     */
     async end(result, reason) {
-        const { report } = this;
+        const { report, plan } = this;
+        const read = await this.d.router.read().then((shows) => ({ shows }), (error) => ({ error: errorMessage(error) }));
+        const notes = [reason];
+        if ('shows' in read) {
+            report.routerShows = describeRoute(read.shows);
+            report.active = read.shows.active;
+            const untrue = untrueVerdict(result, read.shows, {
+                target: plan.target,
+                rolledBackTo: this.s.mode === 'rollback' ? plan.target : plan.previous,
+                lastWrite: this.lastWrite,
+            });
+            if (untrue)
+                [result, notes[1]] = ['failed', untrue];
+        }
+        else {
+            report.routerShows = `unknown: the router could not be read (${read.error})`;
+            report.active = undefined;
+            if (result === 'promoted' || result === 'rolled-back')
+                result = 'failed';
+            notes.push(`the router could not be read at the end (${read.error}), so active-color is empty`);
+        }
         report.result = result;
-        report.reason = reason;
-        try {
-            const shows = await this.d.router.read();
-            report.routerShows = describeRoute(shows);
-            report.active = shows.active;
-        }
-        catch (error) {
-            report.routerShows = `unknown: the router could not be read (${errorMessage(error)})`;
-        }
+        report.reason = oneLine(notes.filter(Boolean).join('; '));
         for (const note of this.d.router.notes ?? [])
             if (!report.notes.includes(note))
                 report.notes.push(note);
@@ -41430,7 +41066,7 @@ class Release {
         if (result === 'failed') {
             report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
         }
-        this.d.log.info(`Result: ${result}${reason ? ` (${reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
+        this.d.log.info(`Result: ${result}${report.reason ? ` (${report.reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
     }
     markLastPhaseFailed(detail) {
         const last = this.report.phases.at(-1);
@@ -41439,6 +41075,9 @@ class Release {
     }
     /** Runs one phase in a log group and records its timing and outcome. */
     async phase(name, body) {
+        // Every phase boundary checks for a cancel; only putting traffic back goes on after one.
+        if (name !== 'rollback')
+            this.d.signal.throwIfAborted();
         const started = this.d.clock.now();
         const record = { name, startedAt: new Date(started).toISOString(), durationMs: 0, outcome: 'ok', detail: undefined };
         this.report.phases.push(record);
@@ -41501,7 +41140,7 @@ async function createRouter(settings, deps) {
         }
         case 'command': {
             const { CommandRouter } = await __nccwpck_require__.e(/* import() */ 452).then(__nccwpck_require__.bind(__nccwpck_require__, 5452));
-            return new CommandRouter(settings.command, settings.colors);
+            return new CommandRouter(settings.command, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
         }
         default:
             // Settings refuse routers that are not built; reaching here is a programming error.
@@ -41509,6 +41148,10 @@ async function createRouter(settings, deps) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./lib/infra/argv.js
+var infra_argv = __nccwpck_require__(2790);
 ;// CONCATENATED MODULE: ./lib/infra/parse.js
 
 
@@ -41518,19 +41161,43 @@ async function createRouter(settings, deps) {
  */
 class Problems {
     list = [];
+    /** Inputs (their root name: `smoke-tests`, not `smoke-tests[2].url`) that failed to parse. */
+    failed = new Set();
     add(input, value, accepted) {
-        const shown = value.length > 120 ? `${value.slice(0, 117)}...` : value;
-        this.list.push(`Input '${input}': got "${shown}"; expected ${accepted}.`);
+        this.push(input, `Input '${input}': got "${quote(value)}"; expected ${accepted}.`);
     }
     note(input, message) {
-        this.list.push(`Input '${input}': ${message}`);
+        this.push(input, `Input '${input}': ${message}`);
+    }
+    /**
+     * True when none of these inputs failed. A failed parse leaves a placeholder value behind; checks
+     * that judge one input against another ask this first, so a typo never invents a second error.
+     */
+    ok(...inputs) {
+        return inputs.every((input) => !this.failed.has(input));
+    }
+    push(input, message) {
+        this.failed.add(input.replace(/[[.].*$/, ''));
+        this.list.push(sanitizeProblem(message));
     }
 }
-function duration(problems, input, text, min = 0) {
+/** A value as problems show it: long ones cut. */
+function quote(value) {
+    return value.length > 120 ? `${value.slice(0, 117)}...` : value;
+}
+/** Problems quote what the user wrote; control characters would break the annotation they appear in. */
+function sanitizeProblem(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+/** Bounds for durations: what a timer can hold, and what a GitHub-hosted job may last (6h). */
+const MAX_DURATION_MS = 6 * 3_600_000;
+function duration(problems, input, text, min = 0, max = MAX_DURATION_MS) {
     const ms = parseDuration(text);
-    if (ms === undefined || ms < min) {
-        problems.add(input, text, min > 0 ? `${DURATION_FORM}, at least ${min}ms` : DURATION_FORM);
-        return 0;
+    if (ms === undefined || ms < min || ms > max) {
+        const bounds = [min > 0 ? `at least ${duration_formatDuration(min)}` : '', `at most ${duration_formatDuration(max)}`].filter(Boolean).join(' and ');
+        problems.add(input, text, `${DURATION_FORM}, ${bounds}`);
+        return min;
     }
     return ms;
 }
@@ -41564,7 +41231,7 @@ function lines(text) {
         .filter((line) => line && !line.startsWith('#'));
 }
 /** A URL after `{color}`/`{version}` are filled in; http and https only. */
-function url(problems, input, text) {
+function parse_url(problems, input, text) {
     const sample = text.replace(/\{color\}/g, 'blue').replace(/\{version\}/g, 'v1').replace(/\{previous\}/g, 'green');
     try {
         const parsed = new URL(sample);
@@ -41577,24 +41244,55 @@ function url(problems, input, text) {
     problems.add(input, text, 'an absolute http:// or https:// URL ({color} and {version} may appear in it)');
     return text;
 }
+/** RFC 9110: a header name is a token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+/** RFC 9110 field-value: visible ASCII, Latin-1 (obs-text), spaces and tabs; never CR, LF or NUL. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Servers commonly refuse header lines past 8 KiB; refuse here rather than after traffic moved. */
+const MAX_HEADER_VALUE = 8192;
+/**
+ * One header, checked as HTTP does. Values are secrets, so a problem names the header but never
+ * quotes its value. Returns false when the header is refused.
+ */
+function header(problems, where, name, value) {
+    if (!HEADER_NAME.test(name)) {
+        // An invalid name may be a value typed without its name: it is not quoted either.
+        problems.note(where, `a header name is not valid (letters, digits and !#$%&'*+.^_\`|~- only, no spaces); the line is hidden, as values are secrets.`);
+        return false;
+    }
+    const why = !HEADER_VALUE.test(value)
+        ? 'contains a line break, a control character or a character outside Latin-1'
+        : value.length > MAX_HEADER_VALUE
+            ? `is longer than ${MAX_HEADER_VALUE} characters`
+            : undefined;
+    if (why)
+        problems.note(where, `the value of header "${name}" ${why} (the value is hidden); HTTP does not allow it.`);
+    return !why;
+}
 /** `Name: value` lines. Values are secrets, so problems quote only the name. */
 function headerLines(problems, input, text) {
     const headers = {};
-    for (const line of lines(text)) {
+    for (const line of text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'))) {
         const colon = line.indexOf(':');
-        const name = colon > 0 ? line.slice(0, colon).trim() : '';
-        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-            problems.note(input, `a line without a valid header name (values are hidden); expected "Name: value" lines.`);
+        if (colon <= 0) {
+            problems.note(input, `a line without "Name: value" (values are hidden); expected "Name: value" lines.`);
             continue;
         }
-        headers[name] = line.slice(colon + 1).trim();
+        const name = line.slice(0, colon).trim();
+        const value = line.slice(colon + 1).trim();
+        if (name !== line.slice(0, colon).trimStart() && HEADER_NAME.test(name)) {
+            problems.note(input, `header "${name}" has a space before its colon, which HTTP does not allow.`);
+            continue;
+        }
+        if (header(problems, input, name, value))
+            headers[name] = value;
     }
     return headers;
 }
 function command(problems, input, text) {
     const argv = (0,infra_argv/* splitCommand */.GW)(text);
     if (typeof argv === 'string') {
-        problems.add(input, text, `a command line with quoted arguments (${argv})`);
+        problems.note(input, `got "${quote(text)}": ${argv}.`);
         return [];
     }
     return argv;
@@ -41628,9 +41326,106 @@ function percentSteps(problems, input, text) {
     }
     return numbers;
 }
+/**
+ * Any parsed YAML value as text for a message. `String()` throws on some YAML (a mapping with a
+ * `toString` key) and JSON on alias loops; a message must never crash the parser.
+ */
+function shown(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value === null || typeof value !== 'object')
+        return String(value);
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        return Array.isArray(value) ? '[a list that contains itself]' : '{a mapping that contains itself}';
+    }
+}
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/secrets.js
+
+
+/** Inputs whose whole value is a credential. */
+const SECRET_INPUTS = ['github-token', 'kubeconfig'];
+/** Inputs of `Name: value` lines; every value is a secret. */
+const HEADER_INPUTS = ['smoke-headers', 'prometheus-headers'];
+/** YAML inputs whose entries may carry a `headers:` mapping and URLs. */
+const YAML_INPUTS = ['smoke-tests', 'health-checks'];
+/** Inputs holding URLs, which may carry `user:password@`. */
+const URL_INPUTS = ['prometheus-url', 'smoke-urls', 'health-urls', 'environment-url', ...YAML_INPUTS];
+/** Shorter values would mask ordinary words in every log line. */
+const MIN_SECRET_LENGTH = 4;
+/**
+ * Every form in which a credential given in the inputs could appear in text: the whole header value,
+ * its credential after the scheme (`Bearer <token>`: servers echo the bare token), Basic credentials
+ * decoded, and URL passwords both percent-encoded and decoded. Read from the raw inputs, tolerantly,
+ * so secrets are known (and masked) even when the inputs fail validation.
+ */
+function secretsOf(input) {
+    const values = SECRET_INPUTS.map(input);
+    for (const name of HEADER_INPUTS) {
+        for (const line of input(name).split(/\r?\n/)) {
+            const colon = line.indexOf(':');
+            if (colon > 0)
+                values.push(...headerForms(line.slice(colon + 1).trim()));
+        }
+    }
+    for (const name of YAML_INPUTS)
+        values.push(...yamlHeaderValues(input(name)).flatMap(headerForms));
+    for (const name of URL_INPUTS)
+        values.push(...urlPasswords(input(name)));
+    return [...new Set(values.filter((value) => value.length >= MIN_SECRET_LENGTH))];
+}
+/** `Bearer abc` → the value and `abc`; `Basic dXNlcjpwYXNz` → also `user:pass` and `pass`. */
+function headerForms(value) {
+    const forms = [value];
+    const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
+    if (!scheme)
+        return forms;
+    forms.push(scheme[2]);
+    if (scheme[1].toLowerCase() === 'basic') {
+        const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+        if (decoded.includes(':'))
+            forms.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+    }
+    return forms;
+}
+function yamlHeaderValues(text) {
+    let doc;
+    try {
+        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(doc))
+        return [];
+    return doc.flatMap((entry) => {
+        const headers = entry?.headers;
+        return headers && typeof headers === 'object' ? Object.values(headers).map((v) => shown(v).trim()) : [];
+    });
+}
+/** Every `scheme://user:password@` in the text: the password as written, decoded, and re-encoded. */
+function urlPasswords(text) {
+    const found = [];
+    for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@]*)@/gi)) {
+        const colon = match[1].indexOf(':');
+        if (colon < 0)
+            continue;
+        const raw = match[1].slice(colon + 1);
+        found.push(raw);
+        try {
+            const decoded = decodeURIComponent(raw);
+            found.push(decoded, encodeURIComponent(decoded));
+        }
+        catch {
+            /* not valid percent-encoding: the raw form is enough */
+        }
+    }
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./lib/settings-probes.js
 
 
@@ -41640,7 +41435,7 @@ const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status',
 function probesFromUrls(problems, input, text) {
     return lines(text).map((line) => ({
         name: line,
-        url: url(problems, input, line),
+        url: parse_url(problems, input, line),
         method: 'GET',
         headers: {},
         expectStatus: [],
@@ -41652,7 +41447,8 @@ function yamlEntries(problems, input, text) {
         return [];
     let doc;
     try {
-        doc = (0,dist/* parse */.qg)(text);
+        // Warnings (unknown directives and tags) would print to the log; errors throw.
+        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
     }
     catch (error) {
         problems.note(input, `is not valid YAML: ${error.message.split('\n')[0]}`);
@@ -41684,15 +41480,15 @@ function probeFromFields(problems, where, fields) {
         problems.note(where, 'needs `url`, an absolute http:// or https:// URL.');
         return undefined;
     }
-    const method = String(fields.method ?? 'GET').toUpperCase();
+    const method = typeof fields.method === 'string' ? fields.method.toUpperCase() : fields.method === undefined ? 'GET' : '?';
     if (!METHODS.includes(method))
-        problems.add(`${where}.method`, method, `one of ${METHODS.join(', ')}`);
+        problems.add(`${where}.method`, method === '?' ? shown(fields.method) : method, `one of ${METHODS.join(', ')}`);
     return {
         name: typeof fields.name === 'string' ? fields.name : `${method} ${fields.url}`,
-        url: url(problems, `${where}.url`, fields.url),
+        url: parse_url(problems, `${where}.url`, fields.url),
         method,
         headers: headerMap(problems, `${where}.headers`, fields.headers),
-        body: fields.body === undefined ? undefined : typeof fields.body === 'string' ? fields.body : JSON.stringify(fields.body),
+        body: body(problems, `${where}.body`, fields.body),
         expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
         expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
         maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
@@ -41705,15 +41501,37 @@ function headerMap(problems, where, value) {
         problems.note(where, 'expected a mapping of header names to values.');
         return {};
     }
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+    const headers = {};
+    for (const [name, raw] of Object.entries(value)) {
+        if (raw !== null && typeof raw === 'object') {
+            problems.note(where, `the value of header "${name.slice(0, 60)}" is a ${Array.isArray(raw) ? 'list' : 'mapping'}; expected text (the value is hidden).`);
+            continue;
+        }
+        const text = shown(raw ?? '').trim();
+        if (header(problems, where, name, text))
+            headers[name] = text;
+    }
+    return headers;
+}
+/** Text as given; a mapping or list is sent as JSON (a YAML alias loop cannot be, and is refused). */
+function body(problems, where, value) {
+    if (value === undefined || typeof value === 'string')
+        return value;
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        problems.note(where, 'cannot be sent as JSON (it refers to itself through a YAML alias); write the body as text.');
+        return undefined;
+    }
 }
 function statusList(problems, where, value) {
     if (value === undefined)
         return [];
     const items = Array.isArray(value) ? value : [value];
-    const codes = items.map(Number);
+    const codes = items.map((item) => (typeof item === 'number' ? item : typeof item === 'string' ? Number(item) : NaN));
     if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
-        problems.add(where, JSON.stringify(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
+        problems.add(where, shown(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
         return [];
     }
     return codes;
@@ -41722,23 +41540,30 @@ function regex(problems, where, value) {
     if (value === undefined)
         return undefined;
     try {
+        if (typeof value !== 'string' && typeof value !== 'number')
+            throw new Error('not text');
         return new RegExp(String(value));
     }
     catch {
-        problems.add(where, String(value), 'a regular expression');
+        problems.add(where, shown(value), 'a regular expression');
         return undefined;
     }
 }
+/** A latency bound above the longest request timeout could never be reached. */
+const MAX_LATENCY_MS = 5 * 60_000;
 function latency(problems, where, value) {
     if (value === undefined)
         return undefined;
-    const ms = parseDuration(String(value));
-    if (ms === undefined)
-        problems.add(where, String(value), DURATION_FORM);
+    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms === undefined || ms > MAX_LATENCY_MS) {
+        problems.add(where, shown(value), `${DURATION_FORM}, at most 5m`);
+        return undefined;
+    }
     return ms;
 }
 
 ;// CONCATENATED MODULE: ./lib/settings-checks.js
+
 
 const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
 const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio'];
@@ -41747,7 +41572,7 @@ const TYPES = ['http', 'prometheus'];
 function healthChecksFromYaml(problems, input, text) {
     const checks = { probes: [], prometheus: [] };
     for (const { where, fields } of yamlEntries(problems, input, text)) {
-        const type = String(fields.type ?? 'http');
+        const type = shown(fields.type ?? 'http');
         delete fields.type;
         if (type === 'http') {
             const probe = probeFromFields(problems, where, fields);
@@ -41787,7 +41612,7 @@ function prometheusCheck(problems, where, fields) {
         maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
     };
     if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
-        problems.add(`${where}.baseline`, String(fields.baseline), 'true or false');
+        problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
     const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
     if (check.baseline && !relative)
         problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
@@ -41802,9 +41627,9 @@ function prometheusCheck(problems, where, fields) {
 function number(problems, where, value) {
     if (value === undefined)
         return undefined;
-    const n = typeof value === 'number' ? value : Number(String(value));
-    if (!Number.isFinite(n) || String(value).trim() === '') {
-        problems.add(where, String(value), 'a number, e.g. 0.05');
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+    if (!Number.isFinite(n)) {
+        problems.add(where, shown(value), 'a number, e.g. 0.05');
         return undefined;
     }
     return n;
@@ -41812,9 +41637,9 @@ function number(problems, where, value) {
 function policy(problems, where, value) {
     if (value === undefined)
         return 'wait';
-    if (NO_DATA_POLICIES.includes(String(value)))
+    if (NO_DATA_POLICIES.includes(shown(value)))
         return value;
-    problems.add(where, String(value), NO_DATA_POLICIES.join(', '));
+    problems.add(where, shown(value), NO_DATA_POLICIES.join(', '));
     return 'wait';
 }
 
@@ -41831,6 +41656,7 @@ const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'];
 
 
 
+
 class SettingsError extends Error {
     problems;
     constructor(problems) {
@@ -41839,10 +41665,14 @@ class SettingsError extends Error {
         this.name = 'SettingsError';
     }
 }
+/** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
+const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Routers implemented in this version; the rest of ROUTER_KINDS is declared and refused clearly. */
 const AVAILABLE_ROUTERS = ['nginx', 'haproxy', 'command'];
 /** Requests per probe: a timeout above this is a mistake, not a wish. */
 const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
+/** A sample less often than hourly is not watching. */
+const MAX_INTERVAL_MS = 3_600_000;
 function readSettings(input) {
     const problems = new Problems();
     const router = oneOf(problems, 'router', input('router'), ROUTER_KINDS);
@@ -41864,12 +41694,12 @@ function readSettings(input) {
                 ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls')),
                 ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests')),
             ]),
-            timeoutMs: duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1),
+            timeoutMs: duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1, MAX_REQUEST_TIMEOUT_MS),
             retries: integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
         },
         health: {
             windowMs: duration(problems, 'health-window', input('health-window') || '5m'),
-            intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50),
+            intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
             probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
             prometheus: checks.prometheus,
             failureThreshold: integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
@@ -41879,34 +41709,69 @@ function readSettings(input) {
             steps: percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
             stepWindowMs: duration(problems, 'step-window', input('step-window') || '1m'),
         },
-        prometheus: {
-            url: input('prometheus-url') ? url(problems, 'prometheus-url', input('prometheus-url')).replace(/\/+$/, '') : '',
-            headers: headerLines(problems, 'prometheus-headers', input('prometheus-headers')),
-        },
+        prometheus: prometheusSource(problems, input),
         rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse_boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
         lockTimeoutMs: duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
         github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
         jobStatus: input('job-status'),
-        secrets: [],
+        jobIndex: jobIndex(problems, input('job-index')),
+        secrets: secretsOf(input),
     };
-    if (settings.smoke.timeoutMs > MAX_REQUEST_TIMEOUT_MS)
-        problems.add('smoke-timeout', input('smoke-timeout'), 'at most 5m');
     if (settings.github.environmentUrl)
-        url(problems, 'environment-url', settings.github.environmentUrl);
+        parse_url(problems, 'environment-url', settings.github.environmentUrl);
     routerSettings(problems, input, settings);
     checkCombinations(problems, input, settings);
-    settings.secrets = collectSecrets(settings, smokeHeaders);
     if (problems.list.length)
         throw new SettingsError(problems.list);
     return settings;
 }
+/**
+ * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
+ * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
+ */
+function prometheusSource(problems, input) {
+    const headers = headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
+    const text = input('prometheus-url');
+    if (!text)
+        return { url: '', headers };
+    parse_url(problems, 'prometheus-url', text);
+    if (!problems.ok('prometheus-url'))
+        return { url: '', headers };
+    const url = new URL(text);
+    if (url.username || url.password) {
+        if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+            problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
+        }
+        let credentials;
+        try {
+            credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+        }
+        catch {
+            problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
+            return { url: '', headers };
+        }
+        headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+        url.username = '';
+        url.password = '';
+    }
+    return { url: url.toString().replace(/\/+$/, ''), headers };
+}
+function jobIndex(problems, text) {
+    if (text && !/^\d{1,6}$/.test(text))
+        problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
+    return text;
+}
 function version(problems, text) {
-    if (!text || text.length > 128 || /[\r\n]/.test(text)) {
+    // eslint-disable-next-line no-control-regex
+    if (!text || text.length > 128 || /[\u0000-\u001f\u007f]/.test(text)) {
         problems.add('version', text, 'a one-line label of at most 128 characters (default: the commit SHA)');
     }
     return text;
 }
 function routerSettings(problems, input, settings) {
+    // A refused `router` leaves a placeholder: judging the placeholder's inputs would invent errors.
+    if (!problems.ok('router'))
+        return;
     if (!AVAILABLE_ROUTERS.includes(settings.router)) {
         if (ROUTER_KINDS.includes(settings.router)) {
             problems.note('router', `"${settings.router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
@@ -41945,23 +41810,29 @@ function routerSettings(problems, input, settings) {
         };
     }
 }
+/**
+ * Every HAProxy value ends up in a Runtime API command line, where spaces separate arguments, `;` and
+ * line breaks separate commands and `\\` escapes: each is held to the grammar of what it names.
+ */
 function haproxySettings(problems, input) {
     const socket = input('haproxy-socket');
     const address = (0,runtime_api/* parseAddress */.or)(socket);
     if (!address)
         problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
     const map = input('haproxy-map');
-    if (!map.startsWith('/'))
-        problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`)');
+    if (!map.startsWith('/') || !runtime_api/* RUNTIME_API_WORD */.n5.test(map)) {
+        problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
+    }
     const key = input('haproxy-map-key') || 'active';
-    if (/\s/.test(key))
-        problems.add('haproxy-map-key', key, 'a key without spaces');
+    if (!runtime_api/* RUNTIME_API_WORD */.n5.test(key))
+        problems.add('haproxy-map-key', key, 'a map key of printable characters without spaces, quotes, ";", "#" or "\\"');
     const backend = input('haproxy-backend') || '{color}';
-    if (!backend.includes('{color}') || /\s/.test(backend))
-        problems.add('haproxy-backend', backend, 'a backend name template containing {color}, without spaces');
+    if (!backend.includes('{color}') || !HAPROXY_NAME.test(backend.split('{color}').join('x'))) {
+        problems.add('haproxy-backend', backend, 'a backend name template containing {color}, otherwise letters, digits and "-_.:" as HAProxy names allow');
+    }
     const splitBackend = input('haproxy-split-backend');
-    if (/\s/.test(splitBackend))
-        problems.add('haproxy-split-backend', splitBackend, 'a backend name without spaces');
+    if (splitBackend && !HAPROXY_NAME.test(splitBackend))
+        problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
     return { address: address ?? { path: socket }, map, key, backend, splitBackend };
 }
 /** Whether the chosen router can split traffic, known from the settings alone. */
@@ -41970,9 +41841,10 @@ function routerSupportsWeights(settings) {
         return Boolean(settings.haproxy?.splitBackend);
     return settings.router === 'command' && (settings.command?.set ?? []).some((arg) => arg.includes('{weight}'));
 }
+/** Judges inputs against each other; each check runs only when the inputs it reads parsed. */
 function checkCombinations(problems, input, settings) {
     const steps = settings.traffic.steps;
-    if (steps.length > 1 || steps[0] !== 100) {
+    if ((steps.length > 1 || steps[0] !== 100) && problems.ok('router', 'traffic-steps', 'router-set-command', 'haproxy-split-backend')) {
         if (!routerSupportsWeights(settings)) {
             const why = settings.router === 'command'
                 ? 'router "command" splits traffic only when router-set-command contains {weight}'
@@ -41982,33 +41854,19 @@ function checkCombinations(problems, input, settings) {
             problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
         }
     }
-    if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs) {
+    if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
         problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
     }
-    if (settings.health.prometheus.length && !settings.prometheus.url) {
+    if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url')) {
         problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
     }
-    if (settings.mode === 'promote' && settings.deploy.command) {
+    if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
         problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');
     }
 }
-function collectSecrets(settings, smokeHeaders) {
-    const probeHeaders = [...settings.smoke.probes, ...settings.health.probes].flatMap((p) => Object.values(p.headers));
-    const urls = [settings.prometheus.url, ...[...settings.smoke.probes, ...settings.health.probes].map((p) => p.url)];
-    const urlPasswords = urls.flatMap((text) => {
-        try {
-            return [decodeURIComponent(new URL(text).password)];
-        }
-        catch {
-            return [];
-        }
-    });
-    const values = [settings.github.token, ...Object.values(smokeHeaders), ...probeHeaders, ...Object.values(settings.prometheus.headers), ...urlPasswords];
-    // Very short values would mask ordinary words in every log line.
-    return [...new Set(values.filter((v) => v.length >= 4))];
-}
 
 ;// CONCATENATED MODULE: ./lib/post.js
+
 
 
 
@@ -42026,27 +41884,28 @@ async function post() {
     const target = coreState.get(STATE.target);
     if (!phase || phase === 'done')
         return;
-    const settings = readSettings(readInput);
-    for (const secret of settings.secrets)
+    const secrets = secretsOf(readInput);
+    for (const secret of secrets)
         core_setSecret(secret);
-    const redact = (0,infra_log/* redactor */.$)(settings.secrets);
+    const redact = (0,infra_log/* redactor */.$p)(secrets);
+    const settings = readSettings(readInput);
     const log = coreLog(redact);
     const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);
     if (!decision.flipBack)
         return log.info(decision.message);
     log.warning(decision.message, 'Post step');
-    const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner() });
+    const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner(settings.jobIndex) });
     let unlock;
     try {
-        unlock = await router.lock?.();
+        unlock = await router.lock();
         await rollback_flipBack(router, previous, systemClock, (m) => log.warning(m));
         const shows = (0,compare/* describeRoute */.fx)(await router.read());
         log.info(`Post step: ${router.description} shows ${shows}.`);
         await summarize(redact(`## ↩️ Rolled back by the post step — ${previous}\n\n${decision.message}\n\n${router.description} now shows **${shows}**.`));
     }
     catch (error) {
-        const shows = await router.read().then(compare/* describeRoute */.fx, (e) => `unknown (${(0,infra_log/* errorMessage */.g)(e)})`);
-        const message = redact(`The post step could not flip back to ${previous}: ${(0,infra_log/* errorMessage */.g)(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`);
+        const shows = await router.read().then(compare/* describeRoute */.fx, (e) => `unknown (${(0,infra_log/* errorMessage */.gJ)(e)})`);
+        const message = redact(`The post step could not flip back to ${previous}: ${(0,infra_log/* errorMessage */.gJ)(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`);
         await summarize(`## 🚨 FAILED to roll back — ${redact(shows)}\n\n${message}`);
         setFailed(message);
     }
@@ -42059,5 +41918,5 @@ async function summarize(markdown) {
         await summary.addRaw(`${markdown}\n`).write();
 }
 // Post-step problems other than a failed rollback are warnings: the job's verdict was already made.
-post().catch((error) => warning(`Post step: ${(0,infra_log/* errorMessage */.g)(error)}`));
+post().catch((error) => warning(`Post step: ${(0,infra_log/* errorMessage */.gJ)(error)}`));
 

@@ -20,10 +20,13 @@ export class CommandDeployer implements Deployer {
     const argv = fillArgv(this.argv, { color: target, version: this.version });
     const env = { BG_COLOR: target, BG_ACTIVE_COLOR: active ?? '', BG_VERSION: this.version };
     const result = await exec(argv, { env, timeoutMs: this.timeoutMs, signal, onLine: (line) => this.log.info(line) });
-    if (result.aborted) throw new Error('deploy-command was stopped: the run was cancelled');
+    if (result.aborted) throw signal?.reason ?? new Error('deploy-command was stopped: the run was cancelled');
     if (result.timedOut) throw new Error(`deploy-command did not finish within ready-timeout (${this.timeoutMs}ms) and was stopped`);
     if (result.code !== 0) {
       throw new Error(`deploy-command exited with ${result.code ?? 'a signal'} for ${target}: ${tail(result.stderr || result.stdout, 3)}`);
+    }
+    if (result.leftRunning) {
+      this.log.info('deploy-command exited and left processes running (it started them in the background); they keep running, and their output is not shown here.');
     }
   }
 }

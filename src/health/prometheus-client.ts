@@ -9,6 +9,11 @@ export class BadQueryError extends Error {
   override name = 'BadQueryError';
 }
 
+/** Prometheus (or a proxy before it) refused the credentials. */
+export class AuthError extends Error {
+  override name = 'AuthError';
+}
+
 /** Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates. */
 export class PrometheusClient {
   constructor(
@@ -29,6 +34,12 @@ export class PrometheusClient {
       throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
     }
     const text = await response.text();
+    if (response.status === 401 || response.status === 403) {
+      throw new AuthError(
+        `Prometheus at ${this.baseUrl} answered ${response.status} ${response.statusText || ''}`.trim() +
+          ': the credentials were refused (set them in prometheus-headers, e.g. "Authorization: Bearer <token>", or as user:password@ in prometheus-url)',
+      );
+    }
     let body: { status?: string; errorType?: string; error?: string; data?: { resultType: string; result: unknown } };
     try {
       body = JSON.parse(text);

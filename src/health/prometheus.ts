@@ -1,6 +1,6 @@
 import type { PrometheusCheck } from '../settings-checks.js';
 import type { HealthSource, Sample } from '../types.js';
-import { BadQueryError, type PrometheusClient, type Series, seriesName } from './prometheus-client.js';
+import { AuthError, BadQueryError, type PrometheusClient, type Series, seriesName } from './prometheus-client.js';
 
 type Verdict = Omit<Sample, 'source' | 'at'>;
 
@@ -28,14 +28,20 @@ export class PrometheusHealthSource implements HealthSource {
     return { unit: 'value', max: this.check.max, min: this.check.min, limit: this.limit() };
   }
 
-  /** Asks Prometheus once, before anything is touched: a query it cannot parse is a bad input. */
+  /**
+   * Asks Prometheus once, before anything is touched: a query it cannot parse, an unreachable server or
+   * refused credentials would only be found after the flip, so each is a bad input now.
+   */
   async validate(signal?: AbortSignal): Promise<string | undefined> {
     try {
       await this.client.query(this.query(this.vars.color), signal);
+      return undefined;
     } catch (error) {
-      if (error instanceof BadQueryError) return `the query of check "${this.name}" was refused by Prometheus (${error.message})`;
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof BadQueryError) return `Input 'health-checks': the query of check "${this.name}" was refused by Prometheus (${error.message}).`;
+      const input = error instanceof AuthError ? 'prometheus-headers' : 'prometheus-url';
+      return `Input '${input}': check "${this.name}" cannot query Prometheus: ${(error as Error).message}.`;
     }
-    return undefined;
   }
 
   async beforeFlip(signal?: AbortSignal): Promise<string | undefined> {

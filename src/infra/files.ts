@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** File contents, or undefined when the file does not exist; other errors throw. */
@@ -9,6 +9,26 @@ export async function readIfExists(path: string): Promise<string | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
+  }
+}
+
+/**
+ * File contents with a revision (inode and change time, read from the same open file): an atomic
+ * rewrite always changes it, so it tells whether the file is still the one a run wrote.
+ */
+export async function readWithRevision(path: string): Promise<{ content: string; revision: string } | undefined> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const info = await handle.stat({ bigint: true });
+    return { content: await handle.readFile('utf8'), revision: `${info.ino}:${info.ctimeNs}` };
+  } finally {
+    await handle.close();
   }
 }
 

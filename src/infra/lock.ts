@@ -2,24 +2,34 @@ import { hostname } from 'node:os';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
 import type { Clock } from './clock.js';
 
+/**
+ * Who holds a lock: the job (run, attempt, job id and matrix index), so two jobs of one workflow run
+ * never share it, and the process, so a lock left by a dead process can be taken over.
+ */
 export interface LockOwner {
-  /** Identifies the workflow run; the post step of the same run may take over its lock. */
-  run: string;
+  /** Identifies the job; the post step of the same job may take over its lock. */
+  job: string;
   pid: number;
 }
 
 interface Holder extends LockOwner {
   host: string;
   since: string;
+  /** Start time of the holder's process (from /proc), so a reused pid is not mistaken for it. */
+  started?: string;
 }
 
-const POLL_MS = 500;
+const POLL_MS = 250;
 /** A holder writes its details right after creating the file; an unreadable file older than this is debris. */
 const UNREADABLE_GRACE_MS = 5000;
+/** Breaking a stale lock takes milliseconds; a breaker file older than this was left by a dead process. */
+const BREAKER_STALE_MS = 10_000;
 
 /**
  * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
- * A lock left by a dead process on this host, or by an earlier step of the same run, is taken over.
+ * A lock left by a dead process on this host, or by an earlier step of the same job, is taken over
+ * safely: under a second O_EXCL file, and only if the lock still holds the very holder judged stale,
+ * so two waiters that both saw it stale can never remove a lock the other just took.
  */
 export async function acquireFileLock(
   path: string,
@@ -27,57 +37,105 @@ export async function acquireFileLock(
   timeoutMs: number,
   clock: Clock,
   onWait: (message: string) => void,
+  signal?: AbortSignal,
 ): Promise<() => Promise<void>> {
   const deadline = clock.now() + timeoutMs;
+  const mine: Holder = { ...owner, host: hostname(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
   let announced = false;
   for (;;) {
-    const holder = await tryCreate(path, owner);
-    if (!holder) return () => unlink(path).catch(() => undefined);
-    if (isStale(holder, owner)) {
-      await unlink(path).catch(() => undefined);
-      continue;
-    }
-    const who = `run ${holder.run}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+    signal?.throwIfAborted();
+    const holder = await tryCreate(path, mine);
+    if (!holder) return releaser(path, mine);
+    if ((await isStale(holder.holder, mine)) && (await breakStale(path, holder.text))) continue;
+    const who = describeHolder(holder.holder);
     if (clock.now() >= deadline) {
       throw new Error(
         `Another release holds the router lock ${path} (${who}); waited ${Math.round(timeoutMs / 1000)}s (lock-timeout). ` +
-          'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that run is gone.',
+          'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that job is gone.',
       );
     }
     if (!announced) onWait(`Waiting for the router lock ${path}, held by ${who}`);
     announced = true;
-    await clock.sleep(POLL_MS);
+    await clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - clock.now())), signal);
   }
 }
 
-async function tryCreate(path: string, owner: LockOwner): Promise<Holder | undefined> {
-  const mine: Holder = { ...owner, host: hostname(), since: new Date().toISOString() };
+function describeHolder(holder: Holder): string {
+  return `${holder.job}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+}
+
+/** Removes the lock only while it is still ours: a lock taken over meanwhile is left to its new holder. */
+function releaser(path: string, mine: Holder): () => Promise<void> {
+  const text = JSON.stringify(mine);
+  return async () => {
+    const now = await readFile(path, 'utf8').catch(() => undefined);
+    if (now === text) await unlink(path).catch(() => undefined);
+  };
+}
+
+async function tryCreate(path: string, mine: Holder): Promise<{ holder: Holder; text: string } | undefined> {
   try {
-    const handle = await open(path, 'wx');
+    const handle = await open(path, 'wx', 0o600);
     await handle.writeFile(JSON.stringify(mine));
     await handle.close();
     return undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`Could not create the router lock ${path}: ${(error as Error).message}`);
   }
+  const text = await readFile(path, 'utf8').catch(() => '');
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as Holder;
+    const holder = JSON.parse(text) as Holder;
+    if (typeof holder.job === 'string' && typeof holder.pid === 'number') return { holder, text };
   } catch {
-    // Just created and not yet written (held), or left half-written by a process that died (stale).
-    const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
-    return { run: '?', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: hostname(), since: '?' };
+    /* judged below */
   }
+  // Just created and not yet written (held), or left half-written by a process that died (stale).
+  const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+  return { holder: { job: 'an unreadable lock', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: hostname(), since: '?' }, text };
 }
 
-function isStale(holder: Holder, owner: LockOwner): boolean {
-  if (holder.run === owner.run && holder.host === hostname()) return true;
-  if (holder.host !== hostname()) return false;
+/** Stale: left by this same job, or by a process of this host that is gone (or whose pid was reused). */
+async function isStale(holder: Holder, mine: Holder): Promise<boolean> {
+  if (holder.host !== mine.host) return false;
+  if (holder.job === mine.job) return true;
   if (holder.pid === -1) return false;
   if (!holder.pid) return true;
   try {
     process.kill(holder.pid, 0);
-    return false;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  return holder.started !== undefined && (await processStart(holder.pid)) !== holder.started;
+}
+
+/** True when the stale lock was removed (or is already gone); false when someone else is breaking it. */
+async function breakStale(path: string, staleText: string): Promise<boolean> {
+  const breaker = `${path}.break`;
+  let handle;
+  try {
+    handle = await open(breaker, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+    const age = await stat(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > BREAKER_STALE_MS) await unlink(breaker).catch(() => undefined);
+    return false;
+  }
+  try {
+    const now = await readFile(path, 'utf8').catch(() => undefined);
+    if (now === staleText) await unlink(path).catch(() => undefined);
+    return true;
+  } finally {
+    await handle.close();
+    await unlink(breaker).catch(() => undefined);
+  }
+}
+
+/** The process's start time in clock ticks since boot, where /proc tells it. */
+async function processStart(pid: number): Promise<string | undefined> {
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ').at(-1)!.split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
   }
 }

@@ -21,3 +21,21 @@ export function redactor(secrets: readonly string[]): (text: string) => string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** One line, for outputs and titles: the `reason` output is documented as one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+}
+
+/**
+ * Text from outside (servers, commands) made inert for the runner's log: a line that starts with `::`
+ * (or holds the legacy `##[`) would be read as a workflow command, so a zero-width space breaks the
+ * marker; other control characters (terminal escapes) are dropped.
+ */
+export function inert(text: string): string {
+  return text
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
+    .replace(/^(\s*):(?=:)/gm, '$1:\u200b')
+    .replace(/##\[/g, '#\u200b#[');
+}

@@ -1,4 +1,4 @@
-import { DURATION_FORM, parseDuration } from './duration.js';
+import { DURATION_FORM, formatDuration, parseDuration } from './duration.js';
 import { splitCommand } from './argv.js';
 
 /**
@@ -7,20 +7,47 @@ import { splitCommand } from './argv.js';
  */
 export class Problems {
   readonly list: string[] = [];
+  /** Inputs (their root name: `smoke-tests`, not `smoke-tests[2].url`) that failed to parse. */
+  private readonly failed = new Set<string>();
   add(input: string, value: string, accepted: string): void {
-    const shown = value.length > 120 ? `${value.slice(0, 117)}...` : value;
-    this.list.push(`Input '${input}': got "${shown}"; expected ${accepted}.`);
+    this.push(input, `Input '${input}': got "${quote(value)}"; expected ${accepted}.`);
   }
   note(input: string, message: string): void {
-    this.list.push(`Input '${input}': ${message}`);
+    this.push(input, `Input '${input}': ${message}`);
+  }
+  /**
+   * True when none of these inputs failed. A failed parse leaves a placeholder value behind; checks
+   * that judge one input against another ask this first, so a typo never invents a second error.
+   */
+  ok(...inputs: string[]): boolean {
+    return inputs.every((input) => !this.failed.has(input));
+  }
+  private push(input: string, message: string): void {
+    this.failed.add(input.replace(/[[.].*$/, ''));
+    this.list.push(sanitizeProblem(message));
   }
 }
 
-export function duration(problems: Problems, input: string, text: string, min = 0): number {
+/** A value as problems show it: long ones cut. */
+function quote(value: string): string {
+  return value.length > 120 ? `${value.slice(0, 117)}...` : value;
+}
+
+/** Problems quote what the user wrote; control characters would break the annotation they appear in. */
+function sanitizeProblem(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+
+/** Bounds for durations: what a timer can hold, and what a GitHub-hosted job may last (6h). */
+export const MAX_DURATION_MS = 6 * 3_600_000;
+
+export function duration(problems: Problems, input: string, text: string, min = 0, max = MAX_DURATION_MS): number {
   const ms = parseDuration(text);
-  if (ms === undefined || ms < min) {
-    problems.add(input, text, min > 0 ? `${DURATION_FORM}, at least ${min}ms` : DURATION_FORM);
-    return 0;
+  if (ms === undefined || ms < min || ms > max) {
+    const bounds = [min > 0 ? `at least ${formatDuration(min)}` : '', `at most ${formatDuration(max)}`].filter(Boolean).join(' and ');
+    problems.add(input, text, `${DURATION_FORM}, ${bounds}`);
+    return min;
   }
   return ms;
 }
@@ -68,17 +95,49 @@ export function url(problems: Problems, input: string, text: string): string {
   return text;
 }
 
+/** RFC 9110: a header name is a token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+/** RFC 9110 field-value: visible ASCII, Latin-1 (obs-text), spaces and tabs; never CR, LF or NUL. */
+ 
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Servers commonly refuse header lines past 8 KiB; refuse here rather than after traffic moved. */
+const MAX_HEADER_VALUE = 8192;
+
+/**
+ * One header, checked as HTTP does. Values are secrets, so a problem names the header but never
+ * quotes its value. Returns false when the header is refused.
+ */
+export function header(problems: Problems, where: string, name: string, value: string): boolean {
+  if (!HEADER_NAME.test(name)) {
+    // An invalid name may be a value typed without its name: it is not quoted either.
+    problems.note(where, `a header name is not valid (letters, digits and !#$%&'*+.^_\`|~- only, no spaces); the line is hidden, as values are secrets.`);
+    return false;
+  }
+  const why = !HEADER_VALUE.test(value)
+    ? 'contains a line break, a control character or a character outside Latin-1'
+    : value.length > MAX_HEADER_VALUE
+      ? `is longer than ${MAX_HEADER_VALUE} characters`
+      : undefined;
+  if (why) problems.note(where, `the value of header "${name}" ${why} (the value is hidden); HTTP does not allow it.`);
+  return !why;
+}
+
 /** `Name: value` lines. Values are secrets, so problems quote only the name. */
 export function headerLines(problems: Problems, input: string, text: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const line of lines(text)) {
+  for (const line of text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'))) {
     const colon = line.indexOf(':');
-    const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-      problems.note(input, `a line without a valid header name (values are hidden); expected "Name: value" lines.`);
+    if (colon <= 0) {
+      problems.note(input, `a line without "Name: value" (values are hidden); expected "Name: value" lines.`);
       continue;
     }
-    headers[name] = line.slice(colon + 1).trim();
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (name !== line.slice(0, colon).trimStart() && HEADER_NAME.test(name)) {
+      problems.note(input, `header "${name}" has a space before its colon, which HTTP does not allow.`);
+      continue;
+    }
+    if (header(problems, input, name, value)) headers[name] = value;
   }
   return headers;
 }
@@ -86,7 +145,7 @@ export function headerLines(problems: Problems, input: string, text: string): Re
 export function command(problems: Problems, input: string, text: string): string[] {
   const argv = splitCommand(text);
   if (typeof argv === 'string') {
-    problems.add(input, text, `a command line with quoted arguments (${argv})`);
+    problems.note(input, `got "${quote(text)}": ${argv}.`);
     return [];
   }
   return argv;
@@ -124,4 +183,18 @@ export function percentSteps(problems: Problems, input: string, text: string): n
     return [100];
   }
   return numbers;
+}
+
+/**
+ * Any parsed YAML value as text for a message. `String()` throws on some YAML (a mapping with a
+ * `toString` key) and JSON on alias loops; a message must never crash the parser.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Array.isArray(value) ? '[a list that contains itself]' : '{a mapping that contains itself}';
+  }
 }

@@ -12,8 +12,8 @@ export interface Plan {
 }
 
 /** The router is the source of truth: the live color is read from it, never remembered. */
-export async function discover(router: Router, colors: readonly [Color, Color], mode: Mode): Promise<Plan> {
-  const current = await router.read();
+export async function discover(router: Router, colors: readonly [Color, Color], mode: Mode, signal?: AbortSignal): Promise<Plan> {
+  const current = await router.read(signal);
   const active = current.active;
   const other = (color: Color) => (color === colors[0] ? colors[1] : colors[0]);
   if (mode === 'status') return { current, active };

@@ -49,7 +49,7 @@ export async function watch(sources: HealthSource[], options: WatchOptions): Pro
       errors.set(sample.source, sample.status === 'error' ? (errors.get(sample.source) ?? 0) + 1 : 0);
       const failed = fails.get(sample.source)!;
       const errored = errors.get(sample.source)!;
-      if (failed >= options.failureThreshold) {
+      if (failed >= options.failureThreshold || (failed > 0 && sources.find((s) => s.name === sample.source)?.critical)) {
         return { passed: false, reason: `${sample.source}: ${sample.detail} (${failed} failing sample(s) in a row during ${options.label})` };
       }
       if (errored >= options.errorThreshold) {

@@ -22,6 +22,8 @@ const STATE_OF: Record<Result, DeploymentState> = {
 
 /** The GitHub API answers within seconds; a hung call must not hold up a rollback report. */
 const API_TIMEOUT_MS = 15_000;
+/** Once cancelled, the runner kills the step 7.5 s after its first signal. */
+const CANCELLED_TIMEOUT_MS = 3000;
 
 /** A GitHub deployment record for `environment`: created when the release starts, updated at the end. */
 export class DeploymentRecord {
@@ -38,8 +40,8 @@ export class DeploymentRecord {
     return this.id === undefined ? undefined : String(this.id);
   }
 
-  async start(description: string, payload: Record<string, string>): Promise<void> {
-    const created = await this.call(`/repos/${this.context.repository}/deployments`, {
+  async start(description: string, payload: Record<string, string>, signal?: AbortSignal): Promise<void> {
+    const created = await this.call(`/repos/${this.context.repository}/deployments`, signal, {
       ref: this.context.sha,
       environment: this.environment,
       description,
@@ -48,16 +50,17 @@ export class DeploymentRecord {
       payload,
     });
     this.id = Number(created.id);
-    await this.status('in_progress', description);
+    await this.status('in_progress', description, signal);
   }
 
-  async finish(result: Result, description: string): Promise<void> {
+  /** After a cancel the record is still finished, but within a short time: the runner is waiting. */
+  async finish(result: Result, description: string, cancelled = false): Promise<void> {
     if (this.id === undefined) return;
-    await this.status(STATE_OF[result], description);
+    await this.status(STATE_OF[result], description, AbortSignal.timeout(cancelled ? CANCELLED_TIMEOUT_MS : API_TIMEOUT_MS));
   }
 
-  private async status(state: DeploymentState, description: string): Promise<void> {
-    await this.call(`/repos/${this.context.repository}/deployments/${this.id}/statuses`, {
+  private async status(state: DeploymentState, description: string, signal?: AbortSignal): Promise<void> {
+    await this.call(`/repos/${this.context.repository}/deployments/${this.id}/statuses`, signal, {
       state,
       // The API refuses descriptions over 140 characters.
       description: description.slice(0, 140),
@@ -67,7 +70,8 @@ export class DeploymentRecord {
     });
   }
 
-  private async call(path: string, body: unknown): Promise<Record<string, unknown>> {
+  private async call(path: string, signal: AbortSignal | undefined, body: unknown): Promise<Record<string, unknown>> {
+    const timeout = AbortSignal.timeout(API_TIMEOUT_MS);
     const response = await fetch(`${this.context.apiUrl}${path}`, {
       method: 'POST',
       headers: {
@@ -78,7 +82,7 @@ export class DeploymentRecord {
         'user-agent': 'blue-green-action',
       },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`GitHub API ${path} answered ${response.status}: ${text.slice(0, 200)}`);

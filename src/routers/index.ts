@@ -26,7 +26,7 @@ export async function createRouter(settings: Settings, deps: RouterDeps): Promis
     }
     case 'command': {
       const { CommandRouter } = await import('./command/index.js');
-      return new CommandRouter(settings.command!, settings.colors);
+      return new CommandRouter(settings.command!, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
     }
     default:
       // Settings refuse routers that are not built; reaching here is a programming error.

@@ -1,4 +1,10 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fillArgv } from '../../infra/argv.js';
+import type { Clock } from '../../infra/clock.js';
+import { acquireFileLock, type LockOwner } from '../../infra/lock.js';
+import type { Log } from '../../infra/log.js';
 import { execOrThrow } from '../../infra/exec.js';
 import type { CommandRouterSettings } from '../../settings.js';
 import type { Color, RouteState, Router } from '../../types.js';
@@ -7,44 +13,62 @@ import { assertExpected, describeRoute } from '../compare.js';
 /** User commands are expected to be quick API calls; a minute means something is stuck. */
 const COMMAND_TIMEOUT_MS = 60_000;
 
+export interface CommandRouterDeps {
+  colors: readonly Color[];
+  clock: Clock;
+  log: Log;
+  lockTimeoutMs: number;
+  owner: LockOwner;
+}
+
 /**
  * Any router the user can drive from the command line. `router-get-command` prints the live color
  * (nothing before the first release) or weights as `blue=90 green=10`; `router-set-command` receives
  * `{color}` and `{weight}` (the percent for that color).
+ *
+ * Exclusion: the action cannot see inside the user's router, so the lock is a file in this machine's
+ * temp folder, named after the two commands. It keeps apart jobs on one machine (self-hosted runners
+ * sharing a host); jobs on different machines must be kept apart with a workflow `concurrency:` group.
  */
 export class CommandRouter implements Router {
   readonly description = 'command router';
 
   constructor(
     private readonly settings: CommandRouterSettings,
-    private readonly colors: readonly Color[],
+    private readonly deps: CommandRouterDeps,
   ) {}
 
-  async read(): Promise<RouteState> {
-    const { stdout } = await execOrThrow(this.settings.get, 'router-get-command failed', { timeoutMs: COMMAND_TIMEOUT_MS });
-    return parseRoute(stdout.trim(), this.colors);
+  async read(signal?: AbortSignal): Promise<RouteState> {
+    const { stdout } = await execOrThrow(this.settings.get, 'router-get-command failed', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+    return parseRoute(stdout.trim(), this.deps.colors);
   }
 
-  async flip(to: Color, expected: RouteState): Promise<void> {
-    await this.set(to, 100, expected);
-    const after = await this.read();
+  lock(signal?: AbortSignal): Promise<() => Promise<void>> {
+    const { owner, lockTimeoutMs, clock, log } = this.deps;
+    const id = createHash('sha256').update(JSON.stringify([this.settings.get, this.settings.set])).digest('hex').slice(0, 16);
+    return acquireFileLock(join(tmpdir(), `blue-green-command-${id}.lock`), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+  }
+
+  async flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    await this.set(to, 100, expected, signal);
+    const after = await this.read(signal);
     if (after.active !== to || (after.weights && after.weights[to] !== 100)) {
       throw new Error(`router-get-command prints "${describeRoute(after)}" after the flip to ${to}.`);
     }
   }
 
-  async setWeights(to: Color, percent: number, expected: RouteState): Promise<void> {
-    await this.set(to, percent, expected);
-    const after = await this.read();
+  async setWeights(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    await this.set(to, percent, expected, signal);
+    const after = await this.read(signal);
     if ((after.weights?.[to] ?? (after.active === to ? 100 : 0)) !== percent) {
       throw new Error(`router-get-command prints "${describeRoute(after)}" after sending ${percent}% to ${to}.`);
     }
   }
 
-  private async set(to: Color, percent: number, expected: RouteState): Promise<void> {
-    assertExpected(this.description, await this.read(), expected);
+  private async set(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    assertExpected(this.description, await this.read(signal), expected);
     const argv = fillArgv(this.settings.set, { color: to, weight: String(percent) });
-    await execOrThrow(argv, `router-set-command failed to send ${percent}% to ${to}`, { timeoutMs: COMMAND_TIMEOUT_MS });
+    await execOrThrow(argv, `router-set-command failed to send ${percent}% to ${to}`, { timeoutMs: COMMAND_TIMEOUT_MS, signal });
   }
 }
 

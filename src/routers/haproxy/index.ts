@@ -1,4 +1,4 @@
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,50 +39,55 @@ export class HaproxyRouter implements Router {
     this.description = `haproxy map ${s.map} (key ${s.key}) via ${describeAddress(s.address)}`;
   }
 
-  async read(): Promise<RouteState> {
-    await this.checkLevel();
-    const value = parseShowMap(await this.api.run(`show map ${this.s.map}`)).get(this.s.key);
+  async read(signal?: AbortSignal): Promise<RouteState> {
+    await this.checkLevel(signal);
+    const value = parseShowMap(await this.api.run(['show', 'map', this.s.map], signal)).get(this.s.key);
     if (value === undefined) return {};
     const active = this.deps.colors.find((color) => this.backendOf(color) === value);
     if (active) return { active };
-    if (this.s.splitBackend && value === this.s.splitBackend) return this.readWeights();
+    if (this.s.splitBackend && value === this.s.splitBackend) return this.readWeights(signal);
     throw new Error(`${this.description}: the key points at backend "${value}", which is neither ${this.deps.colors.map((c) => `"${this.backendOf(c)}"`).join(' nor ')}${this.s.splitBackend ? ` nor the split backend "${this.s.splitBackend}"` : ''}.`);
   }
 
-  async flip(to: Color, expected: RouteState): Promise<void> {
-    const current = await this.read();
+  async flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    const current = await this.read(signal);
     assertExpected(this.description, current, expected);
-    await this.pointMapAt(this.backendOf(to), current.active === undefined && !current.weights);
-    const after = await this.read();
+    await this.pointMapAt(this.backendOf(to), current.active === undefined && !current.weights, signal);
+    const after = await this.read(signal);
     if (after.active !== to || after.weights) throw new Error(`${this.description} reads ${describeRoute(after)} after the flip to ${to}.`);
     this.deps.log.info(`haproxy: traffic moved from ${describeRoute(current)} to ${to}.`);
   }
 
-  async setWeights(to: Color, percent: number, expected: RouteState): Promise<void> {
+  async setWeights(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
     const split = this.s.splitBackend!;
-    const current = await this.read();
+    const current = await this.read(signal);
     assertExpected(this.description, current, expected);
     const other = this.deps.colors.find((color) => color !== to)!;
     // Weights first, then the map: the split backend is already right when traffic reaches it.
-    await this.api.run(`set weight ${split}/${to} ${percent}`);
-    await this.api.run(`set weight ${split}/${other} ${100 - percent}`);
-    if (!current.weights) await this.pointMapAt(split, current.active === undefined);
-    const after = await this.read();
+    await this.api.run(['set', 'weight', `${split}/${to}`, String(percent)], signal);
+    await this.api.run(['set', 'weight', `${split}/${other}`, String(100 - percent)], signal);
+    if (!current.weights) await this.pointMapAt(split, current.active === undefined, signal);
+    const after = await this.read(signal);
     if (after.weights?.[to] !== percent) throw new Error(`${this.description} reads ${describeRoute(after)} after sending ${percent}% to ${to}.`);
     this.deps.log.info(`haproxy: ${percent}% of traffic to ${to}, ${100 - percent}% to ${other}.`);
   }
 
-  async lock(): Promise<() => Promise<void>> {
+  async lock(signal?: AbortSignal): Promise<() => Promise<void>> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
-    return acquireFileLock(await this.lockPath(), owner, lockTimeoutMs, clock, (m) => log.info(m));
+    return acquireFileLock(await this.lockPath(), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+  }
+
+  async preflight(): Promise<string[]> {
+    if (!('path' in this.s.address)) return [];
+    return [await socketProblem(this.s.address.path)].filter((p): p is string => p !== undefined);
   }
 
   private backendOf(color: Color): string {
     return fillTemplate(this.s.backend, { color });
   }
 
-  private async pointMapAt(backend: string, absent: boolean): Promise<void> {
-    await this.api.run(`${absent ? 'add' : 'set'} map ${this.s.map} ${this.s.key} ${backend}`);
+  private async pointMapAt(backend: string, absent: boolean, signal?: AbortSignal): Promise<void> {
+    await this.api.run([absent ? 'add' : 'set', 'map', this.s.map, this.s.key, backend], signal);
     const why = await persistMapEntry(this.s.map, this.s.key, backend);
     if (why) {
       const note = `HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`;
@@ -91,10 +96,10 @@ export class HaproxyRouter implements Router {
     }
   }
 
-  private async readWeights(): Promise<RouteState> {
+  private async readWeights(signal?: AbortSignal): Promise<RouteState> {
     const weights: Record<Color, number> = {};
     for (const color of this.deps.colors) {
-      const answer = await this.api.run(`get weight ${this.s.splitBackend}/${color}`);
+      const answer = await this.api.run(['get', 'weight', `${this.s.splitBackend}/${color}`], signal);
       weights[color] = Number(/^(\d+)/.exec(answer)?.[1] ?? NaN);
     }
     const [top, second] = Object.entries(weights).sort((a, b) => b[1] - a[1]);
@@ -103,9 +108,9 @@ export class HaproxyRouter implements Router {
   }
 
   /** Fails early and clearly when the socket grants less than the commands need. */
-  private async checkLevel(): Promise<void> {
+  private async checkLevel(signal?: AbortSignal): Promise<void> {
     if (this.levelChecked) return;
-    const level = (await this.api.run('show cli level')).trim();
+    const level = (await this.api.run(['show', 'cli', 'level'], signal)).trim();
     const needed = this.s.splitBackend ? 'admin' : 'operator';
     const rank = ['user', 'operator', 'admin'];
     if (rank.indexOf(level) < rank.indexOf(needed)) {
@@ -126,4 +131,14 @@ export class HaproxyRouter implements Router {
       return join(tmpdir(), `blue-green-haproxy-${id}.lock`);
     }
   }
+}
+
+/** A unix socket path that is missing or not a socket, said before anything is touched. */
+async function socketProblem(path: string): Promise<string | undefined> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => error.code ?? 'error');
+  if (typeof info === 'string') {
+    return `Input 'haproxy-socket': ${path} ${info === 'ENOENT' ? 'does not exist' : `cannot be read (${info})`}; expected the Runtime API socket of a running HAProxy (\`stats socket ${path} level admin\`).`;
+  }
+  if (!info.isSocket()) return `Input 'haproxy-socket': ${path} is ${info.isDirectory() ? 'a directory' : 'not a socket'}; expected the Runtime API socket of a running HAProxy.`;
+  return undefined;
 }

@@ -31,27 +31,45 @@ export function describeAddress(address: ApiAddress): string {
   return 'path' in address ? address.path : `${address.host}:${address.port}`;
 }
 
+/**
+ * One argument of a Runtime API command. The CLI splits on spaces, ends a command at `;` or a line
+ * break and treats `\\` as an escape: a word with any of those (or quotes, `#`, control characters)
+ * would become a different command, so it is refused here, whatever validated it before.
+ */
+export const RUNTIME_API_WORD = /^(?:(?![;#\\'"])[\x21-\x7e]){1,256}$/;
+
 /** One command per connection (the API's non-interactive mode): send, read until HAProxy closes. */
 export class RuntimeApi {
   constructor(private readonly address: ApiAddress) {}
 
-  async run(command: string): Promise<string> {
-    const answer = (await this.send(command)).trim();
+  /** Runs one command given as words; every word is checked against the CLI's grammar first. */
+  async run(words: readonly string[], signal?: AbortSignal): Promise<string> {
+    const bad = words.find((word) => !RUNTIME_API_WORD.test(word));
+    if (bad !== undefined) throw new Error(`Refusing to send ${JSON.stringify(bad)} to the HAProxy Runtime API: it would change the command.`);
+    const command = words.join(' ');
+    const answer = (await this.send(command, signal)).trim();
     const failure = FAILURES.find((prefix) => answer.startsWith(prefix));
     if (failure) throw new Error(`HAProxy refused \`${command}\`: ${answer.split('\n')[0]}`);
     return answer;
   }
 
-  private send(command: string): Promise<string> {
+  private send(command: string, signal?: AbortSignal): Promise<string> {
     const where = describeAddress(this.address);
+    signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
       const socket: Socket = connect(this.address as never);
       const chunks: Buffer[] = [];
+      const onAbort = () => socket.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      socket.on('close', () => signal?.removeEventListener('abort', onAbort));
       socket.setTimeout(TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS}ms`), { code: 'ETIMEDOUT' })));
       socket.on('connect', () => socket.write(`${command}\n`));
       socket.on('data', (chunk) => chunks.push(chunk));
       socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      socket.on('error', (error: NodeJS.ErrnoException) => reject(new Error(`Could not reach the HAProxy Runtime API at ${where}: ${hint(error)}`)));
+      socket.on('error', (error: NodeJS.ErrnoException) => {
+        if (signal?.aborted) return reject(signal.reason);
+        reject(new Error(`Could not reach the HAProxy Runtime API at ${where}: ${hint(error)}`));
+      });
     });
   }
 }

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Clock } from '../../infra/clock.js';
 import { execOrThrow } from '../../infra/exec.js';
-import { readIfExists, restoreFile, writeAtomic } from '../../infra/files.js';
+import { readIfExists, readWithRevision, restoreFile, writeAtomic } from '../../infra/files.js';
 import { acquireFileLock, type LockOwner } from '../../infra/lock.js';
 import { errorMessage, type Log } from '../../infra/log.js';
 import { fillTemplate } from '../../infra/argv.js';
@@ -38,8 +40,9 @@ export class NginxRouter implements Router {
   }
 
   async read(): Promise<RouteState> {
-    const content = await readIfExists(this.settings.conf);
-    if (content === undefined) return {};
+    const file = await readWithRevision(this.settings.conf);
+    if (file === undefined) return {};
+    const { content, revision } = file;
     const marked = MARKER.exec(content)?.[1];
     const active = marked ?? this.deps.colors.find((color) => content.trim() === this.render(color, false).trim());
     if (!active || !this.deps.colors.includes(active)) {
@@ -47,10 +50,10 @@ export class NginxRouter implements Router {
         `Cannot tell the live color from ${this.settings.conf}: it is neither written by this action nor nginx-template for one of ${this.deps.colors.join(', ')}.`,
       );
     }
-    return { active };
+    return { active, revision };
   }
 
-  async flip(to: Color, expected: RouteState): Promise<void> {
+  async flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void> {
     const current = await this.read();
     assertExpected(this.description, current, expected);
     if (current.active === to) {
@@ -62,12 +65,13 @@ export class NginxRouter implements Router {
     await writeAtomic(this.settings.conf, this.render(to, true));
     let reloaded = false;
     try {
-      await execOrThrow(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS });
+      await execOrThrow(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
       reloaded = true;
-      await execOrThrow(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS });
-      await this.waitUntilApplied(before);
+      await execOrThrow(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+      await this.waitUntilApplied(before, signal);
     } catch (error) {
       await this.undo(previous, reloaded);
+      if (signal?.aborted) throw signal.reason;
       throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${errorMessage(error)} (the previous file was restored).`);
     }
     const after = await this.read();
@@ -75,9 +79,23 @@ export class NginxRouter implements Router {
     this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to}.`);
   }
 
-  lock(): Promise<() => Promise<void>> {
+  lock(signal?: AbortSignal): Promise<() => Promise<void>> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
-    return acquireFileLock(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m));
+    return acquireFileLock(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+  }
+
+  /** The include file must be a file (or not exist yet) in a folder that exists; a given pid file must exist. */
+  async preflight(): Promise<string[]> {
+    const problems: string[] = [];
+    const { conf, pidFile } = this.settings;
+    const info = await stat(conf).catch(() => undefined);
+    if (info && !info.isFile()) problems.push(`Input 'nginx-conf': ${conf} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; expected the path of the include file the action owns.`);
+    const folder = await stat(dirname(conf)).catch(() => undefined);
+    if (!folder?.isDirectory()) problems.push(`Input 'nginx-conf': the folder ${dirname(conf)} does not exist; expected the path of the include file the action owns, in an existing folder.`);
+    if (pidFile && !(await stat(pidFile).catch(() => undefined))?.isFile()) {
+      problems.push(`Input 'nginx-pid-file': ${pidFile} does not exist or is not a file; expected the pid file of the running nginx master (its \`pid\` directive).`);
+    }
+    return problems;
   }
 
   private render(color: Color, marked: boolean): string {
@@ -97,7 +115,7 @@ export class NginxRouter implements Router {
     return snapshot?.accepting.size ? snapshot : undefined;
   }
 
-  private async waitUntilApplied(before: WorkerSnapshot | undefined): Promise<void> {
+  private async waitUntilApplied(before: WorkerSnapshot | undefined, signal?: AbortSignal): Promise<void> {
     if (!before) {
       this.deps.log.warning(
         'Cannot see the nginx master and its workers (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.',
@@ -108,7 +126,7 @@ export class NginxRouter implements Router {
     const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
     while (this.deps.clock.now() < deadline) {
       if (await oldWorkersRetired(before)) return;
-      await this.deps.clock.sleep(APPLY_POLL_MS);
+      await this.deps.clock.sleep(APPLY_POLL_MS, signal);
     }
     throw new Error(`nginx did not start workers with the new configuration within ${APPLY_TIMEOUT_MS / 1000}s; see its error log`);
   }
