@@ -27,6 +27,7 @@ export class FakeRouter implements Router {
   failFlipTo?: Color;
   failFlipTimes = 0;
   locked = 0;
+  preflight?: () => Promise<string[]>;
 
   constructor(active?: Color) {
     this.state = active ? { active } : {};

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,36 @@ describe('nginx: cancellation', () => {
     expect(await publicColor(env)).toBe('blue 200');
     expect(run.summary()).toMatch(/## ↩️ Rolled back by the post step — blue/);
     expect(existsSync(`${env.nginx.live}.lock`)).toBe(false);
+  });
+});
+
+describe('nginx: the verdict is what nginx serves', () => {
+  it('notices a person flipping nginx back mid-window: the window fails at once, and the outputs say what nginx serves', async () => {
+    let flipped = false;
+    const run = await runAction({ ...env.inputs, version: 'v2', 'health-window': '30s', 'health-urls': `${env.nginx.url}/` }, {
+      env: env.apps.env,
+      onOutput: (chunk: string) => {
+        if (flipped || !chunk.includes('::group::watch')) return;
+        flipped = true;
+        // As a person would: rewrite the include by hand and reload.
+        setTimeout(() => {
+          writeFileSync(env.nginx.live, 'proxy_pass http://blue;\n');
+          execFileSync(env.nginx.reloadCommand.split(' ')[0], env.nginx.reloadCommand.split(' ').slice(1));
+        }, 300);
+      },
+    });
+    expect(run.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue' });
+    expect(run.outputs.reason).toMatch(/^router \(nginx include .*\): no longer shows green: it shows blue \(changed outside this run, or reverted by a reload\)/);
+    expect(await publicColor(env)).toBe('blue 200');
+    expect(run.summary()).toMatch(/\| Router now shows \| \*\*blue\*\* \|/);
+  });
+
+  it('refuses an nginx-conf that is a directory, naming the input, before anything is touched', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'bg-marker-')), 'deployed');
+    const run = await runAction({ ...env.inputs, 'nginx-conf': env.nginx.dir, 'deploy-command': `touch ${marker}` });
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.stdout).toContain(`::error title=Invalid input::Input 'nginx-conf': ${env.nginx.dir} is a directory; expected the path of the include file the action owns.`);
+    expect(existsSync(marker)).toBe(false);
   });
 });
 

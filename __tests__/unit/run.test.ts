@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { run, type RunDeps } from '../../src/run.js';
 import { readSettings, type Settings } from '../../src/settings.js';
-import type { HealthSource } from '../../src/types.js';
+import type { HealthSource, RouteState } from '../../src/types.js';
 import { FakeClock, FakeDeployer, FakeRouter, MemoryState, RecordingLog, ScriptedSource, inputs } from '../helpers/fakes.js';
 
 const base = {
@@ -264,5 +264,101 @@ describe('run: other modes', () => {
     const r = setup({ mode: 'rollback' });
     r.router.state = { active: 'blue', weights: { blue: 90, green: 10 } };
     expect(await r.go()).toMatchObject({ result: 'rolled-back', routerShows: 'blue' });
+  });
+});
+
+/** A router whose later reads show something else: someone or something moved it behind the run's back. */
+class DriftingRouter extends FakeRouter {
+  reads = 0;
+  constructor(
+    active: string,
+    private readonly drift: (reads: number, state: RouteState) => RouteState | Error | undefined,
+  ) {
+    super(active);
+  }
+  override async read(): Promise<RouteState> {
+    const now = await super.read();
+    const drifted = this.calls.length ? this.drift(++this.reads, now) : undefined;
+    if (drifted instanceof Error) throw drifted;
+    if (drifted) this.state = drifted;
+    return { ...this.state };
+  }
+}
+
+function withRouter(router: FakeRouter, given: Record<string, string> = {}, sources: HealthSource[] = []) {
+  const t = setup(given, 'blue', sources);
+  t.deps.router = router;
+  return { ...t, router, go: () => run(t.settings, t.deps) };
+}
+
+describe('run: the verdict is what the router shows at the end', () => {
+  it('fails the window at once when the router stops showing the target mid-window, and says so', async () => {
+    // Reads after the flip: 1 read-back, then one per sample; someone flips back to blue at the 3rd.
+    const router = new DriftingRouter('blue', (n) => (n === 3 ? { active: 'blue' } : undefined));
+    const t = withRouter(router, { 'failure-threshold': '5' }, [new ScriptedSource('http://live/', ['pass'])]);
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'rolled-back', active: 'blue', routerShows: 'blue' });
+    expect(report.reason).toMatch(/^router \(fake router\): no longer shows green: it shows blue \(changed outside this run, or reverted by a reload\)/);
+    expect(report.samples.filter((s) => s.source === 'router (fake router)').map((s) => s.status)).toEqual(['pass', 'fail']);
+  });
+
+  it('is failed, not promoted, when the router shows another color at the end', async () => {
+    const router = new DriftingRouter('blue', (n) => (n === 2 ? { active: 'blue' } : undefined));
+    const report = await withRouter(router, { 'health-window': '0s' }).go();
+    expect(report).toMatchObject({ result: 'failed', active: 'blue', routerShows: 'blue' });
+    expect(report.reason).toBe('the router shows blue at the end, not green: it was changed outside this run');
+    expect(report.advice).toMatch(/it shows blue/);
+  });
+
+  it('is failed when the router shows the target, but rewritten by something else after the flip', async () => {
+    const router = new DriftingRouter('blue', (n, state) => ({ ...state, revision: n === 1 ? 'r1' : 'r2' }));
+    const report = await withRouter(router, { 'health-window': '0s' }).go();
+    expect(report.result).toBe('failed');
+    expect(report.reason).toMatch(/rewritten after this run's flip by something else/);
+  });
+
+  it('leaves active-color empty and says why when the router cannot be read at the end', async () => {
+    const router = new DriftingRouter('blue', (n) => (n === 2 ? new Error('connection refused') : undefined));
+    const report = await withRouter(router, { 'health-window': '0s' }).go();
+    expect(report.result).toBe('failed');
+    expect(report.active).toBeUndefined();
+    expect(report.reason).toBe('the router could not be read at the end (connection refused), so active-color is empty');
+    expect(report.routerShows).toBe('unknown: the router could not be read (connection refused)');
+  });
+});
+
+describe('run: cancel stops at once', () => {
+  it('does nothing when cancelled before it began', async () => {
+    const t = setup();
+    t.cancel.abort(new Error('received SIGINT'));
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'aborted', reason: 'The run was cancelled (received SIGINT)' });
+    expect(t.deployer.deployed).toEqual([]);
+    expect(t.router.calls).toEqual([]);
+    expect(t.router.locked).toBe(0);
+  });
+
+  it('stops in validation and never deploys after it', async () => {
+    const source = new ScriptedSource('errors', ['pass']);
+    const t = setup({}, 'blue', [source]);
+    source.validate = () => {
+      t.cancel.abort(new Error('received SIGINT'));
+      return Promise.reject(new Error('aborted'));
+    };
+    const report = await t.go();
+    expect(report.result).toBe('aborted');
+    expect(t.deployer.deployed).toEqual([]);
+    expect(report.phases.map((p) => p.name)).toEqual(['discover', 'validate checks']);
+  });
+
+  it('refuses what the router found missing before taking its lock', async () => {
+    const t = setup();
+    t.router.preflight = async () => [`Input 'nginx-conf': /etc/nginx is a directory; expected the path of the include file the action owns.`];
+    const report = await t.go();
+    expect(report.result).toBe('aborted');
+    expect(report.reason).toBe(`Invalid input; nothing was touched. Input 'nginx-conf': /etc/nginx is a directory; expected the path of the include file the action owns.`);
+    expect(t.log.lines).toContain(`error: Input 'nginx-conf': /etc/nginx is a directory; expected the path of the include file the action owns.`);
+    expect(t.deployer.deployed).toEqual([]);
+    expect(t.router.locked).toBe(0);
   });
 });

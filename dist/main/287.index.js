@@ -50,11 +50,17 @@ async function readWithRevision(path) {
         await handle.close();
     }
 }
-/** Write beside the target and rename over it, so a reader never sees half a file. */
+/**
+ * Write beside the target and rename over it, so a reader never sees half a file. The temporary file is
+ * private while it is written, then takes the target's mode (0644 for a new file, which nginx and HAProxy
+ * must be able to read).
+ */
 async function writeAtomic(path, content) {
     const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path)}.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}.tmp`);
     try {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(temp, content, { mode: 0o644 });
+        const mode = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((info) => info.mode & 0o7777, () => 0o644);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(temp, content, { mode: 0o600, flag: 'wx' });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(temp, mode);
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(temp, path);
     }
     catch (error) {

@@ -41332,7 +41332,8 @@ function steps(report) {
 async function publish(report, redact) {
     const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
     const path = (0,external_node_path_.join)(dir, `blue-green-report-${report.mode}-${Date.parse(report.startedAt)}-${process.pid}.json`);
-    await (0,promises_.writeFile)(path, redact(JSON.stringify(report, null, 2)) + '\n');
+    // Private: it holds every sample and server answer (redacted, but not meant for other users of the runner).
+    await (0,promises_.writeFile)(path, redact(JSON.stringify(report, null, 2)) + '\n', { mode: 0o600 });
     for (const [name, value] of Object.entries(outputsOf(report, path)))
         setOutput(name, redact(value));
     if (process.env.GITHUB_STEP_SUMMARY) {

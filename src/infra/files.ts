@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { chmod, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** File contents, or undefined when the file does not exist; other errors throw. */
@@ -32,11 +32,17 @@ export async function readWithRevision(path: string): Promise<{ content: string;
   }
 }
 
-/** Write beside the target and rename over it, so a reader never sees half a file. */
+/**
+ * Write beside the target and rename over it, so a reader never sees half a file. The temporary file is
+ * private while it is written, then takes the target's mode (0644 for a new file, which nginx and HAProxy
+ * must be able to read).
+ */
 export async function writeAtomic(path: string, content: string): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, content, { mode: 0o644 });
+    const mode = await stat(path).then((info) => info.mode & 0o7777, () => 0o644);
+    await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
+    await chmod(temp, mode);
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
