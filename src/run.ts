@@ -1,5 +1,4 @@
 import type { Clock } from './infra/clock.js';
-import { formatDuration } from './infra/duration.js';
 import { errorMessage, oneLine, type Log, type StateStore } from './infra/log.js';
 import { discover, type Plan } from './phases/discover.js';
 import { flipBack } from './phases/rollback.js';
@@ -7,6 +6,7 @@ import { smokeTest } from './phases/smoke.js';
 import { RouteGuard, untrueVerdict } from './phases/verdict.js';
 import { watch } from './phases/watch.js';
 import { newReport, type RunReport } from './report/model.js';
+import { Timeline } from './report/timeline.js';
 import { describeRoute, RouteChangedError } from './routers/compare.js';
 import type { Settings } from './settings.js';
 import type { Color, Deployer, HealthSource, Result, RouteState, Router } from './types.js';
@@ -45,6 +45,7 @@ class Release {
   /** The router as read back right after this run's last change. */
   private lastWrite?: RouteState;
   private sources: HealthSource[] = [];
+  private readonly timeline: Timeline;
 
   constructor(
     private readonly s: Settings,
@@ -59,6 +60,7 @@ class Release {
       colors: s.colors,
       thresholds: { failure: health.failureThreshold, error: health.errorThreshold, intervalMs: health.intervalMs, windowMs: health.windowMs },
     });
+    this.timeline = new Timeline(this.report.phases, d.log, d.clock, d.signal);
   }
 
   async run(): Promise<void> {
@@ -96,6 +98,10 @@ class Release {
     await this.shiftAndWatch();
   }
 
+  private phase<T>(name: string, body: () => Promise<T>, options?: { evenIfCancelled?: boolean }): Promise<T> {
+    return this.timeline.phase(name, body, options);
+  }
+
   private get target(): Color {
     return this.plan.target!;
   }
@@ -128,7 +134,7 @@ class Release {
       (problem): problem is string => problem !== undefined,
     );
     if (!problems.length) return true;
-    this.markLastPhaseFailed(problems.join(' '));
+    this.timeline.markLastFailed(problems.join(' '));
     return this.invalid(problems);
   }
 
@@ -155,7 +161,7 @@ class Release {
     this.d.signal.throwIfAborted();
     const first = failed[0];
     const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
-    this.markLastPhaseFailed(reason);
+    this.timeline.markLastFailed(reason);
     await this.end('aborted', reason);
     return false;
   }
@@ -183,7 +189,7 @@ class Release {
       const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
       const label = percent < 100 ? `the ${percent}% step` : 'the health window';
       const verdict = await this.watchFor([...sources, new RouteGuard(d.router, () => this.lastWrite!)], windowMs, label);
-      if (!verdict.passed) this.markLastPhaseFailed(verdict.reason!);
+      if (!verdict.passed) this.timeline.markLastFailed(verdict.reason!);
       this.report.steps.push({ percent, windowMs, passed: verdict.passed });
       if (!verdict.passed) return this.windowFailed(verdict.reason!);
     }
@@ -223,7 +229,7 @@ class Release {
   private async rollBack(previous: Color, reason: string): Promise<void> {
     this.d.state.save(STATE.phase, 'rolling-back');
     try {
-      await this.phase('rollback', () => flipBack(this.d.router, previous, this.d.clock, (m) => this.d.log.warning(m)));
+      await this.phase('rollback', () => flipBack(this.d.router, previous, this.d.clock, (m) => this.d.log.warning(m)), { evenIfCancelled: true });
       this.report.rolledBack = true;
       await this.end('rolled-back', reason);
     } catch (error) {
@@ -288,29 +294,5 @@ class Release {
       report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
     }
     this.d.log.info(`Result: ${result}${report.reason ? ` (${report.reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
-  }
-
-  private markLastPhaseFailed(detail: string): void {
-    const last = this.report.phases.at(-1);
-    if (last) Object.assign(last, { outcome: 'failed', detail });
-  }
-
-  /** Runs one phase in a log group and records its timing and outcome. */
-  private async phase<T>(name: string, body: () => Promise<T>): Promise<T> {
-    // Every phase boundary checks for a cancel; only putting traffic back goes on after one.
-    if (name !== 'rollback') this.d.signal.throwIfAborted();
-    const started = this.d.clock.now();
-    const record = { name, startedAt: new Date(started).toISOString(), durationMs: 0, outcome: 'ok' as 'ok' | 'failed', detail: undefined as string | undefined };
-    this.report.phases.push(record);
-    try {
-      return await this.d.log.group(name, body);
-    } catch (error) {
-      record.outcome = 'failed';
-      record.detail = errorMessage(error);
-      throw error;
-    } finally {
-      record.durationMs = this.d.clock.now() - started;
-      if (record.durationMs > 1000) this.d.log.info(`${name} took ${formatDuration(record.durationMs)}.`);
-    }
   }
 }

@@ -1,37 +1,12 @@
 import * as parse from './infra/parse.js';
-import { Problems } from './infra/parse.js';
+import { Problems, type InputReader } from './infra/parse.js';
 import { healthChecksFromYaml, type PrometheusCheck } from './settings-checks.js';
 import { type HttpProbe, probesFromUrls, probesFromYaml } from './settings-probes.js';
-import { parseAddress, RUNTIME_API_WORD, type ApiAddress } from './routers/haproxy/runtime-api.js';
+import { AVAILABLE_ROUTERS, routerModule } from './routers/index.js';
 import { secretsOf } from './secrets.js';
 import { MODES, ROUTER_KINDS, type Color, type Mode, type RouterKind } from './types.js';
 
-/** Reads one input by name, trimmed, '' when unset (the signature of `core.getInput`). */
-export type InputReader = (name: string) => string;
-
-export interface NginxSettings {
-  conf: string;
-  template: string;
-  testCommand: string[];
-  reloadCommand: string[];
-  /** Master pid file, used to confirm the reload is serving; '' when it cannot be read locally. */
-  pidFile: string;
-}
-
-export interface HaproxySettings {
-  address: ApiAddress;
-  map: string;
-  key: string;
-  /** Backend name template holding {color}. */
-  backend: string;
-  /** Backend whose servers are named by color, for traffic steps; '' when steps are not used. */
-  splitBackend: string;
-}
-
-export interface CommandRouterSettings {
-  get: string[];
-  set: string[];
-}
+export type { InputReader } from './infra/parse.js';
 
 /** Every input, parsed and validated once. Nothing downstream reads inputs. */
 export interface Settings {
@@ -59,9 +34,8 @@ export interface Settings {
   jobStatus: string;
   /** The job's index in its matrix ('' outside a matrix): part of the lock owner. */
   jobIndex: string;
-  nginx?: NginxSettings;
-  haproxy?: HaproxySettings;
-  command?: CommandRouterSettings;
+  /** The chosen router's own settings, as its module parsed them; opaque to the core. */
+  routing: unknown;
   /** Values to mask everywhere: header values, tokens. */
   secrets: string[];
 }
@@ -73,11 +47,6 @@ export class SettingsError extends Error {
   }
 }
 
-/** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
-const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-/** Routers implemented in this version; the rest of ROUTER_KINDS is declared and refused clearly. */
-const AVAILABLE_ROUTERS: RouterKind[] = ['nginx', 'haproxy', 'command'];
 /** Requests per probe: a timeout above this is a mistake, not a wish. */
 const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
 /** A sample less often than hourly is not watching. */
@@ -126,9 +95,10 @@ export function readSettings(input: InputReader): Settings {
     jobStatus: input('job-status'),
     jobIndex: jobIndex(problems, input('job-index')),
     secrets: secretsOf(input),
+    routing: undefined,
   };
   if (settings.github.environmentUrl) parse.url(problems, 'environment-url', settings.github.environmentUrl);
-  routerSettings(problems, input, settings);
+  settings.routing = routerSettings(problems, input, router);
   checkCombinations(problems, input, settings);
   if (problems.list.length) throw new SettingsError(problems.list);
   return settings;
@@ -176,84 +146,22 @@ function version(problems: Problems, text: string): string {
   return text;
 }
 
-function routerSettings(problems: Problems, input: InputReader, settings: Settings): void {
+/** The chosen router's module reads its own inputs; a refused or unavailable `router` reads none. */
+function routerSettings(problems: Problems, input: InputReader, router: RouterKind): unknown {
   // A refused `router` leaves a placeholder: judging the placeholder's inputs would invent errors.
-  if (!problems.ok('router')) return;
-  if (!AVAILABLE_ROUTERS.includes(settings.router)) {
-    if ((ROUTER_KINDS as readonly string[]).includes(settings.router)) {
-      problems.note('router', `"${settings.router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
-    }
-    return;
-  }
-  if (settings.router === 'nginx') {
-    const conf = input('nginx-conf');
-    if (!conf) problems.note('nginx-conf', 'is required with router "nginx": the path of the include file the action owns.');
-    const template = input('nginx-template') || 'proxy_pass http://{color};';
-    if (!template.includes('{color}')) problems.add('nginx-template', template, 'text containing {color}');
-    settings.nginx = {
-      conf,
-      template,
-      testCommand: parse.command(problems, 'nginx-test-command', input('nginx-test-command') || 'nginx -t'),
-      reloadCommand: parse.command(problems, 'nginx-reload-command', input('nginx-reload-command') || 'nginx -s reload'),
-      pidFile: input('nginx-pid-file'),
-    };
-  }
-  if (settings.router === 'haproxy') settings.haproxy = haproxySettings(problems, input);
-  if (settings.router === 'command') {
-    const get = input('router-get-command');
-    const set = input('router-set-command');
-    if (!get) problems.note('router-get-command', 'is required with router "command": a command that prints the live color.');
-    if (!set) problems.note('router-set-command', 'is required with router "command": a command that points traffic at {color}.');
-    else if (!set.includes('{color}')) problems.add('router-set-command', set, 'a command containing {color}');
-    settings.command = {
-      get: get ? parse.command(problems, 'router-get-command', get) : [],
-      set: set ? parse.command(problems, 'router-set-command', set) : [],
-    };
-  }
-}
-
-/**
- * Every HAProxy value ends up in a Runtime API command line, where spaces separate arguments, `;` and
- * line breaks separate commands and `\\` escapes: each is held to the grammar of what it names.
- */
-function haproxySettings(problems: Problems, input: InputReader): HaproxySettings {
-  const socket = input('haproxy-socket');
-  const address = parseAddress(socket);
-  if (!address) problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
-  const map = input('haproxy-map');
-  if (!map.startsWith('/') || !RUNTIME_API_WORD.test(map)) {
-    problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
-  }
-  const key = input('haproxy-map-key') || 'active';
-  if (!RUNTIME_API_WORD.test(key)) problems.add('haproxy-map-key', key, 'a map key of printable characters without spaces, quotes, ";", "#" or "\\"');
-  const backend = input('haproxy-backend') || '{color}';
-  if (!backend.includes('{color}') || !HAPROXY_NAME.test(backend.split('{color}').join('x'))) {
-    problems.add('haproxy-backend', backend, 'a backend name template containing {color}, otherwise letters, digits and "-_.:" as HAProxy names allow');
-  }
-  const splitBackend = input('haproxy-split-backend');
-  if (splitBackend && !HAPROXY_NAME.test(splitBackend)) problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
-  return { address: address ?? { path: socket }, map, key, backend, splitBackend };
-}
-
-/** Whether the chosen router can split traffic, known from the settings alone. */
-export function routerSupportsWeights(settings: Settings): boolean {
-  if (settings.router === 'haproxy') return Boolean(settings.haproxy?.splitBackend);
-  return settings.router === 'command' && (settings.command?.set ?? []).some((arg) => arg.includes('{weight}'));
+  if (!problems.ok('router')) return undefined;
+  const module = routerModule(router);
+  if (!module) problems.note('router', `"${router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
+  return module?.settings(input, problems);
 }
 
 /** Judges inputs against each other; each check runs only when the inputs it reads parsed. */
 function checkCombinations(problems: Problems, input: InputReader, settings: Settings): void {
   const steps = settings.traffic.steps;
-  if ((steps.length > 1 || steps[0] !== 100) && problems.ok('router', 'traffic-steps', 'router-set-command', 'haproxy-split-backend')) {
-    if (!routerSupportsWeights(settings)) {
-      const why =
-        settings.router === 'command'
-          ? 'router "command" splits traffic only when router-set-command contains {weight}'
-          : settings.router === 'haproxy'
-            ? 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'
-            : `router "${settings.router}" cannot split traffic`;
-      problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
-    }
+  const module = routerModule(settings.router);
+  if ((steps.length > 1 || steps[0] !== 100) && module && settings.routing !== undefined && problems.ok('traffic-steps')) {
+    const why = module.cannotSplit(settings.routing);
+    if (why) problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
   }
   if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
     problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);

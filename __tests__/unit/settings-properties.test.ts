@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { readSettings, SettingsError, type Settings } from '../../src/settings.js';
+import type { CommandRouterSettings } from '../../src/routers/command/module.js';
+import type { NginxSettings } from '../../src/routers/nginx/module.js';
 import { inputs } from '../helpers/fakes.js';
 
 // Spies that call through to the real modules, so property 3 can see any write, process or socket.
@@ -194,10 +196,10 @@ describe('readSettings properties', () => {
   // 6. Commands run without a shell: each argument must be one clean line, and a half-written line must not run.
   const COMMANDS: Record<string, [Record<string, string>, (s: Settings) => string[] | undefined]> = {
     'deploy-command': [BASES.nginx, (s) => s.deploy.command],
-    'router-get-command': [BASES.command, (s) => s.command?.get],
-    'router-set-command': [BASES.command, (s) => s.command?.set],
-    'nginx-test-command': [BASES.nginx, (s) => s.nginx?.testCommand],
-    'nginx-reload-command': [BASES.nginx, (s) => s.nginx?.reloadCommand],
+    'router-get-command': [BASES.command, (s) => (s.routing as CommandRouterSettings).get],
+    'router-set-command': [BASES.command, (s) => (s.routing as CommandRouterSettings).set],
+    'nginx-test-command': [BASES.nginx, (s) => (s.routing as NginxSettings).testCommand],
+    'nginx-reload-command': [BASES.nginx, (s) => (s.routing as NginxSettings).reloadCommand],
   };
   it('gives a clean argv (no NUL, CR or LF in any argument) for every accepted command', () => {
     const shellish = fc.tuple(fc.constantFrom('', 'run {color} '), fc.array(fc.constantFrom('"', "'", '\\', '\n', '\r', '\0', ' ', 'a', 'b c', '$x', '}', '{weight}', '*', '~', '\t', '\\\n', '"a\nb"', "'a\rb'", '"a\0b"', '${', '#', '|'), { maxLength: 10 }));

@@ -27,7 +27,7 @@ describe('readSettings', () => {
     expect(s.deploy.readyTimeoutMs).toBe(600_000);
     expect(s.traffic).toEqual({ steps: [100], stepWindowMs: 60_000 });
     expect(s.rollbackOnFailure).toBe(true);
-    expect(s.nginx).toEqual({
+    expect(s.routing).toEqual({
       conf: '/etc/nginx/live.conf',
       template: 'proxy_pass http://{color};',
       testCommand: ['nginx', '-t'],
@@ -84,7 +84,7 @@ describe('readSettings', () => {
     expect(s.traffic).toEqual({ steps: [10, 50, 100], stepWindowMs: 30_000 });
     expect(s.rollbackOnFailure).toBe(false);
     expect(s.secrets).toContain('Bearer sekret-token');
-    expect(s.command?.set).toEqual(['set-weight', '--color', '{color}', '--weight', '{weight}']);
+    expect((s.routing as { set: string[] }).set).toEqual(['set-weight', '--color', '{color}', '--weight', '{weight}']);
   });
 
   it('splits commands like a shell would quote them, without running one', () => {
@@ -219,7 +219,7 @@ describe('readSettings', () => {
 
   it('reads the haproxy inputs, unix socket or host:port', () => {
     const haproxy = { router: 'haproxy', 'haproxy-socket': '/run/haproxy/admin.sock', 'haproxy-map': '/etc/haproxy/live.map', version: 'v' };
-    expect(readSettings(inputs(haproxy)).haproxy).toEqual({
+    expect(readSettings(inputs(haproxy)).routing).toEqual({
       address: { path: '/run/haproxy/admin.sock' },
       map: '/etc/haproxy/live.map',
       key: 'active',
@@ -227,7 +227,7 @@ describe('readSettings', () => {
       splitBackend: '',
     });
     const tcp = readSettings(inputs({ ...haproxy, 'haproxy-socket': '127.0.0.1:9999', 'haproxy-backend': 'app_{color}', 'haproxy-split-backend': 'app_split', 'traffic-steps': '10,100' }));
-    expect(tcp.haproxy).toMatchObject({ address: { host: '127.0.0.1', port: 9999 }, backend: 'app_{color}', splitBackend: 'app_split' });
+    expect(tcp.routing).toMatchObject({ address: { host: '127.0.0.1', port: 9999 }, backend: 'app_{color}', splitBackend: 'app_split' });
     expect(tcp.traffic.steps).toEqual([10, 100]);
     const bad = problems({ router: 'haproxy', 'haproxy-socket': 'admin.sock', 'haproxy-map': 'live.map', 'haproxy-backend': 'app', version: 'v' }).join('\n');
     expect(bad).toMatch(/Input 'haproxy-socket': got "admin.sock"; expected the Runtime API address: a unix socket path .* or host:port/);

@@ -1,6 +1,9 @@
 import { DURATION_FORM, formatDuration, parseDuration } from './duration.js';
 import { splitCommand } from './argv.js';
 
+/** Reads one input by name, trimmed, '' when unset (the signature of `core.getInput`). */
+export type InputReader = (name: string) => string;
+
 /**
  * Field parsers for settings. Each returns the parsed value or records a problem that names the input,
  * quotes the value and states the accepted form, so every bad input is reported together.

@@ -1,35 +1,37 @@
-import type { Clock } from '../infra/clock.js';
-import type { LockOwner } from '../infra/lock.js';
-import type { Log } from '../infra/log.js';
-import type { Settings } from '../settings.js';
-import type { Router } from '../types.js';
-
-export interface RouterDeps {
-  clock: Clock;
-  log: Log;
-  owner: LockOwner;
-}
+import type { Color, Router, RouterKind } from '../types.js';
+import { commandModule } from './command/module.js';
+import { haproxyModule } from './haproxy/module.js';
+import type { RouterDeps, RouterModule } from './module.js';
+import { nginxModule } from './nginx/module.js';
 
 /**
- * The one place that turns the `router` setting into an implementation. Each router is imported only
- * when chosen, so the SDKs of unused routers are never loaded.
+ * The registry: the one place that lists the routers and matches a `router` value. Adding a router is
+ * its folder plus one line here. Kinds declared in ROUTER_KINDS but missing here are refused clearly.
  */
-export async function createRouter(settings: Settings, deps: RouterDeps): Promise<Router> {
-  switch (settings.router) {
-    case 'nginx': {
-      const { NginxRouter } = await import('./nginx/index.js');
-      return new NginxRouter(settings.nginx!, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
-    }
-    case 'haproxy': {
-      const { HaproxyRouter } = await import('./haproxy/index.js');
-      return new HaproxyRouter(settings.haproxy!, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
-    }
-    case 'command': {
-      const { CommandRouter } = await import('./command/index.js');
-      return new CommandRouter(settings.command!, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
-    }
-    default:
-      // Settings refuse routers that are not built; reaching here is a programming error.
-      throw new Error(`router "${settings.router}" is not available in this version`);
-  }
+const MODULES: Partial<Record<RouterKind, RouterModule<never>>> = {
+  nginx: nginxModule as RouterModule<never>,
+  haproxy: haproxyModule as RouterModule<never>,
+  command: commandModule as RouterModule<never>,
+};
+
+export const AVAILABLE_ROUTERS = Object.keys(MODULES) as RouterKind[];
+
+export function routerModule(kind: RouterKind): RouterModule<unknown> | undefined {
+  return MODULES[kind] as RouterModule<unknown> | undefined;
+}
+
+/** The parts of the settings a router is built from (the settings object fits it). */
+export interface RouterChoice {
+  router: RouterKind;
+  routing: unknown;
+  colors: readonly Color[];
+  lockTimeoutMs: number;
+}
+
+/** Builds the chosen router; its implementation is imported only now. */
+export async function createRouter(settings: RouterChoice, deps: Omit<RouterDeps, 'colors' | 'lockTimeoutMs'>): Promise<Router> {
+  const module = routerModule(settings.router);
+  // Settings refuse routers that are not built; reaching here is a programming error.
+  if (!module) throw new Error(`router "${settings.router}" is not available in this version`);
+  return module.create(settings.routing, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
 }

@@ -2,24 +2,15 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fillArgv } from '../../infra/argv.js';
-import type { Clock } from '../../infra/clock.js';
-import { acquireFileLock, type LockOwner } from '../../infra/lock.js';
-import type { Log } from '../../infra/log.js';
+import { acquireFileLock } from '../../infra/lock.js';
 import { execOrThrow } from '../../infra/exec.js';
-import type { CommandRouterSettings } from '../../settings.js';
+import type { CommandRouterSettings } from './module.js';
 import type { Color, RouteState, Router } from '../../types.js';
+import type { RouterDeps } from '../module.js';
 import { assertExpected, describeRoute } from '../compare.js';
 
 /** User commands are expected to be quick API calls; a minute means something is stuck. */
 const COMMAND_TIMEOUT_MS = 60_000;
-
-export interface CommandRouterDeps {
-  colors: readonly Color[];
-  clock: Clock;
-  log: Log;
-  lockTimeoutMs: number;
-  owner: LockOwner;
-}
 
 /**
  * Any router the user can drive from the command line. `router-get-command` prints the live color
@@ -35,7 +26,7 @@ export class CommandRouter implements Router {
 
   constructor(
     private readonly settings: CommandRouterSettings,
-    private readonly deps: CommandRouterDeps,
+    private readonly deps: RouterDeps,
   ) {}
 
   async read(signal?: AbortSignal): Promise<RouteState> {

@@ -3,22 +3,13 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
-import type { Clock } from '../../infra/clock.js';
-import { acquireFileLock, type LockOwner } from '../../infra/lock.js';
-import type { Log } from '../../infra/log.js';
-import type { HaproxySettings } from '../../settings.js';
+import { acquireFileLock } from '../../infra/lock.js';
+import type { HaproxySettings } from './module.js';
 import type { Color, RouteState, Router } from '../../types.js';
+import type { RouterDeps } from '../module.js';
 import { assertExpected, describeRoute } from '../compare.js';
 import { parseShowMap, persistMapEntry } from './map-file.js';
 import { describeAddress, RuntimeApi } from './runtime-api.js';
-
-export interface HaproxyDeps {
-  colors: readonly Color[];
-  clock: Clock;
-  log: Log;
-  lockTimeoutMs: number;
-  owner: LockOwner;
-}
 
 /**
  * Switches traffic through the Runtime API, with no reload: `set map` changes which backend the
@@ -33,7 +24,7 @@ export class HaproxyRouter implements Router {
 
   constructor(
     private readonly s: HaproxySettings,
-    private readonly deps: HaproxyDeps,
+    private readonly deps: RouterDeps,
   ) {
     this.api = new RuntimeApi(s.address);
     this.description = `haproxy map ${s.map} (key ${s.key}) via ${describeAddress(s.address)}`;

@@ -1,24 +1,16 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Clock } from '../../infra/clock.js';
 import { execOrThrow } from '../../infra/exec.js';
 import { readIfExists, readWithRevision, restoreFile, writeAtomic } from '../../infra/files.js';
-import { acquireFileLock, type LockOwner } from '../../infra/lock.js';
-import { errorMessage, type Log } from '../../infra/log.js';
+import { acquireFileLock } from '../../infra/lock.js';
+import { errorMessage } from '../../infra/log.js';
 import { fillTemplate } from '../../infra/argv.js';
-import type { NginxSettings } from '../../settings.js';
+import type { NginxSettings } from './module.js';
 import type { Color, RouteState, Router } from '../../types.js';
+import type { RouterDeps } from '../module.js';
 import { assertExpected } from '../compare.js';
 import { oldWorkersRetired, snapshotWorkers, type WorkerSnapshot } from './workers.js';
-
-export interface NginxDeps {
-  colors: readonly Color[];
-  clock: Clock;
-  log: Log;
-  lockTimeoutMs: number;
-  owner: LockOwner;
-}
 
 const MARKER = /^# Live color: ([a-z0-9-]+)$/m;
 /** nginx test and reload commands are quick; a minute means something is stuck. */
@@ -34,7 +26,7 @@ export class NginxRouter implements Router {
 
   constructor(
     private readonly settings: NginxSettings,
-    private readonly deps: NginxDeps,
+    private readonly deps: RouterDeps,
   ) {
     this.description = `nginx include ${settings.conf}`;
   }

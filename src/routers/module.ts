@@ -1,0 +1,27 @@
+import type { Clock } from '../infra/clock.js';
+import type { LockOwner } from '../infra/lock.js';
+import type { Log } from '../infra/log.js';
+import type { InputReader, Problems } from '../infra/parse.js';
+import type { Color, Router } from '../types.js';
+
+/** What every router is built with: the run's clock and log, who holds its lock, and the colors. */
+export interface RouterDeps {
+  clock: Clock;
+  log: Log;
+  owner: LockOwner;
+  colors: readonly Color[];
+  lockTimeoutMs: number;
+}
+
+/**
+ * A router plug-in: one folder per `router` value, exporting one of these from its `module.ts`. The
+ * module reads only its own inputs and stays light; the implementation (and any SDK) is imported by
+ * `create`, so a run never loads a router it did not choose.
+ */
+export interface RouterModule<S> {
+  /** Its own inputs, parsed and validated without I/O; each problem names the input. */
+  settings(input: InputReader, problems: Problems): S;
+  /** Why this configuration cannot split traffic (for `traffic-steps`), or undefined when it can. */
+  cannotSplit(s: S): string | undefined;
+  create(s: S, deps: RouterDeps): Promise<Router>;
+}
