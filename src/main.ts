@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     return invalidInputs(error, redact);
   }
   const log = coreLog(redact);
+  for (const warning of settings.warnings) log.warning(warning, 'Input');
   const warnCancel = () => log.warning(`Received ${received.join(' then ')}: stopping, and putting traffic back if it moved.`, 'Cancelled');
   if (cancel.signal.aborted) warnCancel();
   else cancel.signal.addEventListener('abort', warnCancel, { once: true });
@@ -81,8 +82,8 @@ function healthSources(settings: Settings, vars: Record<string, string>): Health
   const http = health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs));
   if (!health.prometheus.length) return http;
   const client = new PrometheusClient(prometheus.url, prometheus.headers, smoke.timeoutMs);
-  const colors = { color: vars.color, previous: vars.previous };
-  return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, colors))];
+  const release = { color: vars.color, previous: vars.previous, version: vars.version };
+  return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, release, systemClock.now))];
 }
 
 /** A GitHub deployment record is a courtesy: failing to write it never fails a release. */

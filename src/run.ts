@@ -1,7 +1,7 @@
 import type { Clock } from './infra/clock.js';
 import { errorMessage, oneLine, type Log, type StateStore } from './infra/log.js';
 import { discover, type Plan } from './phases/discover.js';
-import { flipBack } from './phases/rollback.js';
+import { flipBack, readForVerdict } from './phases/rollback.js';
 import { smokeTest } from './phases/smoke.js';
 import { RouteGuard, untrueVerdict } from './phases/verdict.js';
 import { watch } from './phases/watch.js';
@@ -182,7 +182,10 @@ class Release {
       if (percent < 100) await this.phase(`shift ${percent}%`, () => d.router.setWeights!(this.target, percent, expected, d.signal));
       else await this.phase('flip', () => d.router.flip(this.target, expected, d.signal));
       this.changedRouter = true;
-      this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
+      if (!this.report.flippedAt) {
+        this.report.flippedAt = new Date(d.clock.now()).toISOString();
+        for (const source of sources) source.trafficMoved?.(Date.parse(this.report.flippedAt));
+      }
       // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
       expected = this.lastWrite = await d.router.read(d.signal);
       d.state.save(STATE.phase, 'watching');
@@ -265,7 +268,7 @@ class Release {
    */
   private async end(result: Result, reason: string): Promise<void> {
     const { report, plan } = this;
-    const read = await this.d.router.read().then(
+    const read = await readForVerdict(this.d.router, this.d.clock).then(
       (shows) => ({ shows }),
       (error: unknown) => ({ error: errorMessage(error) }),
     );

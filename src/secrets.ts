@@ -58,20 +58,28 @@ function yamlHeaderValues(text: string): string[] {
   });
 }
 
-/** Every `scheme://user:password@` in the text: the password as written, decoded, and re-encoded. */
+/**
+ * Every `scheme://user:password@` in the text: the password as written, decoded and re-encoded, and the
+ * Basic credentials a client builds from it (base64 of `user:password`, as sent and as echoed).
+ */
 function urlPasswords(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@]*)@/gi)) {
     const colon = match[1].indexOf(':');
     if (colon < 0) continue;
-    const raw = match[1].slice(colon + 1);
-    found.push(raw);
+    const [user, raw] = [match[1].slice(0, colon), match[1].slice(colon + 1)];
+    found.push(raw, ...basic(`${user}:${raw}`));
     try {
       const decoded = decodeURIComponent(raw);
-      found.push(decoded, encodeURIComponent(decoded));
+      found.push(decoded, encodeURIComponent(decoded), ...basic(`${decodeURIComponent(user)}:${decoded}`));
     } catch {
-      /* not valid percent-encoding: the raw form is enough */
+      /* not valid percent-encoding: the raw forms are enough */
     }
   }
   return found;
+}
+
+function basic(credentials: string): string[] {
+  const token = Buffer.from(credentials, 'utf8').toString('base64');
+  return [token, `Basic ${token}`];
 }

@@ -1,3 +1,4 @@
+import { DURATION_FORM, parseDuration } from './infra/duration.js';
 import { shown, type Problems } from './infra/parse.js';
 import { type HttpProbe, probeFromFields, yamlEntries } from './settings-probes.js';
 
@@ -7,7 +8,10 @@ export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
 /** A `prometheus` health check: an instant query judged on every sample. */
 export interface PrometheusCheck {
   name: string;
-  /** PromQL; the exact tokens `{color}` and `{previous}` are replaced, nothing else. */
+  /**
+   * PromQL; only the exact tokens are replaced: `{color}`, `{previous}`, `{version}` (the release) and
+   * `{since-flip}` (time since traffic moved, as a PromQL duration, at least two scrape intervals).
+   */
   query: string;
   max?: number;
   min?: number;
@@ -18,6 +22,8 @@ export interface PrometheusCheck {
   onNoData: NoDataPolicy;
   /** Sample the query for the previous color just before the flip, and judge against it. */
   baseline: boolean;
+  /** Prometheus's scrape interval for these series: `{since-flip}` never goes below two of them. */
+  scrapeIntervalMs: number;
   maxIncrease?: number;
   maxRatio?: number;
 }
@@ -27,7 +33,11 @@ export interface HealthChecks {
   prometheus: PrometheusCheck[];
 }
 
-const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio'];
+const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
+/** Prometheus's own default is 1m; most setups scrape every 15s. */
+const DEFAULT_SCRAPE_INTERVAL = '15s';
+/** A PromQL range selector: `[5m]`, `[1h30m]`, `[5m:30s]`. */
+const RANGE = /\[((?:\d+(?:ms|s|m|h|d|w|y))+)(?::[^\]]*)?\]/;
 const TYPES = ['http', 'prometheus'];
 
 /** `health-checks`: a YAML list whose entries say their `type` (default http). */
@@ -55,7 +65,7 @@ function prometheusCheck(problems: Problems, where: string, fields: Record<strin
   const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
   if (unknown.length) problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
   if (typeof fields.query !== 'string' || !fields.query.trim()) {
-    problems.note(where, 'needs `query`, a PromQL instant query ({color} and {previous} are replaced by the new and old color).');
+    problems.note(where, 'needs `query`, a PromQL instant query ({color}, {previous}, {version} and {since-flip} are replaced).');
     return undefined;
   }
   const check: PrometheusCheck = {
@@ -67,7 +77,9 @@ function prometheusCheck(problems: Problems, where: string, fields: Record<strin
     baseline: fields.baseline === true,
     maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
     maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
+    scrapeIntervalMs: scrapeInterval(problems, `${where}.scrape-interval`, fields['scrape-interval']),
   };
+  judgeRange(problems, where, check);
   if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean') problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
   const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
   if (check.baseline && !relative) problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
@@ -75,6 +87,36 @@ function prometheusCheck(problems: Problems, where: string, fields: Record<strin
   if (check.max === undefined && check.min === undefined && !relative) problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
   if (check.maxRatio !== undefined && check.maxRatio < 1) problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
   return check;
+}
+
+/**
+ * Right after the flip a range like `[1m]` still holds what the idle color ran before this release
+ * (often the version just rolled back): say so, unless the query selects the release ({version}) or
+ * starts its range at the flip ({since-flip}). {version} cannot name the previous color's release.
+ */
+function judgeRange(problems: Problems, where: string, check: PrometheusCheck): void {
+  const q = check.query;
+  if (check.baseline && q.includes('{version}')) {
+    problems.note(where, 'uses {version} with `baseline: true`, but the previous color\'s version is not known; select the baseline by {previous} alone.');
+  }
+  const range = RANGE.exec(q);
+  if (range && !q.includes('{since-flip}') && !q.includes('{version}')) {
+    problems.warn(
+      where,
+      `the range [${range[1]}] reaches back before the flip at the first samples, into what the new color ran before this release; ` +
+        'write [{since-flip}] to start it at the flip, or select the release with a {version} label.',
+    );
+  }
+}
+
+function scrapeInterval(problems: Problems, where: string, value: unknown): number {
+  const text = value === undefined ? DEFAULT_SCRAPE_INTERVAL : shown(value);
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < 1000 || ms > 3_600_000) {
+    problems.add(where, text, `${DURATION_FORM}, from 1s to 1h (how often Prometheus scrapes these series)`);
+    return 15_000;
+  }
+  return ms;
 }
 
 function number(problems: Problems, where: string, value: unknown): number | undefined {

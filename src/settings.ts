@@ -3,6 +3,7 @@ import { Problems, type InputReader } from './infra/parse.js';
 import { healthChecksFromYaml, type PrometheusCheck } from './settings-checks.js';
 import { type HttpProbe, probesFromUrls, probesFromYaml } from './settings-probes.js';
 import { AVAILABLE_ROUTERS, routerModule } from './routers/index.js';
+import { redactor } from './infra/log.js';
 import { secretsOf } from './secrets.js';
 import { MODES, ROUTER_KINDS, type Color, type Mode, type RouterKind } from './types.js';
 
@@ -38,6 +39,8 @@ export interface Settings {
   routing: unknown;
   /** Values to mask everywhere: header values, tokens. */
   secrets: string[];
+  /** Said as warnings before anything is touched; they do not stop the run. */
+  warnings: string[];
 }
 
 export class SettingsError extends Error {
@@ -53,7 +56,8 @@ const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
 const MAX_INTERVAL_MS = 3_600_000;
 
 export function readSettings(input: InputReader): Settings {
-  const problems = new Problems();
+  const secrets = secretsOf(input);
+  const problems = new Problems(redactor(secrets));
   const router = parse.oneOf(problems, 'router', input('router'), ROUTER_KINDS);
   const smokeHeaders = parse.headerLines(problems, 'smoke-headers', input('smoke-headers'));
   const withHeaders = (probes: HttpProbe[]) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
@@ -94,8 +98,9 @@ export function readSettings(input: InputReader): Settings {
     github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
     jobStatus: input('job-status'),
     jobIndex: jobIndex(problems, input('job-index')),
-    secrets: secretsOf(input),
+    secrets,
     routing: undefined,
+    warnings: problems.warnings,
   };
   if (settings.github.environmentUrl) parse.url(problems, 'environment-url', settings.github.environmentUrl);
   settings.routing = routerSettings(problems, input, router);
@@ -166,7 +171,7 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
   if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
     problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
   }
-  if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url')) {
+  if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url', 'health-checks')) {
     problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
   }
   if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {

@@ -71,6 +71,8 @@ export interface HealthSource {
   validate?(signal?: AbortSignal): Promise<string | undefined>;
   /** Runs just before traffic first moves (e.g. sampling a baseline); returns a note for the summary. */
   beforeFlip?(signal?: AbortSignal): Promise<string | undefined>;
+  /** Told when traffic first reached the new color (clock time), e.g. to start ranges there. */
+  trafficMoved?(at: number): void;
 }
 
 export interface Deployer {

@@ -22,7 +22,7 @@ const requests = { 200: 0, 503: 0 };
 
 function metrics() {
   const lines = ['# TYPE http_requests_total counter'];
-  for (const [status, count] of Object.entries(requests)) lines.push(`http_requests_total{color="${color}",status="${status}"} ${count}`);
+  for (const [status, count] of Object.entries(requests)) lines.push(`http_requests_total{color="${color}",version="${version}",status="${status}"} ${count}`);
   return `${lines.join('\n')}\n`;
 }
 

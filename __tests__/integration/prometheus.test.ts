@@ -47,12 +47,12 @@ function base(checks: string[] = [], over: Record<string, string> = {}): Record<
   };
 }
 
-/** Lets errors of a previous test age out of the 5 s rate window before the next one deploys. */
 /** The samples of the Prometheus checks (the router is sampled too, as its own source). */
 function checkSamples(run: { report(): { samples: { source: string; status: string }[] } }) {
   return run.report().samples.filter((s) => !s.source.startsWith('router ('));
 }
 
+/** Lets errors of a previous test age out of the 5 s rate window before the next one deploys. */
 const settle = () => new Promise((r) => setTimeout(r, 6000));
 
 const errorCheck = (extra: string[] = []) => ['- name: error ratio', '  type: prometheus', `  query: '${ERROR_RATIO}'`, ...extra];

@@ -20,13 +20,15 @@ const check = (over: Partial<PrometheusCheck> = {}): PrometheusCheck => ({
   query: 'err{color="{color}"} / ok{color="{color}", other="{previous}"}',
   onNoData: 'wait',
   baseline: false,
+  scrapeIntervalMs: 15_000,
   ...over,
 });
 const green = 'err{color="green"} / ok{color="green", other="blue"}';
 const blue = 'err{color="blue"} / ok{color="blue", other="blue"}';
+const clock = { now: Date.parse('2026-01-01T00:00:00Z') };
 const source = (c: PrometheusCheck, answers: Record<string, Series[] | Error>) => {
   const client = new FakeClient(answers);
-  return { client, source: new PrometheusHealthSource(c, client as unknown as PrometheusClient, { color: 'green', previous: 'blue' }) };
+  return { client, source: new PrometheusHealthSource(c, client as unknown as PrometheusClient, { color: 'green', previous: 'blue', version: 'v2' }, () => clock.now) };
 };
 
 describe('prometheus health source', () => {
@@ -34,6 +36,24 @@ describe('prometheus health source', () => {
     const { client, source: s } = source(check({ max: 1 }), { [green]: [{ labels: {}, value: 0 }] });
     await s.sample();
     expect(client.queries).toEqual([green]);
+  });
+
+  it('fills {version} with the release and {since-flip} with the time since traffic moved, never reaching before the flip', async () => {
+    const query = 'sum(rate(errors{color="{color}",version="{version}"}[{since-flip}]))';
+    const at = (seconds: number) => `sum(rate(errors{color="green",version="v2"}[${seconds}s]))`;
+    const { client, source: s } = source(check({ query, max: 1 }), {});
+    await s.validate(); // before the flip: two scrape intervals
+    s.trafficMoved(clock.now);
+    clock.now += 12_000;
+    // Less than two scrapes since the flip: any range would reach before it, so no query, no verdict.
+    expect(await s.sample()).toEqual({ status: 'no-data', detail: 'waiting for two scrapes since the flip ({since-flip} is at least 30s)' });
+    clock.now += 18_000;
+    await s.sample();
+    clock.now += 42_500;
+    await s.sample();
+    s.trafficMoved(clock.now); // a later step does not move the start
+    await s.sample();
+    expect(client.queries).toEqual([at(30), at(30), at(73), at(73)]);
   });
 
   it('judges every series and names the offending one', async () => {

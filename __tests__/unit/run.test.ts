@@ -317,8 +317,14 @@ describe('run: the verdict is what the router shows at the end', () => {
     expect(report.reason).toMatch(/rewritten after this run's flip by something else/);
   });
 
+  it('reads the router again when one read at the end fails', async () => {
+    const router = new DriftingRouter('blue', (n) => (n === 2 ? new Error('connection reset') : undefined));
+    const report = await withRouter(router, { 'health-window': '0s' }).go();
+    expect(report).toMatchObject({ result: 'promoted', active: 'green', reason: '' });
+  });
+
   it('leaves active-color empty and says why when the router cannot be read at the end', async () => {
-    const router = new DriftingRouter('blue', (n) => (n === 2 ? new Error('connection refused') : undefined));
+    const router = new DriftingRouter('blue', (n) => (n >= 2 ? new Error('connection refused') : undefined));
     const report = await withRouter(router, { 'health-window': '0s' }).go();
     expect(report.result).toBe('failed');
     expect(report.active).toBeUndefined();

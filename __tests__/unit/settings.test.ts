@@ -188,10 +188,23 @@ describe('readSettings', () => {
     );
     expect(s.prometheus).toEqual({ url: 'https://prom.example', headers: { Authorization: 'Bearer prom-secret' } });
     expect(s.health.prometheus).toEqual([
-      { name: 'errors', query: 'sum(rate(http_requests_total{color="{color}",status=~"5.."}[1m]))', max: 0.05, min: undefined, onNoData: 'wait', baseline: false, maxIncrease: undefined, maxRatio: undefined },
-      { name: 'p99{color="{color}"}', query: 'p99{color="{color}"}', max: undefined, min: undefined, onNoData: 'pass', baseline: true, maxIncrease: 0.1, maxRatio: 1.5 },
+      { name: 'errors', query: 'sum(rate(http_requests_total{color="{color}",status=~"5.."}[1m]))', max: 0.05, min: undefined, onNoData: 'wait', baseline: false, maxIncrease: undefined, maxRatio: undefined, scrapeIntervalMs: 15_000 },
+      { name: 'p99{color="{color}"}', query: 'p99{color="{color}"}', max: undefined, min: undefined, onNoData: 'pass', baseline: true, maxIncrease: 0.1, maxRatio: 1.5, scrapeIntervalMs: 15_000 },
     ]);
     expect(s.secrets).toContain('Bearer prom-secret');
+  });
+
+  it('warns when a Prometheus range reaches back before the flip, unless {since-flip} or {version} bound it', () => {
+    const prom = (query: string, extra = '') => ({ ...nginx, 'prometheus-url': 'http://prom:9090', 'health-checks': `- type: prometheus\n  query: '${query}'\n  max: 1${extra}` });
+    expect(readSettings(inputs(prom('sum(rate(errors{color="{color}"}[1m]))'))).warnings).toEqual([
+      "Input 'health-checks[0]': the range [1m] reaches back before the flip at the first samples, into what the new color ran before this release; write [{since-flip}] to start it at the flip, or select the release with a {version} label.",
+    ]);
+    expect(readSettings(inputs(prom('sum(rate(errors{color="{color}"}[{since-flip}]))'))).warnings).toEqual([]);
+    expect(readSettings(inputs(prom('sum(rate(errors{version="{version}"}[5m]))'))).warnings).toEqual([]);
+    expect(readSettings(inputs(prom('up{color="{color}"}'))).warnings).toEqual([]);
+    expect(readSettings(inputs(prom('x[{since-flip}]', '\n  scrape-interval: 30s'))).health.prometheus[0].scrapeIntervalMs).toBe(30_000);
+    expect(problems(prom('x[{since-flip}]', '\n  scrape-interval: 2h')).join()).toMatch(/Input 'health-checks\[0\].scrape-interval': got "2h"; expected .* from 1s to 1h/);
+    expect(problems(prom('x{version="{version}"}', '\n  baseline: true\n  max-increase: 1')).join()).toMatch(/uses \{version\} with `baseline: true`/);
   });
 
   it('masks passwords written into URLs', () => {

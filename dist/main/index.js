@@ -40925,13 +40925,17 @@ class PrometheusHealthSource {
     check;
     client;
     vars;
+    now;
     name;
     requiresData;
     baselineValue;
-    constructor(check, client, vars) {
+    /** When traffic first moved to the new color (clock time); until then `{since-flip}` is its floor. */
+    flippedAt;
+    constructor(check, client, vars, now = Date.now) {
         this.check = check;
         this.client = client;
         this.vars = vars;
+        this.now = now;
         this.name = check.name;
         this.requiresData = check.onNoData === 'wait';
     }
@@ -40967,6 +40971,10 @@ class PrometheusHealthSource {
             : `${this.name}: baseline from ${this.vars.previous} is ${format(this.baselineValue)}; limit ${format(this.limit())}.`;
     }
     async sample(signal) {
+        if (this.warmingUp()) {
+            // Any range this early would reach back before the flip: wait, neutrally, for two scrapes.
+            return { status: 'no-data', detail: `waiting for two scrapes since the flip ({since-flip} is at least ${this.check.scrapeIntervalMs / 500}s)` };
+        }
         const series = (await this.client.query(this.query(this.vars.color), signal)).filter((s) => !Number.isNaN(s.value));
         if (series.length === 0) {
             const detail = `no data (on-no-data: ${this.check.onNoData})`;
@@ -40979,9 +40987,30 @@ class PrometheusHealthSource {
             return { status: 'fail', value: worst.series.value, detail: `${format(worst.series.value)} ${worst.breach}${where}` };
         return { status: 'pass', value: worst.series.value, detail: `${format(worst.series.value)}${where}` };
     }
+    trafficMoved(at) {
+        this.flippedAt ??= at;
+    }
     /** Only the exact tokens: PromQL itself is full of braces. */
     query(color) {
-        return this.check.query.split('{color}').join(color).split('{previous}').join(this.vars.previous);
+        const tokens = [
+            ['{color}', color],
+            ['{previous}', this.vars.previous],
+            ['{version}', this.vars.version],
+            ['{since-flip}', this.sinceFlip()],
+        ];
+        return tokens.reduce((q, [token, value]) => q.split(token).join(value), this.check.query);
+    }
+    /** True while a `{since-flip}` range could not yet start at the flip (less than two scrapes since). */
+    warmingUp() {
+        if (this.flippedAt === undefined || !this.check.query.includes('{since-flip}'))
+            return false;
+        return this.now() - this.flippedAt < 2 * this.check.scrapeIntervalMs;
+    }
+    /** Whole seconds since the flip, never below two scrape intervals (a rate needs two samples). */
+    sinceFlip() {
+        const floor = 2 * this.check.scrapeIntervalMs;
+        const elapsed = this.flippedAt === undefined ? 0 : this.now() - this.flippedAt;
+        return `${Math.ceil(Math.max(floor, elapsed) / 1000)}s`;
     }
     /** The most lenient of the relative bounds, so max-increase gives a floor when the baseline is ~0. */
     limit() {
@@ -41341,29 +41370,320 @@ async function publish(report, redact) {
     }
 }
 
-;// CONCATENATED MODULE: ./lib/routers/index.js
+;// CONCATENATED MODULE: ./lib/infra/parse.js
+
+
 /**
- * The one place that turns the `router` setting into an implementation. Each router is imported only
- * when chosen, so the SDKs of unused routers are never loaded.
+ * Field parsers for settings. Each returns the parsed value or records a problem that names the input,
+ * quotes the value and states the accepted form, so every bad input is reported together.
  */
-async function createRouter(settings, deps) {
-    switch (settings.router) {
-        case 'nginx': {
-            const { NginxRouter } = await __nccwpck_require__.e(/* import() */ 52).then(__nccwpck_require__.bind(__nccwpck_require__, 3052));
-            return new NginxRouter(settings.nginx, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
-        }
-        case 'haproxy': {
-            const { HaproxyRouter } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 5287));
-            return new HaproxyRouter(settings.haproxy, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
-        }
-        case 'command': {
-            const { CommandRouter } = await __nccwpck_require__.e(/* import() */ 452).then(__nccwpck_require__.bind(__nccwpck_require__, 5452));
-            return new CommandRouter(settings.command, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
-        }
-        default:
-            // Settings refuse routers that are not built; reaching here is a programming error.
-            throw new Error(`router "${settings.router}" is not available in this version`);
+class Problems {
+    redact;
+    /** `redact` hides secrets in quoted values before they are cut, so no fragment of one shows. */
+    constructor(redact = (text) => text) {
+        this.redact = redact;
     }
+    list = [];
+    /** Things worth saying that do not stop the run (shown as warnings before anything is touched). */
+    warnings = [];
+    warn(input, message) {
+        this.warnings.push(sanitizeProblem(`Input '${input}': ${message}`));
+    }
+    /** Inputs (their root name: `smoke-tests`, not `smoke-tests[2].url`) that failed to parse. */
+    failed = new Set();
+    add(input, value, accepted) {
+        this.push(input, `Input '${input}': got "${this.quote(value)}"; expected ${accepted}.`);
+    }
+    note(input, message) {
+        this.push(input, `Input '${input}': ${message}`);
+    }
+    /**
+     * True when none of these inputs failed. A failed parse leaves a placeholder value behind; checks
+     * that judge one input against another ask this first, so a typo never invents a second error.
+     */
+    /** A value as problems show it: secrets hidden, then long ones cut. */
+    quote(value) {
+        const shown = this.redact(value);
+        return shown.length > 120 ? `${shown.slice(0, 117)}...` : shown;
+    }
+    ok(...inputs) {
+        return inputs.every((input) => !this.failed.has(input));
+    }
+    push(input, message) {
+        this.failed.add(input.replace(/[[.].*$/, ''));
+        this.list.push(sanitizeProblem(message));
+    }
+}
+/** Problems quote what the user wrote; control characters would break the annotation they appear in. */
+function sanitizeProblem(message) {
+    // eslint-disable-next-line no-control-regex
+    return message.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+}
+/** Bounds for durations: what a timer can hold, and what a GitHub-hosted job may last (6h). */
+const MAX_DURATION_MS = 6 * 3_600_000;
+function duration(problems, input, text, min = 0, max = MAX_DURATION_MS) {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < min || ms > max) {
+        const bounds = [min > 0 ? `at least ${formatDuration(min)}` : '', `at most ${formatDuration(max)}`].filter(Boolean).join(' and ');
+        problems.add(input, text, `${DURATION_FORM}, ${bounds}`);
+        return min;
+    }
+    return ms;
+}
+function integer(problems, input, text, min, max) {
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+        problems.add(input, text, `a whole number from ${min} to ${max}`);
+        return min;
+    }
+    return Number(text);
+}
+function parse_boolean(problems, input, text) {
+    const lower = text.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false' || lower === '')
+        return false;
+    problems.add(input, text, '"true" or "false"');
+    return false;
+}
+function oneOf(problems, input, text, allowed) {
+    if (allowed.includes(text))
+        return text;
+    problems.add(input, text, `one of: ${allowed.join(', ')}`);
+    return allowed[0];
+}
+/** Non-empty lines, trimmed. */
+function lines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'));
+}
+/** A URL after `{color}`/`{version}` are filled in; http and https only. */
+function parse_url(problems, input, text) {
+    const sample = text.replace(/\{color\}/g, 'blue').replace(/\{version\}/g, 'v1').replace(/\{previous\}/g, 'green');
+    try {
+        const parsed = new URL(sample);
+        if (parsed.protocol === 'http:' || parsed.protocol === 'https:')
+            return text;
+    }
+    catch {
+        /* reported below */
+    }
+    problems.add(input, text, 'an absolute http:// or https:// URL ({color} and {version} may appear in it)');
+    return text;
+}
+/** RFC 9110: a header name is a token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+/** RFC 9110 field-value: visible ASCII, Latin-1 (obs-text), spaces and tabs; never CR, LF or NUL. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Servers commonly refuse header lines past 8 KiB; refuse here rather than after traffic moved. */
+const MAX_HEADER_VALUE = 8192;
+/**
+ * One header, checked as HTTP does. Values are secrets, so a problem names the header but never
+ * quotes its value. Returns false when the header is refused.
+ */
+function header(problems, where, name, value) {
+    if (!HEADER_NAME.test(name)) {
+        // An invalid name may be a value typed without its name: it is not quoted either.
+        problems.note(where, `a header name is not valid (letters, digits and !#$%&'*+.^_\`|~- only, no spaces); the line is hidden, as values are secrets.`);
+        return false;
+    }
+    const why = !HEADER_VALUE.test(value)
+        ? 'contains a line break, a control character or a character outside Latin-1'
+        : value.length > MAX_HEADER_VALUE
+            ? `is longer than ${MAX_HEADER_VALUE} characters`
+            : undefined;
+    if (why)
+        problems.note(where, `the value of header "${name}" ${why} (the value is hidden); HTTP does not allow it.`);
+    return !why;
+}
+/** `Name: value` lines. Values are secrets, so problems quote only the name. */
+function headerLines(problems, input, text) {
+    const headers = {};
+    for (const line of text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'))) {
+        const colon = line.indexOf(':');
+        if (colon <= 0) {
+            problems.note(input, `a line without "Name: value" (values are hidden); expected "Name: value" lines.`);
+            continue;
+        }
+        const name = line.slice(0, colon).trim();
+        const value = line.slice(colon + 1).trim();
+        if (name !== line.slice(0, colon).trimStart() && HEADER_NAME.test(name)) {
+            problems.note(input, `header "${name}" has a space before its colon, which HTTP does not allow.`);
+            continue;
+        }
+        if (header(problems, input, name, value))
+            headers[name] = value;
+    }
+    return headers;
+}
+function command(problems, input, text) {
+    const argv = (0,infra_argv/* splitCommand */.GW)(text);
+    if (typeof argv === 'string') {
+        problems.note(input, `got "${problems.quote(text)}": ${argv}.`);
+        return [];
+    }
+    return argv;
+}
+/** Comma- or newline-separated list. */
+function list(text) {
+    return text
+        .split(/[,\n]/)
+        .map((item) => item.trim())
+        .filter(Boolean);
+}
+const COLOR_PATTERN = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+function colors(problems, input, text) {
+    const items = list(text);
+    if (items.length !== 2 || items[0] === items[1] || !items.every((c) => COLOR_PATTERN.test(c))) {
+        problems.add(input, text, 'two different color names, lower-case letters, digits and dashes, e.g. "blue,green"');
+        return ['blue', 'green'];
+    }
+    return [items[0], items[1]];
+}
+function percentSteps(problems, input, text) {
+    const items = list(text);
+    const numbers = items.map(Number);
+    const valid = items.length > 0 &&
+        items.every((item) => /^\d+$/.test(item)) &&
+        numbers.every((n, i) => n >= 1 && n <= 100 && (i === 0 || n > numbers[i - 1])) &&
+        numbers[numbers.length - 1] === 100;
+    if (!valid) {
+        problems.add(input, text, 'rising whole percentages ending at 100, e.g. "10,50,100"');
+        return [100];
+    }
+    return numbers;
+}
+/**
+ * Any parsed YAML value as text for a message. `String()` throws on some YAML (a mapping with a
+ * `toString` key) and JSON on alias loops; a message must never crash the parser.
+ */
+function shown(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value === null || typeof value !== 'object')
+        return String(value);
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        return Array.isArray(value) ? '[a list that contains itself]' : '{a mapping that contains itself}';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/routers/command/module.js
+
+const commandModule = {
+    settings(input, problems) {
+        const get = input('router-get-command');
+        const set = input('router-set-command');
+        if (!get)
+            problems.note('router-get-command', 'is required with router "command": a command that prints the live color.');
+        if (!set)
+            problems.note('router-set-command', 'is required with router "command": a command that points traffic at {color}.');
+        else if (!set.includes('{color}'))
+            problems.add('router-set-command', set, 'a command containing {color}');
+        return {
+            get: get ? command(problems, 'router-get-command', get) : [],
+            set: set ? command(problems, 'router-set-command', set) : [],
+        };
+    },
+    cannotSplit: (s) => (s.set.some((arg) => arg.includes('{weight}')) ? undefined : 'router "command" splits traffic only when router-set-command contains {weight}'),
+    async create(s, deps) {
+        const { CommandRouter } = await __nccwpck_require__.e(/* import() */ 452).then(__nccwpck_require__.bind(__nccwpck_require__, 5452));
+        return new CommandRouter(s, deps);
+    },
+};
+
+// EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
+var runtime_api = __nccwpck_require__(253);
+;// CONCATENATED MODULE: ./lib/routers/haproxy/module.js
+
+/** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
+const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+/**
+ * Every HAProxy value ends up in a Runtime API command line, where spaces separate arguments, `;` and
+ * line breaks separate commands and `\` escapes: each is held to the grammar of what it names.
+ */
+const haproxyModule = {
+    settings(input, problems) {
+        const socket = input('haproxy-socket');
+        const address = (0,runtime_api/* parseAddress */.or)(socket);
+        if (!address)
+            problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
+        const map = input('haproxy-map');
+        if (!map.startsWith('/') || !runtime_api/* RUNTIME_API_WORD */.n5.test(map)) {
+            problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
+        }
+        const key = input('haproxy-map-key') || 'active';
+        if (!runtime_api/* RUNTIME_API_WORD */.n5.test(key))
+            problems.add('haproxy-map-key', key, 'a map key of printable characters without spaces, quotes, ";", "#" or "\\"');
+        const backend = input('haproxy-backend') || '{color}';
+        if (!backend.includes('{color}') || !HAPROXY_NAME.test(backend.split('{color}').join('x'))) {
+            problems.add('haproxy-backend', backend, 'a backend name template containing {color}, otherwise letters, digits and "-_.:" as HAProxy names allow');
+        }
+        const splitBackend = input('haproxy-split-backend');
+        if (splitBackend && !HAPROXY_NAME.test(splitBackend))
+            problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
+        return { address: address ?? { path: socket }, map, key, backend, splitBackend };
+    },
+    cannotSplit: (s) => (s.splitBackend ? undefined : 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'),
+    async create(s, deps) {
+        const { HaproxyRouter } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 5287));
+        return new HaproxyRouter(s, deps);
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/routers/nginx/module.js
+
+const nginxModule = {
+    settings(input, problems) {
+        const conf = input('nginx-conf');
+        if (!conf)
+            problems.note('nginx-conf', 'is required with router "nginx": the path of the include file the action owns.');
+        const template = input('nginx-template') || 'proxy_pass http://{color};';
+        if (!template.includes('{color}'))
+            problems.add('nginx-template', template, 'text containing {color}');
+        return {
+            conf,
+            template,
+            testCommand: command(problems, 'nginx-test-command', input('nginx-test-command') || 'nginx -t'),
+            reloadCommand: command(problems, 'nginx-reload-command', input('nginx-reload-command') || 'nginx -s reload'),
+            pidFile: input('nginx-pid-file'),
+        };
+    },
+    cannotSplit: () => 'router "nginx" cannot split traffic',
+    async create(s, deps) {
+        const { NginxRouter } = await __nccwpck_require__.e(/* import() */ 52).then(__nccwpck_require__.bind(__nccwpck_require__, 3052));
+        return new NginxRouter(s, deps);
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/routers/index.js
+
+
+
+/**
+ * The registry: the one place that lists the routers and matches a `router` value. Adding a router is
+ * its folder plus one line here. Kinds declared in ROUTER_KINDS but missing here are refused clearly.
+ */
+const MODULES = {
+    nginx: nginxModule,
+    haproxy: haproxyModule,
+    command: commandModule,
+};
+const AVAILABLE_ROUTERS = Object.keys(MODULES);
+function routerModule(kind) {
+    return MODULES[kind];
+}
+/** Builds the chosen router; its implementation is imported only now. */
+async function createRouter(settings, deps) {
+    const module = routerModule(settings.router);
+    // Settings refuse routers that are not built; reaching here is a programming error.
+    if (!module)
+        throw new Error(`router "${settings.router}" is not available in this version`);
+    return module.create(settings.routing, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
 }
 
 // EXTERNAL MODULE: ./lib/routers/compare.js
@@ -41420,9 +41740,14 @@ async function retry(action, options) {
 
 ;// CONCATENATED MODULE: ./lib/phases/rollback.js
 
-/** A rollback is worth a few quick tries: every second on a bad release counts. */
-const ATTEMPTS = 3;
-const BASE_DELAY_MS = 200;
+/**
+ * A rollback is worth a few quick tries, then some patience: every second on a bad release counts, but
+ * a router that is restarting (a cold HAProxy restart takes about 2 s) must not turn it into `failed`.
+ * Waits 0.25, 0.5, 1 and 2 s at most (jittered): about 4 s in all before giving up.
+ */
+const ATTEMPTS = 5;
+const BASE_DELAY_MS = 250;
+const MAX_DELAY_MS = 2000;
 /**
  * Sends all traffic back to `previous`. The expected state is read fresh, not taken from discovery:
  * this run holds the router lock, and undoing its own change must not be refused by its own change.
@@ -41436,10 +41761,15 @@ async function flipBack(router, previous, clock, onRetry) {
     }, {
         attempts: ATTEMPTS,
         baseDelayMs: BASE_DELAY_MS,
+        maxDelayMs: MAX_DELAY_MS,
         label: `Rollback to ${previous}`,
         clock,
         onRetry,
     });
+}
+/** Reads the router for the verdict, trying again briefly: one lost read must not turn a release into `failed`. */
+function readForVerdict(router, clock) {
+    return retry(() => router.read(), { attempts: 3, baseDelayMs: 200, label: 'Reading the router', clock });
 }
 
 ;// CONCATENATED MODULE: ./lib/phases/smoke.js
@@ -41591,6 +41921,51 @@ async function takeSample(source, clock, signal) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/report/timeline.js
+
+
+/**
+ * Runs each phase in a log group and records its timing and outcome. Every phase boundary checks for a
+ * cancel: after one, only phases that put traffic back may start.
+ */
+class Timeline {
+    phases;
+    log;
+    clock;
+    signal;
+    constructor(phases, log, clock, signal) {
+        this.phases = phases;
+        this.log = log;
+        this.clock = clock;
+        this.signal = signal;
+    }
+    async phase(name, body, options = {}) {
+        if (!options.evenIfCancelled)
+            this.signal.throwIfAborted();
+        const started = this.clock.now();
+        const record = { name, startedAt: new Date(started).toISOString(), durationMs: 0, outcome: 'ok' };
+        this.phases.push(record);
+        try {
+            return await this.log.group(name, body);
+        }
+        catch (error) {
+            Object.assign(record, { outcome: 'failed', detail: (0,infra_log/* errorMessage */.gJ)(error) });
+            throw error;
+        }
+        finally {
+            record.durationMs = this.clock.now() - started;
+            if (record.durationMs > 1000)
+                this.log.info(`${name} took ${formatDuration(record.durationMs)}.`);
+        }
+    }
+    /** A phase that ended normally but with a bad verdict (a failed smoke test, a failed window). */
+    markLastFailed(detail) {
+        const last = this.phases.at(-1);
+        if (last)
+            Object.assign(last, { outcome: 'failed', detail });
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/run.js
 
 
@@ -41623,6 +41998,7 @@ class Release {
     /** The router as read back right after this run's last change. */
     lastWrite;
     sources = [];
+    timeline;
     constructor(s, d) {
         this.s = s;
         this.d = d;
@@ -41635,6 +42011,7 @@ class Release {
             colors: s.colors,
             thresholds: { failure: health.failureThreshold, error: health.errorThreshold, intervalMs: health.intervalMs, windowMs: health.windowMs },
         });
+        this.timeline = new Timeline(this.report.phases, d.log, d.clock, d.signal);
     }
     async run() {
         let unlock;
@@ -41678,6 +42055,9 @@ class Release {
             return this.end('staged', '');
         await this.shiftAndWatch();
     }
+    phase(name, body, options) {
+        return this.timeline.phase(name, body, options);
+    }
     get target() {
         return this.plan.target;
     }
@@ -41708,7 +42088,7 @@ class Release {
         const problems = (await this.phase('validate checks', () => Promise.all(checking.map((source) => source.validate(this.d.signal))))).filter((problem) => problem !== undefined);
         if (!problems.length)
             return true;
-        this.markLastPhaseFailed(problems.join(' '));
+        this.timeline.markLastFailed(problems.join(' '));
         return this.invalid(problems);
     }
     /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */
@@ -41735,7 +42115,7 @@ class Release {
         this.d.signal.throwIfAborted();
         const first = failed[0];
         const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
-        this.markLastPhaseFailed(reason);
+        this.timeline.markLastFailed(reason);
         await this.end('aborted', reason);
         return false;
     }
@@ -41759,7 +42139,11 @@ class Release {
             else
                 await this.phase('flip', () => d.router.flip(this.target, expected, d.signal));
             this.changedRouter = true;
-            this.report.flippedAt ??= new Date(d.clock.now()).toISOString();
+            if (!this.report.flippedAt) {
+                this.report.flippedAt = new Date(d.clock.now()).toISOString();
+                for (const source of sources)
+                    source.trafficMoved?.(Date.parse(this.report.flippedAt));
+            }
             // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
             expected = this.lastWrite = await d.router.read(d.signal);
             d.state.save(STATE.phase, 'watching');
@@ -41767,7 +42151,7 @@ class Release {
             const label = percent < 100 ? `the ${percent}% step` : 'the health window';
             const verdict = await this.watchFor([...sources, new RouteGuard(d.router, () => this.lastWrite)], windowMs, label);
             if (!verdict.passed)
-                this.markLastPhaseFailed(verdict.reason);
+                this.timeline.markLastFailed(verdict.reason);
             this.report.steps.push({ percent, windowMs, passed: verdict.passed });
             if (!verdict.passed)
                 return this.windowFailed(verdict.reason);
@@ -41806,7 +42190,7 @@ class Release {
     async rollBack(previous, reason) {
         this.d.state.save(STATE.phase, 'rolling-back');
         try {
-            await this.phase('rollback', () => flipBack(this.d.router, previous, this.d.clock, (m) => this.d.log.warning(m)));
+            await this.phase('rollback', () => flipBack(this.d.router, previous, this.d.clock, (m) => this.d.log.warning(m)), { evenIfCancelled: true });
             this.report.rolledBack = true;
             await this.end('rolled-back', reason);
         }
@@ -41844,7 +42228,7 @@ class Release {
      */
     async end(result, reason) {
         const { report, plan } = this;
-        const read = await this.d.router.read().then((shows) => ({ shows }), (error) => ({ error: (0,infra_log/* errorMessage */.gJ)(error) }));
+        const read = await readForVerdict(this.d.router, this.d.clock).then((shows) => ({ shows }), (error) => ({ error: (0,infra_log/* errorMessage */.gJ)(error) }));
         const notes = [reason];
         if ('shows' in read) {
             report.routerShows = (0,compare/* describeRoute */.fx)(read.shows);
@@ -41876,228 +42260,10 @@ class Release {
         }
         this.d.log.info(`Result: ${result}${report.reason ? ` (${report.reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
     }
-    markLastPhaseFailed(detail) {
-        const last = this.report.phases.at(-1);
-        if (last)
-            Object.assign(last, { outcome: 'failed', detail });
-    }
-    /** Runs one phase in a log group and records its timing and outcome. */
-    async phase(name, body) {
-        // Every phase boundary checks for a cancel; only putting traffic back goes on after one.
-        if (name !== 'rollback')
-            this.d.signal.throwIfAborted();
-        const started = this.d.clock.now();
-        const record = { name, startedAt: new Date(started).toISOString(), durationMs: 0, outcome: 'ok', detail: undefined };
-        this.report.phases.push(record);
-        try {
-            return await this.d.log.group(name, body);
-        }
-        catch (error) {
-            record.outcome = 'failed';
-            record.detail = (0,infra_log/* errorMessage */.gJ)(error);
-            throw error;
-        }
-        finally {
-            record.durationMs = this.d.clock.now() - started;
-            if (record.durationMs > 1000)
-                this.d.log.info(`${name} took ${formatDuration(record.durationMs)}.`);
-        }
-    }
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./lib/infra/parse.js
-
-
-/**
- * Field parsers for settings. Each returns the parsed value or records a problem that names the input,
- * quotes the value and states the accepted form, so every bad input is reported together.
- */
-class Problems {
-    list = [];
-    /** Inputs (their root name: `smoke-tests`, not `smoke-tests[2].url`) that failed to parse. */
-    failed = new Set();
-    add(input, value, accepted) {
-        this.push(input, `Input '${input}': got "${quote(value)}"; expected ${accepted}.`);
-    }
-    note(input, message) {
-        this.push(input, `Input '${input}': ${message}`);
-    }
-    /**
-     * True when none of these inputs failed. A failed parse leaves a placeholder value behind; checks
-     * that judge one input against another ask this first, so a typo never invents a second error.
-     */
-    ok(...inputs) {
-        return inputs.every((input) => !this.failed.has(input));
-    }
-    push(input, message) {
-        this.failed.add(input.replace(/[[.].*$/, ''));
-        this.list.push(sanitizeProblem(message));
-    }
-}
-/** A value as problems show it: long ones cut. */
-function quote(value) {
-    return value.length > 120 ? `${value.slice(0, 117)}...` : value;
-}
-/** Problems quote what the user wrote; control characters would break the annotation they appear in. */
-function sanitizeProblem(message) {
-    // eslint-disable-next-line no-control-regex
-    return message.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
-/** Bounds for durations: what a timer can hold, and what a GitHub-hosted job may last (6h). */
-const MAX_DURATION_MS = 6 * 3_600_000;
-function duration(problems, input, text, min = 0, max = MAX_DURATION_MS) {
-    const ms = parseDuration(text);
-    if (ms === undefined || ms < min || ms > max) {
-        const bounds = [min > 0 ? `at least ${formatDuration(min)}` : '', `at most ${formatDuration(max)}`].filter(Boolean).join(' and ');
-        problems.add(input, text, `${DURATION_FORM}, ${bounds}`);
-        return min;
-    }
-    return ms;
-}
-function integer(problems, input, text, min, max) {
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-        problems.add(input, text, `a whole number from ${min} to ${max}`);
-        return min;
-    }
-    return Number(text);
-}
-function parse_boolean(problems, input, text) {
-    const lower = text.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false' || lower === '')
-        return false;
-    problems.add(input, text, '"true" or "false"');
-    return false;
-}
-function oneOf(problems, input, text, allowed) {
-    if (allowed.includes(text))
-        return text;
-    problems.add(input, text, `one of: ${allowed.join(', ')}`);
-    return allowed[0];
-}
-/** Non-empty lines, trimmed. */
-function lines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#'));
-}
-/** A URL after `{color}`/`{version}` are filled in; http and https only. */
-function parse_url(problems, input, text) {
-    const sample = text.replace(/\{color\}/g, 'blue').replace(/\{version\}/g, 'v1').replace(/\{previous\}/g, 'green');
-    try {
-        const parsed = new URL(sample);
-        if (parsed.protocol === 'http:' || parsed.protocol === 'https:')
-            return text;
-    }
-    catch {
-        /* reported below */
-    }
-    problems.add(input, text, 'an absolute http:// or https:// URL ({color} and {version} may appear in it)');
-    return text;
-}
-/** RFC 9110: a header name is a token. */
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
-/** RFC 9110 field-value: visible ASCII, Latin-1 (obs-text), spaces and tabs; never CR, LF or NUL. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-/** Servers commonly refuse header lines past 8 KiB; refuse here rather than after traffic moved. */
-const MAX_HEADER_VALUE = 8192;
-/**
- * One header, checked as HTTP does. Values are secrets, so a problem names the header but never
- * quotes its value. Returns false when the header is refused.
- */
-function header(problems, where, name, value) {
-    if (!HEADER_NAME.test(name)) {
-        // An invalid name may be a value typed without its name: it is not quoted either.
-        problems.note(where, `a header name is not valid (letters, digits and !#$%&'*+.^_\`|~- only, no spaces); the line is hidden, as values are secrets.`);
-        return false;
-    }
-    const why = !HEADER_VALUE.test(value)
-        ? 'contains a line break, a control character or a character outside Latin-1'
-        : value.length > MAX_HEADER_VALUE
-            ? `is longer than ${MAX_HEADER_VALUE} characters`
-            : undefined;
-    if (why)
-        problems.note(where, `the value of header "${name}" ${why} (the value is hidden); HTTP does not allow it.`);
-    return !why;
-}
-/** `Name: value` lines. Values are secrets, so problems quote only the name. */
-function headerLines(problems, input, text) {
-    const headers = {};
-    for (const line of text.split(/\r?\n/).filter((l) => l.trim() && !l.trim().startsWith('#'))) {
-        const colon = line.indexOf(':');
-        if (colon <= 0) {
-            problems.note(input, `a line without "Name: value" (values are hidden); expected "Name: value" lines.`);
-            continue;
-        }
-        const name = line.slice(0, colon).trim();
-        const value = line.slice(colon + 1).trim();
-        if (name !== line.slice(0, colon).trimStart() && HEADER_NAME.test(name)) {
-            problems.note(input, `header "${name}" has a space before its colon, which HTTP does not allow.`);
-            continue;
-        }
-        if (header(problems, input, name, value))
-            headers[name] = value;
-    }
-    return headers;
-}
-function command(problems, input, text) {
-    const argv = (0,infra_argv/* splitCommand */.GW)(text);
-    if (typeof argv === 'string') {
-        problems.note(input, `got "${quote(text)}": ${argv}.`);
-        return [];
-    }
-    return argv;
-}
-/** Comma- or newline-separated list. */
-function list(text) {
-    return text
-        .split(/[,\n]/)
-        .map((item) => item.trim())
-        .filter(Boolean);
-}
-const COLOR_PATTERN = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
-function colors(problems, input, text) {
-    const items = list(text);
-    if (items.length !== 2 || items[0] === items[1] || !items.every((c) => COLOR_PATTERN.test(c))) {
-        problems.add(input, text, 'two different color names, lower-case letters, digits and dashes, e.g. "blue,green"');
-        return ['blue', 'green'];
-    }
-    return [items[0], items[1]];
-}
-function percentSteps(problems, input, text) {
-    const items = list(text);
-    const numbers = items.map(Number);
-    const valid = items.length > 0 &&
-        items.every((item) => /^\d+$/.test(item)) &&
-        numbers.every((n, i) => n >= 1 && n <= 100 && (i === 0 || n > numbers[i - 1])) &&
-        numbers[numbers.length - 1] === 100;
-    if (!valid) {
-        problems.add(input, text, 'rising whole percentages ending at 100, e.g. "10,50,100"');
-        return [100];
-    }
-    return numbers;
-}
-/**
- * Any parsed YAML value as text for a message. `String()` throws on some YAML (a mapping with a
- * `toString` key) and JSON on alias loops; a message must never crash the parser.
- */
-function shown(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value === null || typeof value !== 'object')
-        return String(value);
-    try {
-        return JSON.stringify(value);
-    }
-    catch {
-        return Array.isArray(value) ? '[a list that contains itself]' : '{a mapping that contains itself}';
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/secrets.js
 
 
@@ -42161,24 +42327,31 @@ function yamlHeaderValues(text) {
         return headers && typeof headers === 'object' ? Object.values(headers).map((v) => shown(v).trim()) : [];
     });
 }
-/** Every `scheme://user:password@` in the text: the password as written, decoded, and re-encoded. */
+/**
+ * Every `scheme://user:password@` in the text: the password as written, decoded and re-encoded, and the
+ * Basic credentials a client builds from it (base64 of `user:password`, as sent and as echoed).
+ */
 function urlPasswords(text) {
     const found = [];
     for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@]*)@/gi)) {
         const colon = match[1].indexOf(':');
         if (colon < 0)
             continue;
-        const raw = match[1].slice(colon + 1);
-        found.push(raw);
+        const [user, raw] = [match[1].slice(0, colon), match[1].slice(colon + 1)];
+        found.push(raw, ...basic(`${user}:${raw}`));
         try {
             const decoded = decodeURIComponent(raw);
-            found.push(decoded, encodeURIComponent(decoded));
+            found.push(decoded, encodeURIComponent(decoded), ...basic(`${decodeURIComponent(user)}:${decoded}`));
         }
         catch {
-            /* not valid percent-encoding: the raw form is enough */
+            /* not valid percent-encoding: the raw forms are enough */
         }
     }
     return found;
+}
+function basic(credentials) {
+    const token = Buffer.from(credentials, 'utf8').toString('base64');
+    return [token, `Basic ${token}`];
 }
 
 ;// CONCATENATED MODULE: ./lib/settings-probes.js
@@ -42320,8 +42493,13 @@ function latency(problems, where, value) {
 ;// CONCATENATED MODULE: ./lib/settings-checks.js
 
 
+
 const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
-const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio'];
+const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
+/** Prometheus's own default is 1m; most setups scrape every 15s. */
+const DEFAULT_SCRAPE_INTERVAL = '15s';
+/** A PromQL range selector: `[5m]`, `[1h30m]`, `[5m:30s]`. */
+const RANGE = /\[((?:\d+(?:ms|s|m|h|d|w|y))+)(?::[^\]]*)?\]/;
 const TYPES = ['http', 'prometheus'];
 /** `health-checks`: a YAML list whose entries say their `type` (default http). */
 function healthChecksFromYaml(problems, input, text) {
@@ -42353,7 +42531,7 @@ function prometheusCheck(problems, where, fields) {
     if (unknown.length)
         problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
     if (typeof fields.query !== 'string' || !fields.query.trim()) {
-        problems.note(where, 'needs `query`, a PromQL instant query ({color} and {previous} are replaced by the new and old color).');
+        problems.note(where, 'needs `query`, a PromQL instant query ({color}, {previous}, {version} and {since-flip} are replaced).');
         return undefined;
     }
     const check = {
@@ -42365,7 +42543,9 @@ function prometheusCheck(problems, where, fields) {
         baseline: fields.baseline === true,
         maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
         maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
+        scrapeIntervalMs: scrapeInterval(problems, `${where}.scrape-interval`, fields['scrape-interval']),
     };
+    judgeRange(problems, where, check);
     if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
         problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
     const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
@@ -42378,6 +42558,31 @@ function prometheusCheck(problems, where, fields) {
     if (check.maxRatio !== undefined && check.maxRatio < 1)
         problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
     return check;
+}
+/**
+ * Right after the flip a range like `[1m]` still holds what the idle color ran before this release
+ * (often the version just rolled back): say so, unless the query selects the release ({version}) or
+ * starts its range at the flip ({since-flip}). {version} cannot name the previous color's release.
+ */
+function judgeRange(problems, where, check) {
+    const q = check.query;
+    if (check.baseline && q.includes('{version}')) {
+        problems.note(where, 'uses {version} with `baseline: true`, but the previous color\'s version is not known; select the baseline by {previous} alone.');
+    }
+    const range = RANGE.exec(q);
+    if (range && !q.includes('{since-flip}') && !q.includes('{version}')) {
+        problems.warn(where, `the range [${range[1]}] reaches back before the flip at the first samples, into what the new color ran before this release; ` +
+            'write [{since-flip}] to start it at the flip, or select the release with a {version} label.');
+    }
+}
+function scrapeInterval(problems, where, value) {
+    const text = value === undefined ? DEFAULT_SCRAPE_INTERVAL : shown(value);
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < 1000 || ms > 3_600_000) {
+        problems.add(where, text, `${DURATION_FORM}, from 1s to 1h (how often Prometheus scrapes these series)`);
+        return 15_000;
+    }
+    return ms;
 }
 function number(problems, where, value) {
     if (value === undefined)
@@ -42398,13 +42603,12 @@ function policy(problems, where, value) {
     return 'wait';
 }
 
-// EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
-var runtime_api = __nccwpck_require__(253);
 ;// CONCATENATED MODULE: ./lib/types.js
 const MODES = ['deploy', 'stage', 'promote', 'rollback', 'status'];
 const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'];
 
 ;// CONCATENATED MODULE: ./lib/settings.js
+
 
 
 
@@ -42420,16 +42624,13 @@ class SettingsError extends Error {
         this.name = 'SettingsError';
     }
 }
-/** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
-const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-/** Routers implemented in this version; the rest of ROUTER_KINDS is declared and refused clearly. */
-const AVAILABLE_ROUTERS = ['nginx', 'haproxy', 'command'];
 /** Requests per probe: a timeout above this is a mistake, not a wish. */
 const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
 /** A sample less often than hourly is not watching. */
 const MAX_INTERVAL_MS = 3_600_000;
 function readSettings(input) {
-    const problems = new Problems();
+    const secrets = secretsOf(input);
+    const problems = new Problems((0,infra_log/* redactor */.$p)(secrets));
     const router = oneOf(problems, 'router', input('router'), ROUTER_KINDS);
     const smokeHeaders = headerLines(problems, 'smoke-headers', input('smoke-headers'));
     const withHeaders = (probes) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
@@ -42470,11 +42671,13 @@ function readSettings(input) {
         github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
         jobStatus: input('job-status'),
         jobIndex: jobIndex(problems, input('job-index')),
-        secrets: secretsOf(input),
+        secrets,
+        routing: undefined,
+        warnings: problems.warnings,
     };
     if (settings.github.environmentUrl)
         parse_url(problems, 'environment-url', settings.github.environmentUrl);
-    routerSettings(problems, input, settings);
+    settings.routing = routerSettings(problems, input, router);
     checkCombinations(problems, input, settings);
     if (problems.list.length)
         throw new SettingsError(problems.list);
@@ -42523,96 +42726,29 @@ function version(problems, text) {
     }
     return text;
 }
-function routerSettings(problems, input, settings) {
+/** The chosen router's module reads its own inputs; a refused or unavailable `router` reads none. */
+function routerSettings(problems, input, router) {
     // A refused `router` leaves a placeholder: judging the placeholder's inputs would invent errors.
     if (!problems.ok('router'))
-        return;
-    if (!AVAILABLE_ROUTERS.includes(settings.router)) {
-        if (ROUTER_KINDS.includes(settings.router)) {
-            problems.note('router', `"${settings.router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
-        }
-        return;
-    }
-    if (settings.router === 'nginx') {
-        const conf = input('nginx-conf');
-        if (!conf)
-            problems.note('nginx-conf', 'is required with router "nginx": the path of the include file the action owns.');
-        const template = input('nginx-template') || 'proxy_pass http://{color};';
-        if (!template.includes('{color}'))
-            problems.add('nginx-template', template, 'text containing {color}');
-        settings.nginx = {
-            conf,
-            template,
-            testCommand: command(problems, 'nginx-test-command', input('nginx-test-command') || 'nginx -t'),
-            reloadCommand: command(problems, 'nginx-reload-command', input('nginx-reload-command') || 'nginx -s reload'),
-            pidFile: input('nginx-pid-file'),
-        };
-    }
-    if (settings.router === 'haproxy')
-        settings.haproxy = haproxySettings(problems, input);
-    if (settings.router === 'command') {
-        const get = input('router-get-command');
-        const set = input('router-set-command');
-        if (!get)
-            problems.note('router-get-command', 'is required with router "command": a command that prints the live color.');
-        if (!set)
-            problems.note('router-set-command', 'is required with router "command": a command that points traffic at {color}.');
-        else if (!set.includes('{color}'))
-            problems.add('router-set-command', set, 'a command containing {color}');
-        settings.command = {
-            get: get ? command(problems, 'router-get-command', get) : [],
-            set: set ? command(problems, 'router-set-command', set) : [],
-        };
-    }
-}
-/**
- * Every HAProxy value ends up in a Runtime API command line, where spaces separate arguments, `;` and
- * line breaks separate commands and `\\` escapes: each is held to the grammar of what it names.
- */
-function haproxySettings(problems, input) {
-    const socket = input('haproxy-socket');
-    const address = (0,runtime_api/* parseAddress */.or)(socket);
-    if (!address)
-        problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
-    const map = input('haproxy-map');
-    if (!map.startsWith('/') || !runtime_api/* RUNTIME_API_WORD */.n5.test(map)) {
-        problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
-    }
-    const key = input('haproxy-map-key') || 'active';
-    if (!runtime_api/* RUNTIME_API_WORD */.n5.test(key))
-        problems.add('haproxy-map-key', key, 'a map key of printable characters without spaces, quotes, ";", "#" or "\\"');
-    const backend = input('haproxy-backend') || '{color}';
-    if (!backend.includes('{color}') || !HAPROXY_NAME.test(backend.split('{color}').join('x'))) {
-        problems.add('haproxy-backend', backend, 'a backend name template containing {color}, otherwise letters, digits and "-_.:" as HAProxy names allow');
-    }
-    const splitBackend = input('haproxy-split-backend');
-    if (splitBackend && !HAPROXY_NAME.test(splitBackend))
-        problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
-    return { address: address ?? { path: socket }, map, key, backend, splitBackend };
-}
-/** Whether the chosen router can split traffic, known from the settings alone. */
-function routerSupportsWeights(settings) {
-    if (settings.router === 'haproxy')
-        return Boolean(settings.haproxy?.splitBackend);
-    return settings.router === 'command' && (settings.command?.set ?? []).some((arg) => arg.includes('{weight}'));
+        return undefined;
+    const module = routerModule(router);
+    if (!module)
+        problems.note('router', `"${router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
+    return module?.settings(input, problems);
 }
 /** Judges inputs against each other; each check runs only when the inputs it reads parsed. */
 function checkCombinations(problems, input, settings) {
     const steps = settings.traffic.steps;
-    if ((steps.length > 1 || steps[0] !== 100) && problems.ok('router', 'traffic-steps', 'router-set-command', 'haproxy-split-backend')) {
-        if (!routerSupportsWeights(settings)) {
-            const why = settings.router === 'command'
-                ? 'router "command" splits traffic only when router-set-command contains {weight}'
-                : settings.router === 'haproxy'
-                    ? 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'
-                    : `router "${settings.router}" cannot split traffic`;
+    const module = routerModule(settings.router);
+    if ((steps.length > 1 || steps[0] !== 100) && module && settings.routing !== undefined && problems.ok('traffic-steps')) {
+        const why = module.cannotSplit(settings.routing);
+        if (why)
             problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
-        }
     }
     if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
         problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
     }
-    if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url')) {
+    if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url', 'health-checks')) {
         problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
     }
     if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
@@ -42661,6 +42797,8 @@ async function main() {
         return invalidInputs(error, redact);
     }
     const log = coreLog(redact);
+    for (const warning of settings.warnings)
+        log.warning(warning, 'Input');
     const warnCancel = () => log.warning(`Received ${received.join(' then ')}: stopping, and putting traffic back if it moved.`, 'Cancelled');
     if (cancel.signal.aborted)
         warnCancel();
@@ -42703,8 +42841,8 @@ function healthSources(settings, vars) {
     if (!health.prometheus.length)
         return http;
     const client = new PrometheusClient(prometheus.url, prometheus.headers, smoke.timeoutMs);
-    const colors = { color: vars.color, previous: vars.previous };
-    return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, colors))];
+    const release = { color: vars.color, previous: vars.previous, version: vars.version };
+    return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, release, systemClock.now))];
 }
 /** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
 async function startDeployment(settings, log, signal) {

@@ -14,10 +14,14 @@ export class PrometheusHealthSource implements HealthSource {
   readonly requiresData: boolean;
   private baselineValue?: number;
 
+  /** When traffic first moved to the new color (clock time); until then `{since-flip}` is its floor. */
+  private flippedAt?: number;
+
   constructor(
     private readonly check: PrometheusCheck,
     private readonly client: PrometheusClient,
-    private readonly vars: { color: string; previous: string },
+    private readonly vars: { color: string; previous: string; version: string },
+    private readonly now: () => number = Date.now,
   ) {
     this.name = check.name;
     this.requiresData = check.onNoData === 'wait';
@@ -54,6 +58,10 @@ export class PrometheusHealthSource implements HealthSource {
   }
 
   async sample(signal?: AbortSignal): Promise<Verdict> {
+    if (this.warmingUp()) {
+      // Any range this early would reach back before the flip: wait, neutrally, for two scrapes.
+      return { status: 'no-data', detail: `waiting for two scrapes since the flip ({since-flip} is at least ${this.check.scrapeIntervalMs / 500}s)` };
+    }
     const series = (await this.client.query(this.query(this.vars.color), signal)).filter((s) => !Number.isNaN(s.value));
     if (series.length === 0) {
       const detail = `no data (on-no-data: ${this.check.onNoData})`;
@@ -66,9 +74,32 @@ export class PrometheusHealthSource implements HealthSource {
     return { status: 'pass', value: worst.series.value, detail: `${format(worst.series.value)}${where}` };
   }
 
+  trafficMoved(at: number): void {
+    this.flippedAt ??= at;
+  }
+
   /** Only the exact tokens: PromQL itself is full of braces. */
   private query(color: string): string {
-    return this.check.query.split('{color}').join(color).split('{previous}').join(this.vars.previous);
+    const tokens: [string, string][] = [
+      ['{color}', color],
+      ['{previous}', this.vars.previous],
+      ['{version}', this.vars.version],
+      ['{since-flip}', this.sinceFlip()],
+    ];
+    return tokens.reduce((q, [token, value]) => q.split(token).join(value), this.check.query);
+  }
+
+  /** True while a `{since-flip}` range could not yet start at the flip (less than two scrapes since). */
+  private warmingUp(): boolean {
+    if (this.flippedAt === undefined || !this.check.query.includes('{since-flip}')) return false;
+    return this.now() - this.flippedAt < 2 * this.check.scrapeIntervalMs;
+  }
+
+  /** Whole seconds since the flip, never below two scrape intervals (a rate needs two samples). */
+  private sinceFlip(): string {
+    const floor = 2 * this.check.scrapeIntervalMs;
+    const elapsed = this.flippedAt === undefined ? 0 : this.now() - this.flippedAt;
+    return `${Math.ceil(Math.max(floor, elapsed) / 1000)}s`;
   }
 
   /** The most lenient of the relative bounds, so max-increase gives a floor when the baseline is ~0. */

@@ -9,11 +9,18 @@ export type InputReader = (name: string) => string;
  * quotes the value and states the accepted form, so every bad input is reported together.
  */
 export class Problems {
+  /** `redact` hides secrets in quoted values before they are cut, so no fragment of one shows. */
+  constructor(private readonly redact: (text: string) => string = (text) => text) {}
   readonly list: string[] = [];
+  /** Things worth saying that do not stop the run (shown as warnings before anything is touched). */
+  readonly warnings: string[] = [];
+  warn(input: string, message: string): void {
+    this.warnings.push(sanitizeProblem(`Input '${input}': ${message}`));
+  }
   /** Inputs (their root name: `smoke-tests`, not `smoke-tests[2].url`) that failed to parse. */
   private readonly failed = new Set<string>();
   add(input: string, value: string, accepted: string): void {
-    this.push(input, `Input '${input}': got "${quote(value)}"; expected ${accepted}.`);
+    this.push(input, `Input '${input}': got "${this.quote(value)}"; expected ${accepted}.`);
   }
   note(input: string, message: string): void {
     this.push(input, `Input '${input}': ${message}`);
@@ -22,6 +29,11 @@ export class Problems {
    * True when none of these inputs failed. A failed parse leaves a placeholder value behind; checks
    * that judge one input against another ask this first, so a typo never invents a second error.
    */
+  /** A value as problems show it: secrets hidden, then long ones cut. */
+  quote(value: string): string {
+    const shown = this.redact(value);
+    return shown.length > 120 ? `${shown.slice(0, 117)}...` : shown;
+  }
   ok(...inputs: string[]): boolean {
     return inputs.every((input) => !this.failed.has(input));
   }
@@ -29,11 +41,6 @@ export class Problems {
     this.failed.add(input.replace(/[[.].*$/, ''));
     this.list.push(sanitizeProblem(message));
   }
-}
-
-/** A value as problems show it: long ones cut. */
-function quote(value: string): string {
-  return value.length > 120 ? `${value.slice(0, 117)}...` : value;
 }
 
 /** Problems quote what the user wrote; control characters would break the annotation they appear in. */
@@ -148,7 +155,7 @@ export function headerLines(problems: Problems, input: string, text: string): Re
 export function command(problems: Problems, input: string, text: string): string[] {
   const argv = splitCommand(text);
   if (typeof argv === 'string') {
-    problems.note(input, `got "${quote(text)}": ${argv}.`);
+    problems.note(input, `got "${problems.quote(text)}": ${argv}.`);
     return [];
   }
   return argv;
