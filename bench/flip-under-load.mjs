@@ -2,7 +2,8 @@
 // action deploys, shifts in steps and rolls back; failed requests (socket errors + non-2xx) are counted
 // per router change. For nginx, bare `nginx -s reload` flips in the same run are the baseline; nginx's
 // count varies a lot from run to run, so action and baseline segments alternate over several rounds.
-// Usage: node bench/flip-under-load.mjs [nginx rounds, default 3]
+// nginx is measured both ways it can switch: marker files (no reload) and include + reload.
+// Usage: node bench/flip-under-load.mjs [nginx rounds, default 3] [marker flips on request, default 100]
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { ROOT, runAction } from '../test-support/runner.mjs';
 import { startWrk } from './wrk.mjs';
 
 const NGINX_ROUNDS = Number(process.argv[2] ?? 3);
+const MARKER_FLIPS = Number(process.argv[3] ?? 100);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const quiet = { 'deploy-command': '', 'smoke-urls': '' };
 /** `-sick` versions fail only /healthz after FAULT_AFTER_MS: rolled back, while clients never see an error. */
@@ -36,6 +38,8 @@ const RELEASES = {
     { label: 'deploy', inputs: { version: 'v6' }, expect: 'promoted' },
   ],
 };
+
+RELEASES['nginx markers'] = RELEASES.nginx;
 
 /** Router changes a run made: flips, traffic steps and rollbacks, from its JSON report. */
 const changesOf = (report) => report.phases.filter((p) => p.name === 'flip' || p.name === 'rollback' || p.name.startsWith('shift ')).length;
@@ -84,6 +88,26 @@ const rows = [];
     rows.push(...(await actionRows('haproxy', haproxy, apps, inputs)));
   } finally {
     haproxy.stop();
+    apps.stop();
+  }
+}
+{
+  const apps = await startApps();
+  const nginx = await startNginx({ ports: apps.ports, initial: 'blue', markers: true });
+  try {
+    const { 'nginx-conf': _conf, 'nginx-test-command': _test, 'nginx-reload-command': _reload, ...rest } = nginxInputs(nginx, apps);
+    const inputs = { ...rest, 'nginx-marker': nginx.marker, ...common, 'health-urls': `${nginx.url}/preview/{color}/healthz` };
+    rows.push(...(await actionRows('nginx markers', nginx, apps, inputs)));
+    const flips = await underLoad(nginx.url, async () => {
+      for (let i = 0; i < MARKER_FLIPS; i++) {
+        const run = await runAction({ ...inputs, mode: 'rollback', ...quiet });
+        if (run.outputs.result !== 'rolled-back') throw new Error(`nginx markers flip ${i + 1}: ${run.outputs.result}: ${run.outputs.reason}`);
+      }
+      return { changes: MARKER_FLIPS };
+    });
+    rows.push({ router: 'nginx markers', what: `action: ${MARKER_FLIPS} flips on request (mode rollback)`, ...flips });
+  } finally {
+    nginx.stop();
     apps.stop();
   }
 }

@@ -28,12 +28,14 @@ export async function startHaproxy({ ports, initial = 'blue' }) {
   stats socket ${dir}/admin.sock mode 600 level admin expose-fd listeners
   stats socket 127.0.0.1:${operatorPort} level operator
   pidfile ${dir}/haproxy.pid
+  server-state-file ${dir}/servers.state
   maxconn 4000
 defaults
   mode http
   timeout connect 2s
   timeout client 30s
   timeout server 30s
+  load-server-state-from-file global
   retries 2
 frontend public
   bind 127.0.0.1:${port}
@@ -62,6 +64,7 @@ backend no_live_color
     port,
     url: `http://127.0.0.1:${port}`,
     map,
+    serverState: join(dir, 'servers.state'),
     socket: join(dir, 'admin.sock'),
     operatorSocket: `127.0.0.1:${operatorPort}`,
     /** A seamless reload: a new process reads the config and map file, and takes over the listeners. */

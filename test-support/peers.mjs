@@ -30,12 +30,17 @@ export function nginxBinary() {
  * include file the action owns; `/preview/<color>/` reaches a color directly, for smoke tests.
  * `initial`: the include's first content ('' for none: a first release).
  */
-export async function startNginx({ ports, colors = ['blue', 'green'], initial }) {
+export async function startNginx({ ports, colors = ['blue', 'green'], initial, markers = false }) {
   const dir = mkdtempSync(join(tmpdir(), 'bg-nginx-'));
   const port = await freePort();
   for (const sub of ['tmp', 'logs']) mkdirSync(join(dir, sub));
   const live = join(dir, 'live.conf');
-  if (initial) writeFileSync(live, initial);
+  if (initial && !markers) writeFileSync(live, initial);
+  if (markers) {
+    mkdirSync(join(dir, 'markers'), { mode: 0o755 });
+    // `initial` names the live color in marker mode.
+    if (initial) writeFileSync(join(dir, 'markers', initial), `${initial}\n`);
+  }
   const isRoot = process.getuid?.() === 0;
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${dir}/tmp/${k};`).join('\n    ');
   const upstreams = colors.map((c) => `upstream ${c} { server 127.0.0.1:${ports[c]}; keepalive 16; }`).join('\n  ');
@@ -55,12 +60,12 @@ http {
   ${upstreams}
   server {
     listen 127.0.0.1:${port};
-    location / {
+    ${markers ? markerBlock(`${dir}/markers`, colors) : `location / {
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       # A glob include may match nothing: before the first release there is no live color.
       include ${dir}/live*.conf;
-    }
+    }`}
       ${previews}
   }
 }
@@ -74,6 +79,7 @@ http {
     port,
     url: `http://127.0.0.1:${port}`,
     live,
+    marker: join(dir, 'markers', '{color}'),
     pidFile: join(dir, 'nginx.pid'),
     testCommand: [...base, '-t', '-q'].join(' '),
     reloadCommand: [...base, '-s', 'reload'].join(' '),
@@ -83,6 +89,21 @@ http {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The server block of the README's marker setup: the color is chosen per request from marker files,
+ * tested in the order of `colors` (the last match wins). No marker: 503, there is no live color yet.
+ */
+export function markerBlock(folder, colors) {
+  return `set $bg_color "";
+    ${colors.map((c) => `if (-f ${folder}/${c}) { set $bg_color ${c}; }`).join('\n    ')}
+    location / {
+      if ($bg_color = "") { return 503 "no live color\\n"; }
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_pass http://$bg_color;
+    }`;
 }
 
 /** Two app processes, started through the same deploy command the action runs. */

@@ -8,6 +8,7 @@ import { runAction } from '../../test-support/runner.mjs';
 interface Haproxy {
   url: string;
   map: string;
+  serverState: string;
   socket: string;
   operatorSocket: string;
   reload(): Promise<void>;
@@ -82,6 +83,31 @@ describe('haproxy: releases through the Runtime API, without reloads', () => {
     expect(run.summary()).toContain('| 50% | 3s | ✅ passed |');
     expect(run.summary()).toContain('| 100% | 1s | ✅ passed |');
     expect(await publicColor()).toBe('green 200');
+  });
+
+  it.each([
+    ['with haproxy-server-state-file, a reload mid-step keeps the weights and the release goes on', true],
+    ['without it, a reload mid-step returns to the configured weights: the watch notices and sends traffic back', false],
+  ])('%s', async (_, persisted) => {
+    let reloaded = false;
+    const state = persisted ? { 'haproxy-server-state-file': haproxy.serverState } : {};
+    const run = await runAction({ ...inputs, ...steps, ...state, 'traffic-steps': '10,100', 'step-window': '4s', version: 'v2' }, {
+      env: apps.env,
+      onOutput: (chunk: string) => {
+        if (reloaded || !chunk.includes('::group::watch 10%25 step')) return;
+        reloaded = true;
+        setTimeout(() => void haproxy.reload(), 500);
+      },
+    });
+    expect(reloaded).toBe(true);
+    if (persisted) {
+      expect(run.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+      expect(readFileSync(haproxy.serverState, 'utf8')).toMatch(/ split \d+ green /);
+    } else {
+      expect(run.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue' });
+      expect(run.outputs.reason).toMatch(/^router \(haproxy .*\): no longer shows blue 90%, green 10%: it shows blue \(changed outside this run, or reverted by a reload\)/);
+      expect(run.summary()).toMatch(/Set haproxy-server-state-file to keep them/);
+    }
   });
 
   it('splits traffic by the weights of the split backend', async () => {

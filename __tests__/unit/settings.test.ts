@@ -28,6 +28,7 @@ describe('readSettings', () => {
     expect(s.traffic).toEqual({ steps: [100], stepWindowMs: 60_000 });
     expect(s.rollbackOnFailure).toBe(true);
     expect(s.routing).toEqual({
+      marker: '',
       conf: '/etc/nginx/live.conf',
       template: 'proxy_pass http://{color};',
       testCommand: ['nginx', '-t'],
@@ -218,8 +219,17 @@ describe('readSettings', () => {
     expect(list.join()).not.toContain('sekret-value');
   });
 
+  it('reads nginx-marker as the other way to switch nginx, held to one folder', () => {
+    const marker = { router: 'nginx', 'nginx-marker': '/var/lib/blue-green/app/{color}', version: 'v' };
+    expect(readSettings(inputs(marker)).routing).toMatchObject({ marker: '/var/lib/blue-green/app/{color}', conf: '' });
+    for (const bad of ['var/lib/{color}', '/var/{color}/live', '/var/lib/app', '/var/lib/{version}-{color}']) {
+      expect(problems({ ...marker, 'nginx-marker': bad })).toEqual([expect.stringMatching(/^Input 'nginx-marker': got .*; expected an absolute path whose file name holds \{color\}/)]);
+    }
+    expect(problems({ ...marker, 'nginx-conf': '/etc/nginx/live.conf' })).toEqual([expect.stringMatching(/^Input 'nginx-marker': and nginx-conf are two ways/)]);
+    expect(problems({ router: 'nginx', version: 'v' }).join()).toMatch(/Input 'nginx-conf': is required with router "nginx" \(or nginx-marker\)/);
+  });
+
   it('requires the inputs of the chosen router', () => {
-    expect(problems({ router: 'nginx', version: 'v' }).join()).toMatch(/Input 'nginx-conf': is required with router "nginx"/);
     const missing = problems({ router: 'command', version: 'v' }).join('\n');
     expect(missing).toMatch(/router-get-command': is required/);
     expect(missing).toMatch(/router-set-command': is required/);
@@ -238,6 +248,7 @@ describe('readSettings', () => {
       key: 'active',
       backend: '{color}',
       splitBackend: '',
+      serverStateFile: '',
     });
     const tcp = readSettings(inputs({ ...haproxy, 'haproxy-socket': '127.0.0.1:9999', 'haproxy-backend': 'app_{color}', 'haproxy-split-backend': 'app_split', 'traffic-steps': '10,100' }));
     expect(tcp.routing).toMatchObject({ address: { host: '127.0.0.1', port: 9999 }, backend: 'app_{color}', splitBackend: 'app_split' });

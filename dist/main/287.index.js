@@ -235,14 +235,14 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./lib/infra/argv.js
 var argv = __webpack_require__(2790);
-// EXTERNAL MODULE: ./lib/infra/lock.js
-var lock = __webpack_require__(4883);
-// EXTERNAL MODULE: ./lib/routers/compare.js
-var compare = __webpack_require__(9369);
 // EXTERNAL MODULE: ./lib/infra/files.js
 var files = __webpack_require__(5085);
 // EXTERNAL MODULE: ./lib/infra/log.js
 var log = __webpack_require__(4600);
+// EXTERNAL MODULE: ./lib/infra/lock.js
+var lock = __webpack_require__(4883);
+// EXTERNAL MODULE: ./lib/routers/compare.js
+var compare = __webpack_require__(9369);
 ;// CONCATENATED MODULE: ./lib/routers/haproxy/map-file.js
 
 
@@ -282,6 +282,8 @@ function parseShowMap(text) {
 // EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
 var runtime_api = __webpack_require__(253);
 ;// CONCATENATED MODULE: ./lib/routers/haproxy/index.js
+
+
 
 
 
@@ -340,6 +342,7 @@ class HaproxyRouter {
         await this.api.run(['set', 'weight', `${split}/${other}`, String(100 - percent)], signal);
         if (!current.weights)
             await this.pointMapAt(split, current.active === undefined, signal);
+        await this.persistServerState(signal);
         const after = await this.read(signal);
         if (after.weights?.[to] !== percent)
             throw new Error(`${this.description} reads ${(0,compare/* describeRoute */.fx)(after)} after sending ${percent}% to ${to}.`);
@@ -350,9 +353,12 @@ class HaproxyRouter {
         return (0,lock/* acquireFileLock */.A)(await this.lockPath(), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
     }
     async preflight() {
-        if (!('path' in this.s.address))
-            return [];
-        return [await socketProblem(this.s.address.path)].filter((p) => p !== undefined);
+        const problems = [await socketProblem(this.s.address)];
+        const state = this.s.serverStateFile;
+        if (state && !(await (0,promises_.stat)((0,external_node_path_.dirname)(state)).catch(() => undefined))?.isDirectory()) {
+            problems.push(`Input 'haproxy-server-state-file': the folder ${(0,external_node_path_.dirname)(state)} does not exist; expected the path HAProxy names in its \`server-state-file\` directive.`);
+        }
+        return problems.filter((p) => p !== undefined);
     }
     backendOf(color) {
         return (0,argv/* fillTemplate */.ou)(this.s.backend, { color });
@@ -360,12 +366,34 @@ class HaproxyRouter {
     async pointMapAt(backend, absent, signal) {
         await this.api.run([absent ? 'add' : 'set', 'map', this.s.map, this.s.key, backend], signal);
         const why = await persistMapEntry(this.s.map, this.s.key, backend);
-        if (why) {
-            const note = `HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`;
-            if (!this.notes.includes(note))
-                this.notes.push(note);
-            this.deps.log.warning(note, 'Map file not updated');
+        if (why)
+            this.note(`HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`, 'Map file not updated');
+    }
+    /**
+     * Weights set through the Runtime API live in memory only: the server state file (HAProxy's own
+     * `server-state-file`, loaded with `load-server-state-from-file`) is rewritten from `show servers
+     * state`, so a reload in the middle of a step keeps the step's weights.
+     */
+    async persistServerState(signal) {
+        const path = this.s.serverStateFile;
+        if (!path) {
+            this.note('Traffic-step weights live in HAProxy\'s memory only: a reload during a step returns to the configured weights (the watch then fails the step). Set haproxy-server-state-file to keep them.', 'Weights not persisted');
+            return;
         }
+        try {
+            await (0,files/* writeAtomic */.vZ)(path, `${await this.api.run(['show', 'servers', 'state'], signal)}\n`);
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            this.note(`HAProxy serves the step's weights, but the server state file ${path} could not be rewritten (${(0,log/* errorMessage */.gJ)(error)}): a reload would return to the configured weights.`, 'Server state not saved');
+        }
+    }
+    note(text, title) {
+        if (this.notes.includes(text))
+            return;
+        this.notes.push(text);
+        this.deps.log.warning(text, title);
     }
     async readWeights(signal) {
         const weights = {};
@@ -403,7 +431,10 @@ class HaproxyRouter {
     }
 }
 /** A unix socket path that is missing or not a socket, said before anything is touched. */
-async function socketProblem(path) {
+async function socketProblem(address) {
+    if (!('path' in address))
+        return undefined;
+    const { path } = address;
     const info = await (0,promises_.stat)(path).catch((error) => error.code ?? 'error');
     if (typeof info === 'string') {
         return `Input 'haproxy-socket': ${path} ${info === 'ENOENT' ? 'does not exist' : `cannot be read (${info})`}; expected the Runtime API socket of a running HAProxy (\`stats socket ${path} level admin\`).`;

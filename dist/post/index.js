@@ -41418,7 +41418,11 @@ const haproxyModule = {
         const splitBackend = input('haproxy-split-backend');
         if (splitBackend && !HAPROXY_NAME.test(splitBackend))
             problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
-        return { address: address ?? { path: socket }, map, key, backend, splitBackend };
+        const serverStateFile = input('haproxy-server-state-file');
+        if (serverStateFile && !serverStateFile.startsWith('/')) {
+            problems.add('haproxy-server-state-file', serverStateFile, 'the absolute path HAProxy names in its `server-state-file` directive');
+        }
+        return { address: address ?? { path: socket }, map, key, backend, splitBackend, serverStateFile };
     },
     cannotSplit: (s) => (s.splitBackend ? undefined : 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'),
     async create(s, deps) {
@@ -41429,15 +41433,25 @@ const haproxyModule = {
 
 ;// CONCATENATED MODULE: ./lib/routers/nginx/module.js
 
+/** An absolute path, `{color}` in the file name only (all markers in one folder), no other placeholder. */
+const MARKER = /^\/(?:[^{}\0\n]*\/)?[^/{}\0\n]*\{color\}[^/{}\0\n]*$/;
 const nginxModule = {
     settings(input, problems) {
         const conf = input('nginx-conf');
-        if (!conf)
-            problems.note('nginx-conf', 'is required with router "nginx": the path of the include file the action owns.');
+        const marker = input('nginx-marker');
+        if (marker && conf)
+            problems.note('nginx-marker', 'and nginx-conf are two ways to switch nginx; give one (nginx-marker needs no reload).');
+        if (marker && !MARKER.test(marker)) {
+            problems.add('nginx-marker', marker, 'an absolute path whose file name holds {color}, e.g. /var/lib/blue-green/app/{color}');
+        }
+        if (!conf && !marker) {
+            problems.note('nginx-conf', 'is required with router "nginx" (or nginx-marker): the path of the include file the action owns.');
+        }
         const template = input('nginx-template') || 'proxy_pass http://{color};';
         if (!template.includes('{color}'))
             problems.add('nginx-template', template, 'text containing {color}');
         return {
+            marker,
             conf,
             template,
             testCommand: command(problems, 'nginx-test-command', input('nginx-test-command') || 'nginx -t'),
@@ -41447,7 +41461,11 @@ const nginxModule = {
     },
     cannotSplit: () => 'router "nginx" cannot split traffic',
     async create(s, deps) {
-        const { NginxRouter } = await __nccwpck_require__.e(/* import() */ 52).then(__nccwpck_require__.bind(__nccwpck_require__, 3052));
+        if (s.marker) {
+            const { NginxMarkerRouter } = await __nccwpck_require__.e(/* import() */ 650).then(__nccwpck_require__.bind(__nccwpck_require__, 6650));
+            return new NginxMarkerRouter(s, deps);
+        }
+        const { NginxRouter } = await __nccwpck_require__.e(/* import() */ 473).then(__nccwpck_require__.bind(__nccwpck_require__, 2473));
         return new NginxRouter(s, deps);
     },
 };

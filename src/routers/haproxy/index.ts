@@ -3,13 +3,15 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
+import { writeAtomic } from '../../infra/files.js';
+import { errorMessage } from '../../infra/log.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import type { HaproxySettings } from './module.js';
 import type { Color, RouteState, Router } from '../../types.js';
 import type { RouterDeps } from '../module.js';
 import { assertExpected, describeRoute } from '../compare.js';
 import { parseShowMap, persistMapEntry } from './map-file.js';
-import { describeAddress, RuntimeApi } from './runtime-api.js';
+import { describeAddress, RuntimeApi, type ApiAddress } from './runtime-api.js';
 
 /**
  * Switches traffic through the Runtime API, with no reload: `set map` changes which backend the
@@ -58,6 +60,7 @@ export class HaproxyRouter implements Router {
     await this.api.run(['set', 'weight', `${split}/${to}`, String(percent)], signal);
     await this.api.run(['set', 'weight', `${split}/${other}`, String(100 - percent)], signal);
     if (!current.weights) await this.pointMapAt(split, current.active === undefined, signal);
+    await this.persistServerState(signal);
     const after = await this.read(signal);
     if (after.weights?.[to] !== percent) throw new Error(`${this.description} reads ${describeRoute(after)} after sending ${percent}% to ${to}.`);
     this.deps.log.info(`haproxy: ${percent}% of traffic to ${to}, ${100 - percent}% to ${other}.`);
@@ -69,8 +72,12 @@ export class HaproxyRouter implements Router {
   }
 
   async preflight(): Promise<string[]> {
-    if (!('path' in this.s.address)) return [];
-    return [await socketProblem(this.s.address.path)].filter((p): p is string => p !== undefined);
+    const problems = [await socketProblem(this.s.address)];
+    const state = this.s.serverStateFile;
+    if (state && !(await stat(dirname(state)).catch(() => undefined))?.isDirectory()) {
+      problems.push(`Input 'haproxy-server-state-file': the folder ${dirname(state)} does not exist; expected the path HAProxy names in its \`server-state-file\` directive.`);
+    }
+    return problems.filter((p): p is string => p !== undefined);
   }
 
   private backendOf(color: Color): string {
@@ -80,11 +87,32 @@ export class HaproxyRouter implements Router {
   private async pointMapAt(backend: string, absent: boolean, signal?: AbortSignal): Promise<void> {
     await this.api.run([absent ? 'add' : 'set', 'map', this.s.map, this.s.key, backend], signal);
     const why = await persistMapEntry(this.s.map, this.s.key, backend);
-    if (why) {
-      const note = `HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`;
-      if (!this.notes.includes(note)) this.notes.push(note);
-      this.deps.log.warning(note, 'Map file not updated');
+    if (why) this.note(`HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`, 'Map file not updated');
+  }
+
+  /**
+   * Weights set through the Runtime API live in memory only: the server state file (HAProxy's own
+   * `server-state-file`, loaded with `load-server-state-from-file`) is rewritten from `show servers
+   * state`, so a reload in the middle of a step keeps the step's weights.
+   */
+  private async persistServerState(signal?: AbortSignal): Promise<void> {
+    const path = this.s.serverStateFile;
+    if (!path) {
+      this.note('Traffic-step weights live in HAProxy\'s memory only: a reload during a step returns to the configured weights (the watch then fails the step). Set haproxy-server-state-file to keep them.', 'Weights not persisted');
+      return;
     }
+    try {
+      await writeAtomic(path, `${await this.api.run(['show', 'servers', 'state'], signal)}\n`);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      this.note(`HAProxy serves the step's weights, but the server state file ${path} could not be rewritten (${errorMessage(error)}): a reload would return to the configured weights.`, 'Server state not saved');
+    }
+  }
+
+  private note(text: string, title: string): void {
+    if (this.notes.includes(text)) return;
+    this.notes.push(text);
+    this.deps.log.warning(text, title);
   }
 
   private async readWeights(signal?: AbortSignal): Promise<RouteState> {
@@ -125,7 +153,9 @@ export class HaproxyRouter implements Router {
 }
 
 /** A unix socket path that is missing or not a socket, said before anything is touched. */
-async function socketProblem(path: string): Promise<string | undefined> {
+async function socketProblem(address: ApiAddress): Promise<string | undefined> {
+  if (!('path' in address)) return undefined;
+  const { path } = address;
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => error.code ?? 'error');
   if (typeof info === 'string') {
     return `Input 'haproxy-socket': ${path} ${info === 'ENOENT' ? 'does not exist' : `cannot be read (${info})`}; expected the Runtime API socket of a running HAProxy (\`stats socket ${path} level admin\`).`;

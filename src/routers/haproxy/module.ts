@@ -9,6 +9,8 @@ export interface HaproxySettings {
   backend: string;
   /** Backend whose servers are named by color, for traffic steps; '' when steps are not used. */
   splitBackend: string;
+  /** HAProxy's `server-state-file`, rewritten after each step so a reload keeps the weights; '' for none. */
+  serverStateFile: string;
 }
 
 /** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
@@ -35,7 +37,11 @@ export const haproxyModule: RouterModule<HaproxySettings> = {
     }
     const splitBackend = input('haproxy-split-backend');
     if (splitBackend && !HAPROXY_NAME.test(splitBackend)) problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
-    return { address: address ?? { path: socket }, map, key, backend, splitBackend };
+    const serverStateFile = input('haproxy-server-state-file');
+    if (serverStateFile && !serverStateFile.startsWith('/')) {
+      problems.add('haproxy-server-state-file', serverStateFile, 'the absolute path HAProxy names in its `server-state-file` directive');
+    }
+    return { address: address ?? { path: socket }, map, key, backend, splitBackend, serverStateFile };
   },
   cannotSplit: (s) => (s.splitBackend ? undefined : 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'),
   async create(s, deps) {

@@ -2,6 +2,8 @@ import * as parse from '../../infra/parse.js';
 import type { RouterModule } from '../module.js';
 
 export interface NginxSettings {
+  /** Marker path template with {color}: switch by marker files instead of the include file. */
+  marker: string;
   conf: string;
   template: string;
   testCommand: string[];
@@ -10,13 +12,24 @@ export interface NginxSettings {
   pidFile: string;
 }
 
+/** An absolute path, `{color}` in the file name only (all markers in one folder), no other placeholder. */
+const MARKER = /^\/(?:[^{}\0\n]*\/)?[^/{}\0\n]*\{color\}[^/{}\0\n]*$/;
+
 export const nginxModule: RouterModule<NginxSettings> = {
   settings(input, problems) {
     const conf = input('nginx-conf');
-    if (!conf) problems.note('nginx-conf', 'is required with router "nginx": the path of the include file the action owns.');
+    const marker = input('nginx-marker');
+    if (marker && conf) problems.note('nginx-marker', 'and nginx-conf are two ways to switch nginx; give one (nginx-marker needs no reload).');
+    if (marker && !MARKER.test(marker)) {
+      problems.add('nginx-marker', marker, 'an absolute path whose file name holds {color}, e.g. /var/lib/blue-green/app/{color}');
+    }
+    if (!conf && !marker) {
+      problems.note('nginx-conf', 'is required with router "nginx" (or nginx-marker): the path of the include file the action owns.');
+    }
     const template = input('nginx-template') || 'proxy_pass http://{color};';
     if (!template.includes('{color}')) problems.add('nginx-template', template, 'text containing {color}');
     return {
+      marker,
       conf,
       template,
       testCommand: parse.command(problems, 'nginx-test-command', input('nginx-test-command') || 'nginx -t'),
@@ -26,6 +39,10 @@ export const nginxModule: RouterModule<NginxSettings> = {
   },
   cannotSplit: () => 'router "nginx" cannot split traffic',
   async create(s, deps) {
+    if (s.marker) {
+      const { NginxMarkerRouter } = await import('./markers.js');
+      return new NginxMarkerRouter(s, deps);
+    }
     const { NginxRouter } = await import('./index.js');
     return new NginxRouter(s, deps);
   },

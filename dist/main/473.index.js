@@ -1,5 +1,5 @@
-export const id = 52;
-export const ids = [52];
+export const id = 473;
+export const ids = [473];
 export const modules = {
 
 /***/ 5085:
@@ -216,84 +216,22 @@ async function processStart(pid) {
 
 /***/ }),
 
-/***/ 3052:
+/***/ 2473:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  NginxRouter: () => (/* binding */ NginxRouter)
-});
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./lib/infra/exec.js + 1 modules
-var exec = __webpack_require__(1191);
-// EXTERNAL MODULE: ./lib/infra/files.js
-var files = __webpack_require__(5085);
-// EXTERNAL MODULE: ./lib/infra/lock.js
-var lock = __webpack_require__(4883);
-// EXTERNAL MODULE: ./lib/infra/log.js
-var log = __webpack_require__(4600);
-// EXTERNAL MODULE: ./lib/infra/argv.js
-var argv = __webpack_require__(2790);
-// EXTERNAL MODULE: ./lib/routers/compare.js
-var compare = __webpack_require__(9369);
-;// CONCATENATED MODULE: ./lib/routers/nginx/workers.js
-
-async function snapshotWorkers(pidFile) {
-    let master;
-    try {
-        master = Number((await (0,promises_.readFile)(pidFile, 'utf8')).trim());
-    }
-    catch {
-        return undefined;
-    }
-    if (!Number.isInteger(master) || master <= 0)
-        return undefined;
-    const accepting = new Set();
-    for (const entry of await (0,promises_.readdir)('/proc').catch(() => [])) {
-        if (!/^\d+$/.test(entry))
-            continue;
-        const info = await processInfo(Number(entry));
-        // Old workers rename themselves "worker process is shutting down" and stop accepting at once.
-        if (info?.parent === master && info.title.includes('worker process') && !info.title.includes('shutting down')) {
-            accepting.add(Number(entry));
-        }
-    }
-    return { master, accepting };
-}
-async function processInfo(pid) {
-    try {
-        const stat = await (0,promises_.readFile)(`/proc/${pid}/stat`, 'utf8');
-        // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        const title = (await (0,promises_.readFile)(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-        return { parent, title };
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * True once every worker that accepted before the reload is gone or shutting down. Only those few pids
- * are read: scanning all of /proc while nginx swaps workers would compete with it for the CPU.
- */
-async function oldWorkersRetired(before) {
-    for (const pid of before.accepting) {
-        const info = await processInfo(pid);
-        const stillAccepting = info?.parent === before.master && info.title.includes('worker process') && !info.title.includes('shutting down');
-        if (stillAccepting)
-            return false;
-    }
-    return before.accepting.size > 0;
-}
-
-;// CONCATENATED MODULE: ./lib/routers/nginx/index.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NginxRouter: () => (/* binding */ NginxRouter)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1191);
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5085);
+/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4883);
+/* harmony import */ var _infra_log_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4600);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2790);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9369);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4934);
 
 
 
@@ -322,7 +260,7 @@ class NginxRouter {
         this.description = `nginx include ${settings.conf}`;
     }
     async read() {
-        const file = await (0,files/* readWithRevision */.CS)(this.settings.conf);
+        const file = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .readWithRevision */ .CS)(this.settings.conf);
         if (file === undefined)
             return {};
         const { content, revision } = file;
@@ -335,26 +273,26 @@ class NginxRouter {
     }
     async flip(to, expected, signal) {
         const current = await this.read();
-        (0,compare/* assertExpected */.FV)(this.description, current, expected);
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_7__/* .assertExpected */ .FV)(this.description, current, expected);
         if (current.active === to) {
             this.deps.log.info(`nginx already sends traffic to ${to}; nothing to change.`);
             return;
         }
-        const previous = await (0,files/* readIfExists */.OR)(this.settings.conf);
+        const previous = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(this.settings.conf);
         const before = await this.workers();
-        await (0,files/* writeAtomic */.vZ)(this.settings.conf, this.render(to, true));
+        await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .writeAtomic */ .vZ)(this.settings.conf, this.render(to, true));
         let reloaded = false;
         try {
-            await (0,exec/* execOrThrow */.Vt)(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
             reloaded = true;
-            await (0,exec/* execOrThrow */.Vt)(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
             await this.waitUntilApplied(before, signal);
         }
         catch (error) {
             await this.undo(previous, reloaded);
             if (signal?.aborted)
                 throw signal.reason;
-            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,log/* errorMessage */.gJ)(error)} (the previous file was restored).`);
+            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,_infra_log_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(error)} (the previous file was restored).`);
         }
         const after = await this.read();
         if (after.active !== to)
@@ -363,35 +301,35 @@ class NginxRouter {
     }
     lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,lock/* acquireFileLock */.A)(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_5__/* .acquireFileLock */ .A)(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
     }
     /** The include file must be a file (or not exist yet) in a folder that exists; a given pid file must exist. */
     async preflight() {
         const problems = [];
         const { conf, pidFile } = this.settings;
-        const info = await (0,promises_.stat)(conf).catch(() => undefined);
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(conf).catch(() => undefined);
         if (info && !info.isFile())
             problems.push(`Input 'nginx-conf': ${conf} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; expected the path of the include file the action owns.`);
-        const folder = await (0,promises_.stat)((0,external_node_path_.dirname)(conf)).catch(() => undefined);
+        const folder = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(conf)).catch(() => undefined);
         if (!folder?.isDirectory())
-            problems.push(`Input 'nginx-conf': the folder ${(0,external_node_path_.dirname)(conf)} does not exist; expected the path of the include file the action owns, in an existing folder.`);
-        if (pidFile && !(await (0,promises_.stat)(pidFile).catch(() => undefined))?.isFile()) {
+            problems.push(`Input 'nginx-conf': the folder ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(conf)} does not exist; expected the path of the include file the action owns, in an existing folder.`);
+        if (pidFile && !(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(pidFile).catch(() => undefined))?.isFile()) {
             problems.push(`Input 'nginx-pid-file': ${pidFile} does not exist or is not a file; expected the pid file of the running nginx master (its \`pid\` directive).`);
         }
         return problems;
     }
     render(color, marked) {
-        const body = (0,argv/* fillTemplate */.ou)(this.settings.template, { color });
+        const body = (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_9__/* .fillTemplate */ .ou)(this.settings.template, { color });
         return marked ? `# Managed by the blue-green action; edits are overwritten.\n# Live color: ${color}\n${body}\n` : body;
     }
     pidFile() {
         if (this.settings.pidFile)
             return this.settings.pidFile;
-        return (0,external_node_fs_.existsSync)(DEFAULT_PID_FILE) ? DEFAULT_PID_FILE : undefined;
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(DEFAULT_PID_FILE) ? DEFAULT_PID_FILE : undefined;
     }
     async workers() {
         const pidFile = this.pidFile();
-        const snapshot = pidFile ? await snapshotWorkers(pidFile) : undefined;
+        const snapshot = pidFile ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_6__/* .snapshotWorkers */ .q)(pidFile) : undefined;
         // No accepting worker (nginx not running, or a foreign pid file): nothing to confirm against.
         return snapshot?.accepting.size ? snapshot : undefined;
     }
@@ -402,7 +340,7 @@ class NginxRouter {
         }
         const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
         while (this.deps.clock.now() < deadline) {
-            if (await oldWorkersRetired(before))
+            if (await (0,_workers_js__WEBPACK_IMPORTED_MODULE_6__/* .oldWorkersRetired */ .k)(before))
                 return;
             await this.deps.clock.sleep(APPLY_POLL_MS, signal);
         }
@@ -410,19 +348,79 @@ class NginxRouter {
     }
     /** Restores the previous file and, if nginx may have loaded the new one, reloads it again. */
     async undo(previous, reloaded) {
-        await (0,files/* restoreFile */.VX)(this.settings.conf, previous);
+        await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .restoreFile */ .VX)(this.settings.conf, previous);
         if (!reloaded)
             return;
         const before = await this.workers();
         try {
-            await (0,exec/* execOrThrow */.Vt)(this.settings.reloadCommand, 'nginx reload of the restored configuration failed', { timeoutMs: COMMAND_TIMEOUT_MS });
+            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.reloadCommand, 'nginx reload of the restored configuration failed', { timeoutMs: COMMAND_TIMEOUT_MS });
             if (before)
                 await this.waitUntilApplied(before);
         }
         catch (error) {
-            this.deps.log.warning((0,log/* errorMessage */.gJ)(error), 'nginx restore');
+            this.deps.log.warning((0,_infra_log_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(error), 'nginx restore');
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 4934:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ oldWorkersRetired),
+/* harmony export */   q: () => (/* binding */ snapshotWorkers)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+
+async function snapshotWorkers(pidFile) {
+    let master;
+    try {
+        master = Number((await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(pidFile, 'utf8')).trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (!Number.isInteger(master) || master <= 0)
+        return undefined;
+    const accepting = new Set();
+    for (const entry of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)('/proc').catch(() => [])) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        const info = await processInfo(Number(entry));
+        // Old workers rename themselves "worker process is shutting down" and stop accepting at once.
+        if (info?.parent === master && info.title.includes('worker process') && !info.title.includes('shutting down')) {
+            accepting.add(Number(entry));
+        }
+    }
+    return { master, accepting };
+}
+async function processInfo(pid) {
+    try {
+        const stat = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/stat`, 'utf8');
+        // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const title = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+        return { parent, title };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * True once every worker that accepted before the reload is gone or shutting down. Only those few pids
+ * are read: scanning all of /proc while nginx swaps workers would compete with it for the CPU.
+ */
+async function oldWorkersRetired(before) {
+    for (const pid of before.accepting) {
+        const info = await processInfo(pid);
+        const stillAccepting = info?.parent === before.master && info.title.includes('worker process') && !info.title.includes('shutting down');
+        if (stillAccepting)
+            return false;
+    }
+    return before.accepting.size > 0;
 }
 
 

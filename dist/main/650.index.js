@@ -1,0 +1,324 @@
+export const id = 650;
+export const ids = [650];
+export const modules = {
+
+/***/ 4883:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ acquireFileLock)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+
+
+const POLL_MS = 250;
+/** A holder writes its details right after creating the file; an unreadable file older than this is debris. */
+const UNREADABLE_GRACE_MS = 5000;
+/** Breaking a stale lock takes milliseconds; a breaker file older than this was left by a dead process. */
+const BREAKER_STALE_MS = 10_000;
+/**
+ * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
+ * A lock left by a dead process on this host, or by an earlier step of the same job, is taken over
+ * safely: under a second O_EXCL file, and only if the lock still holds the very holder judged stale,
+ * so two waiters that both saw it stale can never remove a lock the other just took.
+ */
+async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
+    const deadline = clock.now() + timeoutMs;
+    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
+    let announced = false;
+    for (;;) {
+        signal?.throwIfAborted();
+        const holder = await tryCreate(path, mine);
+        if (!holder)
+            return releaser(path, mine);
+        if ((await isStale(holder.holder, mine)) && (await breakStale(path, holder.text)))
+            continue;
+        const who = describeHolder(holder.holder);
+        if (clock.now() >= deadline) {
+            throw new Error(`Another release holds the router lock ${path} (${who}); waited ${Math.round(timeoutMs / 1000)}s (lock-timeout). ` +
+                'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that job is gone.');
+        }
+        if (!announced)
+            onWait(`Waiting for the router lock ${path}, held by ${who}`);
+        announced = true;
+        await clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - clock.now())), signal);
+    }
+}
+function describeHolder(holder) {
+    return `${holder.job}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
+}
+/** Removes the lock only while it is still ours: a lock taken over meanwhile is left to its new holder. */
+function releaser(path, mine) {
+    const text = JSON.stringify(mine);
+    return async () => {
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        if (now === text)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+    };
+}
+async function tryCreate(path, mine) {
+    try {
+        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'wx', 0o600);
+        await handle.writeFile(JSON.stringify(mine));
+        await handle.close();
+        return undefined;
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            throw new Error(`Could not create the router lock ${path}: ${error.message}`);
+    }
+    const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => '');
+    try {
+        const holder = JSON.parse(text);
+        if (typeof holder.job === 'string' && typeof holder.pid === 'number')
+            return { holder, text };
+    }
+    catch {
+        /* judged below */
+    }
+    // Just created and not yet written (held), or left half-written by a process that died (stale).
+    const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+    return { holder: { job: 'an unreadable lock', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' }, text };
+}
+/** Stale: left by this same job, or by a process of this host that is gone (or whose pid was reused). */
+async function isStale(holder, mine) {
+    if (holder.host !== mine.host)
+        return false;
+    if (holder.job === mine.job)
+        return true;
+    if (holder.pid === -1)
+        return false;
+    if (!holder.pid)
+        return true;
+    try {
+        process.kill(holder.pid, 0);
+    }
+    catch (error) {
+        return error.code === 'ESRCH';
+    }
+    return holder.started !== undefined && (await processStart(holder.pid)) !== holder.started;
+}
+/** True when the stale lock was removed (or is already gone); false when someone else is breaking it. */
+async function breakStale(path, staleText) {
+    const breaker = `${path}.break`;
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(breaker, 'wx', 0o600);
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            return false;
+        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+        if (age > BREAKER_STALE_MS)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+        return false;
+    }
+    try {
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        if (now === staleText)
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+        return true;
+    }
+    finally {
+        await handle.close();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+    }
+}
+/** The process's start time in clock ticks since boot, where /proc tells it. */
+async function processStart(pid) {
+    try {
+        const fields = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(`/proc/${pid}/stat`, 'utf8')).split(') ').at(-1).split(' ');
+        return fields[19];
+    }
+    catch {
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 6650:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NginxMarkerRouter: () => (/* binding */ NginxMarkerRouter)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2790);
+/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4883);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9369);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4934);
+
+
+
+
+
+
+/**
+ * Switches nginx by marker files, with no reload and so no dropped request: the server block tests
+ * `if (-f <dir>/<color>)` for each color in the order of `colors` on every request, the last match wins,
+ * and exactly one marker (the live color's) exists. A flip creates the new marker first and removes the
+ * old one after, so there is never a moment with no marker (which would fall back to the block's
+ * default): with the new color tested later it serves from the create, otherwise from the remove.
+ */
+class NginxMarkerRouter {
+    s;
+    deps;
+    description;
+    constructor(s, deps) {
+        this.s = s;
+        this.deps = deps;
+        this.description = `nginx markers ${s.marker}`;
+    }
+    async read() {
+        const present = [];
+        for (const color of this.deps.colors) {
+            const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(this.path(color), { bigint: true }).catch((error) => {
+                if (error.code === 'ENOENT')
+                    return undefined;
+                throw new Error(`Cannot read the nginx marker ${this.path(color)}: ${error.message}`);
+            });
+            if (info)
+                present.push({ color, revision: `${info.ino}:${info.ctimeNs}` });
+        }
+        // What nginx serves: the last color its server block finds, in the order of `colors`.
+        const last = present.at(-1);
+        return last ? { active: last.color, revision: present.length === 1 ? last.revision : `${present.length} markers` } : {};
+    }
+    async flip(to, expected, signal) {
+        const current = await this.read();
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_4__/* .assertExpected */ .FV)(this.description, current, expected);
+        signal?.throwIfAborted();
+        // Created first, removed after: there is never a moment without a marker.
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(this.path(to), `${to}\n`, { mode: 0o644 });
+        for (const color of this.deps.colors)
+            if (color !== to)
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.unlink)(this.path(color)).catch(ignoreMissing);
+        const after = await this.read();
+        if (after.active !== to || after.revision === `${this.deps.colors.length} markers`) {
+            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
+        }
+        this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to} (marker ${this.path(to)}).`);
+    }
+    lock(signal) {
+        const { owner, lockTimeoutMs, clock, log } = this.deps;
+        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .acquireFileLock */ .A)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+    }
+    /** The folder must exist and be ours to write; nginx's workers must be able to see into it. */
+    async preflight() {
+        const folder = this.folder();
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(folder).catch(() => undefined);
+        if (!info?.isDirectory())
+            return [`Input 'nginx-marker': the folder ${folder} does not exist; create it, writable only by the user that runs this step.`];
+        if (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(folder, node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK).then(() => false, () => true)) {
+            return [`Input 'nginx-marker': this step's user cannot create files in ${folder}; make it writable by that user (and no one else).`];
+        }
+        if (info.mode & 0o022) {
+            this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
+        }
+        const blind = await this.workersCannotSee();
+        return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
+    }
+    path(color) {
+        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_5__/* .fillTemplate */ .ou)(this.s.marker, { color });
+    }
+    folder() {
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(this.path(this.deps.colors[0]));
+    }
+    /** A folder on the marker's path that nginx's worker user may not search, when nginx runs here. */
+    async workersCannotSee() {
+        const pidFile = this.s.pidFile || '/run/nginx.pid';
+        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
+        const pid = workers?.accepting.values().next().value;
+        if (pid === undefined)
+            return undefined;
+        const status = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => '');
+        const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+        const gids = new Set((/^Groups:\s*(.*)$/m.exec(status)?.[1] ?? '').split(/\s+/).filter(Boolean).map(Number));
+        gids.add(Number(/^Gid:\s+(\d+)/m.exec(status)?.[1] ?? NaN));
+        if (!Number.isInteger(uid) || uid === 0)
+            return undefined;
+        for (let dir = this.folder();; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir)) {
+            const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(dir).catch(() => undefined);
+            if (info) {
+                const bit = info.uid === uid ? 0o100 : gids.has(info.gid) ? 0o010 : 0o001;
+                if (!(info.mode & bit))
+                    return { uid, dir };
+            }
+            if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir))
+                return undefined;
+        }
+    }
+}
+function ignoreMissing(error) {
+    if (error.code !== 'ENOENT')
+        throw error;
+}
+
+
+/***/ }),
+
+/***/ 4934:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ oldWorkersRetired),
+/* harmony export */   q: () => (/* binding */ snapshotWorkers)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+
+async function snapshotWorkers(pidFile) {
+    let master;
+    try {
+        master = Number((await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(pidFile, 'utf8')).trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (!Number.isInteger(master) || master <= 0)
+        return undefined;
+    const accepting = new Set();
+    for (const entry of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)('/proc').catch(() => [])) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        const info = await processInfo(Number(entry));
+        // Old workers rename themselves "worker process is shutting down" and stop accepting at once.
+        if (info?.parent === master && info.title.includes('worker process') && !info.title.includes('shutting down')) {
+            accepting.add(Number(entry));
+        }
+    }
+    return { master, accepting };
+}
+async function processInfo(pid) {
+    try {
+        const stat = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/stat`, 'utf8');
+        // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const title = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+        return { parent, title };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * True once every worker that accepted before the reload is gone or shutting down. Only those few pids
+ * are read: scanning all of /proc while nginx swaps workers would compete with it for the CPU.
+ */
+async function oldWorkersRetired(before) {
+    for (const pid of before.accepting) {
+        const info = await processInfo(pid);
+        const stillAccepting = info?.parent === before.master && info.title.includes('worker process') && !info.title.includes('shutting down');
+        if (stillAccepting)
+            return false;
+    }
+    return before.accepting.size > 0;
+}
+
+
+/***/ })
+
+};
