@@ -30,7 +30,7 @@ export function nginxBinary() {
  * include file the action owns; `/preview/<color>/` reaches a color directly, for smoke tests.
  * `initial`: the include's first content ('' for none: a first release).
  */
-export async function startNginx({ ports, colors = ['blue', 'green'], initial, markers = false }) {
+export async function startNginx({ ports, colors = ['blue', 'green'], initial, markers = false, user = '', extra = '' }) {
   const dir = mkdtempSync(join(tmpdir(), 'bg-nginx-'));
   const port = await freePort();
   for (const sub of ['tmp', 'logs']) mkdirSync(join(dir, sub));
@@ -49,13 +49,14 @@ export async function startNginx({ ports, colors = ['blue', 'green'], initial, m
     .join('\n      ');
   writeFileSync(
     join(dir, 'nginx.conf'),
-    `${isRoot ? 'user root;' : ''}
+    `${user ? `user ${user};` : isRoot ? 'user root;' : ''}
 worker_processes 2;
 pid ${dir}/nginx.pid;
 error_log ${dir}/logs/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
+  ${extra}
   ${temp}
   ${upstreams}
   server {

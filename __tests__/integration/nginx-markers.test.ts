@@ -8,7 +8,7 @@ import { runAction } from '../../test-support/runner.mjs';
 import { snapshotWorkers } from '../../src/routers/nginx/workers.js';
 
 let apps: { ports: Record<string, number>; env: Record<string, string>; deployCommand: string; stop(): void };
-let nginx: { url: string; marker: string; pidFile: string; stop(): void };
+let nginx: { url: string; marker: string; pidFile: string; testCommand: string; stop(): void };
 let inputs: Record<string, string>;
 
 beforeEach(async () => {
@@ -85,6 +85,17 @@ describe('nginx markers: switching without a reload', () => {
     expect(missing.stdout).toContain(`::error title=Invalid input::Input 'nginx-marker': the folder /nonexistent/blue-green does not exist`);
     const both = await runAction({ ...inputs, 'nginx-conf': '/etc/nginx/live.conf' }, { env: apps.env });
     expect(both.stdout).toContain(`::error title=Invalid input::Input 'nginx-marker': and nginx-conf are two ways to switch nginx; give one`);
+    expect(markers()).toEqual(['blue']);
+  });
+
+  it("refuses markers that nginx's workers cannot see, naming the user; warns about open_file_cache", async () => {
+    nginx.stop();
+    // Workers as nobody, markers inside the 0700 folder nginx was started from: every -f would be false.
+    nginx = await startNginx({ ports: apps.ports, initial: 'blue', markers: true, user: 'nobody nogroup', extra: 'open_file_cache max=100 inactive=20s;' });
+    const run = await runAction({ ...inputs, 'nginx-marker': nginx.marker, 'nginx-pid-file': nginx.pidFile, 'nginx-test-command': nginx.testCommand }, { env: apps.env });
+    expect(run.outputs.result).toBe('aborted');
+    expect(run.stdout).toMatch(/::error title=Invalid input::Input 'nginx-marker': nginx's workers run as uid \d+, which cannot search \/\S+, so every marker would read as absent/);
+    expect(run.stdout).toMatch(/::warning title=nginx markers::nginx's configuration has "open_file_cache max=100 inactive=20s;"/);
     expect(markers()).toEqual(['blue']);
   });
 });

@@ -147,10 +147,12 @@ async function processStart(pid) {
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2790);
-/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4883);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4934);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2790);
+/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1191);
+/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4883);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9369);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4934);
+
 
 
 
@@ -190,7 +192,7 @@ class NginxMarkerRouter {
     }
     async flip(to, expected, signal) {
         const current = await this.read();
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_4__/* .assertExpected */ .FV)(this.description, current, expected);
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .assertExpected */ .FV)(this.description, current, expected);
         signal?.throwIfAborted();
         // Created first, removed after: there is never a moment without a marker.
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(this.path(to), `${to}\n`, { mode: 0o644 });
@@ -199,13 +201,13 @@ class NginxMarkerRouter {
                 await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.unlink)(this.path(color)).catch(ignoreMissing);
         const after = await this.read();
         if (after.active !== to || after.revision === `${this.deps.colors.length} markers`) {
-            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
+            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
         }
         this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to} (marker ${this.path(to)}).`);
     }
     lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .acquireFileLock */ .A)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireFileLock */ .A)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
     }
     /** The folder must exist and be ours to write; nginx's workers must be able to see into it. */
     async preflight() {
@@ -219,11 +221,28 @@ class NginxMarkerRouter {
         if (info.mode & 0o022) {
             this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
         }
+        await this.warnOpenFileCache();
         const blind = await this.workersCannotSee();
         return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
     }
+    /**
+     * `open_file_cache` would let workers answer `-f` from a cache for up to its validity: the switch would
+     * lag and workers disagree. The full configuration is read with the test command turned into `-T`.
+     */
+    async warnOpenFileCache() {
+        const argv = this.s.testCommand.map((arg) => (arg === '-t' ? '-T' : arg)).filter((arg) => arg !== '-q');
+        if (!argv.includes('-T'))
+            return;
+        const dump = await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .exec */ .m0)(argv, { timeoutMs: 10_000 }).catch(() => undefined);
+        if (!dump || dump.code !== 0)
+            return;
+        const cache = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m.exec(dump.stdout);
+        if (cache) {
+            this.deps.log.warning(`nginx's configuration has "${cache[0].trim()}": if it covers the marker folder, workers may see a flip late, and not all at once. Turn it off for that server or location.`, 'nginx markers');
+        }
+    }
     path(color) {
-        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_5__/* .fillTemplate */ .ou)(this.s.marker, { color });
+        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_6__/* .fillTemplate */ .ou)(this.s.marker, { color });
     }
     folder() {
         return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(this.path(this.deps.colors[0]));
@@ -231,7 +250,7 @@ class NginxMarkerRouter {
     /** A folder on the marker's path that nginx's worker user may not search, when nginx runs here. */
     async workersCannotSee() {
         const pidFile = this.s.pidFile || '/run/nginx.pid';
-        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
+        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_4__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
         const pid = workers?.accepting.values().next().value;
         if (pid === undefined)
             return undefined;

@@ -6,9 +6,10 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Vt: () => (/* binding */ execOrThrow)
+/* harmony export */   Vt: () => (/* binding */ execOrThrow),
+/* harmony export */   m0: () => (/* binding */ exec)
 /* harmony export */ });
-/* unused harmony exports exec, tail */
+/* unused harmony export tail */
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
 
 /** How long a command gets to exit after SIGTERM before SIGKILL. */

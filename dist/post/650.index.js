@@ -2,6 +2,139 @@ export const id = 650;
 export const ids = [650];
 export const modules = {
 
+/***/ 817:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Vt: () => (/* binding */ execOrThrow),
+/* harmony export */   m0: () => (/* binding */ exec)
+/* harmony export */ });
+/* unused harmony export tail */
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+
+/** How long a command gets to exit after SIGTERM before SIGKILL. */
+const KILL_GRACE_MS = 3000;
+/**
+ * Runs argv directly (never through a shell) and collects its output. Resolves when the process exits,
+ * not when its output closes: a command that starts a background process and exits is done, and the
+ * result says it left processes running. A signal that is already aborted runs nothing.
+ */
+function exec(argv, options = {}) {
+    if (options.signal?.aborted)
+        return Promise.resolve({ code: null, stdout: '', stderr: '', timedOut: false, aborted: true, leftRunning: false });
+    return new Promise((resolve, reject) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(argv[0], argv.slice(1), {
+            shell: false,
+            // A process group of its own, so a timeout or a cancel also stops what a deploy script started.
+            detached: true,
+            env: { ...process.env, ...options.env },
+            stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        const out = [];
+        const err = [];
+        let timedOut = false;
+        let aborted = false;
+        const stop = () => {
+            signalGroup(child.pid, 'SIGTERM');
+            setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
+        };
+        const timer = options.timeoutMs
+            ? setTimeout(() => {
+                timedOut = true;
+                stop();
+            }, options.timeoutMs)
+            : undefined;
+        const onAbort = () => {
+            aborted = true;
+            stop();
+        };
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        const closed = Promise.all([pipeLines(child.stdout, out, (line) => options.onLine?.(line, 'stdout')), pipeLines(child.stderr, err, (line) => options.onLine?.(line, 'stderr'))]);
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input ?? '');
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+            const hint = error.code === 'ENOENT' ? `command not found: ${argv[0]}` : error.message;
+            reject(new Error(hint));
+        });
+        child.on('exit', async (code) => {
+            clearTimeout(timer);
+            options.signal?.removeEventListener('abort', onAbort);
+            // Output written just before the exit is still in the pipes: give it a moment to arrive.
+            const drained = await Promise.race([closed.then(() => true), new Promise((r) => setTimeout(() => r(false), DRAIN_MS))]);
+            const leftRunning = groupAlive(child.pid);
+            if (!drained) {
+                // A process it left behind holds the pipes open; stop reading them so we do not wait for it.
+                child.stdout.destroy();
+                child.stderr.destroy();
+            }
+            resolve({ code, stdout: out.join(''), stderr: err.join(''), timedOut, aborted, leftRunning });
+        });
+    });
+}
+/** How long output may keep arriving after the process exited. */
+const DRAIN_MS = 200;
+function signalGroup(pid, signal) {
+    try {
+        if (pid)
+            process.kill(-pid, signal);
+    }
+    catch {
+        /* already gone */
+    }
+}
+function groupAlive(pid) {
+    try {
+        if (pid)
+            process.kill(-pid, 0);
+        return Boolean(pid);
+    }
+    catch {
+        return false;
+    }
+}
+/** Collects a stream and hands on each line; resolves when it ends. */
+function pipeLines(stream, sink, onLine) {
+    let pending = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+        sink.push(chunk);
+        pending += chunk;
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines)
+            onLine(line);
+    });
+    return new Promise((resolve) => {
+        stream.on('end', () => {
+            if (pending)
+                onLine(pending);
+            resolve();
+        });
+        stream.on('close', () => resolve());
+    });
+}
+/** The last lines of a command's output, for error messages. */
+function tail(text, lines = 5) {
+    return text.trim().split('\n').slice(-lines).join('\n');
+}
+/** Runs a command and throws with its output when it exits non-zero. */
+async function execOrThrow(argv, what, options = {}) {
+    const result = await exec(argv, options);
+    if (result.aborted)
+        throw options.signal?.reason ?? new Error(`${what}: cancelled`);
+    if (result.code !== 0) {
+        const why = result.timedOut ? `timed out after ${options.timeoutMs}ms` : `exited with ${result.code ?? 'a signal'}`;
+        const output = tail(result.stderr || result.stdout);
+        throw new Error(`${what}: \`${argv.join(' ')}\` ${why}${output ? `: ${output}` : ''}`);
+    }
+    return result;
+}
+
+
+/***/ }),
+
 /***/ 4883:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -147,10 +280,12 @@ async function processStart(pid) {
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2790);
-/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4883);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4934);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2790);
+/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(817);
+/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4883);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9369);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4934);
+
 
 
 
@@ -190,7 +325,7 @@ class NginxMarkerRouter {
     }
     async flip(to, expected, signal) {
         const current = await this.read();
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_4__/* .assertExpected */ .FV)(this.description, current, expected);
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .assertExpected */ .FV)(this.description, current, expected);
         signal?.throwIfAborted();
         // Created first, removed after: there is never a moment without a marker.
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(this.path(to), `${to}\n`, { mode: 0o644 });
@@ -199,13 +334,13 @@ class NginxMarkerRouter {
                 await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.unlink)(this.path(color)).catch(ignoreMissing);
         const after = await this.read();
         if (after.active !== to || after.revision === `${this.deps.colors.length} markers`) {
-            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_4__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
+            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
         }
         this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to} (marker ${this.path(to)}).`);
     }
     lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_2__/* .acquireFileLock */ .A)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireFileLock */ .A)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
     }
     /** The folder must exist and be ours to write; nginx's workers must be able to see into it. */
     async preflight() {
@@ -219,11 +354,28 @@ class NginxMarkerRouter {
         if (info.mode & 0o022) {
             this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
         }
+        await this.warnOpenFileCache();
         const blind = await this.workersCannotSee();
         return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
     }
+    /**
+     * `open_file_cache` would let workers answer `-f` from a cache for up to its validity: the switch would
+     * lag and workers disagree. The full configuration is read with the test command turned into `-T`.
+     */
+    async warnOpenFileCache() {
+        const argv = this.s.testCommand.map((arg) => (arg === '-t' ? '-T' : arg)).filter((arg) => arg !== '-q');
+        if (!argv.includes('-T'))
+            return;
+        const dump = await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .exec */ .m0)(argv, { timeoutMs: 10_000 }).catch(() => undefined);
+        if (!dump || dump.code !== 0)
+            return;
+        const cache = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m.exec(dump.stdout);
+        if (cache) {
+            this.deps.log.warning(`nginx's configuration has "${cache[0].trim()}": if it covers the marker folder, workers may see a flip late, and not all at once. Turn it off for that server or location.`, 'nginx markers');
+        }
+    }
     path(color) {
-        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_5__/* .fillTemplate */ .ou)(this.s.marker, { color });
+        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_6__/* .fillTemplate */ .ou)(this.s.marker, { color });
     }
     folder() {
         return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(this.path(this.deps.colors[0]));
@@ -231,7 +383,7 @@ class NginxMarkerRouter {
     /** A folder on the marker's path that nginx's worker user may not search, when nginx runs here. */
     async workersCannotSee() {
         const pidFile = this.s.pidFile || '/run/nginx.pid';
-        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_3__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
+        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_4__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
         const pid = workers?.accepting.values().next().value;
         if (pid === undefined)
             return undefined;

@@ -1,6 +1,7 @@
 import { access, constants, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
+import { exec } from '../../infra/exec.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import type { Color, RouteState, Router } from '../../types.js';
 import { assertExpected, describeRoute } from '../compare.js';
@@ -69,8 +70,27 @@ export class NginxMarkerRouter implements Router {
     if (info.mode & 0o022) {
       this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
     }
+    await this.warnOpenFileCache();
     const blind = await this.workersCannotSee();
     return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
+  }
+
+  /**
+   * `open_file_cache` would let workers answer `-f` from a cache for up to its validity: the switch would
+   * lag and workers disagree. The full configuration is read with the test command turned into `-T`.
+   */
+  private async warnOpenFileCache(): Promise<void> {
+    const argv = this.s.testCommand.map((arg) => (arg === '-t' ? '-T' : arg)).filter((arg) => arg !== '-q');
+    if (!argv.includes('-T')) return;
+    const dump = await exec(argv, { timeoutMs: 10_000 }).catch(() => undefined);
+    if (!dump || dump.code !== 0) return;
+    const cache = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m.exec(dump.stdout);
+    if (cache) {
+      this.deps.log.warning(
+        `nginx's configuration has "${cache[0].trim()}": if it covers the marker folder, workers may see a flip late, and not all at once. Turn it off for that server or location.`,
+        'nginx markers',
+      );
+    }
   }
 
   private path(color: Color): string {
