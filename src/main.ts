@@ -55,7 +55,8 @@ async function main(): Promise<void> {
 
 async function release(settings: Settings, log: Log, signal: AbortSignal): Promise<RunReport> {
   const clock = systemClock;
-  const router = await createRouter(settings, { clock, log, owner: lockOwner(settings.jobIndex) });
+  const owner = lockOwner(settings.jobIndex);
+  const router = await createRouter(settings, { clock, log, owner });
   const { deploy, github, version } = settings;
   const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
   const record = await startDeployment(settings, log, signal);
@@ -67,6 +68,7 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
     log,
     state: coreState,
     signal,
+    job: owner.job,
   });
   if (record) {
     report.deploymentId = record.deploymentId;

@@ -2,6 +2,7 @@ import type { Clock } from './infra/clock.js';
 import { errorMessage, oneLine, type Log, type StateStore } from './infra/log.js';
 import { discover, type Plan } from './phases/discover.js';
 import { flipBack, readForVerdict } from './phases/rollback.js';
+import { recordStaged, whyNotStaged } from './phases/staged.js';
 import { smokeTest } from './phases/smoke.js';
 import { RouteGuard, untrueVerdict } from './phases/verdict.js';
 import { watch } from './phases/watch.js';
@@ -21,6 +22,8 @@ export interface RunDeps {
   state: StateStore;
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and puts traffic back. */
   signal: AbortSignal;
+  /** Who runs this release (the lock owner), for the staged-version record. */
+  job?: string;
 }
 
 /** State keys the post step reads; `phase` is saved before each side effect. */
@@ -93,7 +96,11 @@ class Release {
       this.d.state.save(STATE.phase, 'deploying');
       await this.phase('deploy', () => this.d.deployer!.deploy(this.target, this.plan.active, this.d.signal));
     }
+    if (s.mode === 'promote' && !(await this.stagedIsTheVersion())) return;
     if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke()))) return;
+    if (s.mode !== 'promote') {
+      await recordStaged(this.d.router, this.target, { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' }, this.d.log);
+    }
     if (s.mode === 'stage') return this.end('staged', '');
     await this.shiftAndWatch();
   }
@@ -136,6 +143,15 @@ class Release {
     if (!problems.length) return true;
     this.timeline.markLastFailed(problems.join(' '));
     return this.invalid(problems);
+  }
+
+  /** Promote only what was staged and approved; the reason is its own, traffic untouched. */
+  private async stagedIsTheVersion(): Promise<boolean> {
+    const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note)));
+    if (!why) return true;
+    this.timeline.markLastFailed(why);
+    await this.end('aborted', `${why} Live traffic was not touched.`);
+    return false;
   }
 
   /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */

@@ -42,6 +42,17 @@ export interface Router {
    * name the input, as settings problems do.
    */
   preflight?(): Promise<string[]>;
+  /** Records on the platform which version a color now holds (after deploy and smoke), where it can. */
+  recordStaged?(color: Color, record: StagedRecord): Promise<void>;
+  /** The version a color holds, as recorded; undefined when nothing was recorded. */
+  readStaged?(color: Color): Promise<StagedRecord | undefined>;
+}
+
+/** Which version a color holds, when it was deployed, and by which job. */
+export interface StagedRecord {
+  version: string;
+  at: string;
+  by: string;
 }
 
 export type SampleStatus = 'pass' | 'fail' | 'error' | 'no-data';

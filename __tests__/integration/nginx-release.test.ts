@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { post } from '../../test-support/peers.mjs';
 import { runAction } from '../../test-support/runner.mjs';
@@ -83,6 +84,17 @@ describe('nginx: releases through the bundled action', () => {
     expect(promote.code).toBe(0);
     expect(promote.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green', 'previous-color': 'blue' });
     expect(await publicColor(env)).toBe('green 200');
+  });
+
+  it('refuses to promote another version than the one staged (someone staged again after the approval)', async () => {
+    await runAction({ ...env.inputs, mode: 'stage', version: 'v2' }, { env: { ...env.apps.env, GITHUB_RUN_ID: '7', GITHUB_JOB: 'stage' } });
+    await runAction({ ...env.inputs, mode: 'stage', version: 'v3' }, { env: { ...env.apps.env, GITHUB_RUN_ID: '8', GITHUB_JOB: 'stage' } });
+    const { 'deploy-command': _, ...promoteInputs } = env.inputs;
+    const promote = await runAction({ ...promoteInputs, mode: 'promote', version: 'v2' });
+    expect(promote.outputs.result).toBe('aborted');
+    expect(promote.outputs.reason).toMatch(/^green holds v3 \(staged at \S+ by run 8 attempt 1, job stage\), not v2, the version this run was asked to promote/);
+    expect(await publicColor(env)).toBe('blue 200');
+    expect(readFileSync(`${env.nginx.live}.green.staged`, 'utf8')).toMatch(/"version":"v3"/);
   });
 
   it('rolls back on request, and that is a success', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { run, type RunDeps } from '../../src/run.js';
 import { readSettings, type Settings } from '../../src/settings.js';
-import type { HealthSource, RouteState } from '../../src/types.js';
+import type { HealthSource, RouteState, StagedRecord } from '../../src/types.js';
 import { FakeClock, FakeDeployer, FakeRouter, MemoryState, RecordingLog, ScriptedSource, inputs } from '../helpers/fakes.js';
 
 const base = {
@@ -366,5 +366,46 @@ describe('run: cancel stops at once', () => {
     expect(t.log.lines).toContain(`error: Input 'nginx-conf': /etc/nginx is a directory; expected the path of the include file the action owns.`);
     expect(t.deployer.deployed).toEqual([]);
     expect(t.router.locked).toBe(0);
+  });
+});
+
+/** A router that keeps staged-version records, as the nginx and HAProxy routers do beside their files. */
+class RecordingRouter extends FakeRouter {
+  staged = new Map<string, StagedRecord>();
+  async recordStaged(color: string, record: StagedRecord) {
+    this.staged.set(color, record);
+  }
+  async readStaged(color: string) {
+    return this.staged.get(color);
+  }
+}
+
+describe('run: promote only what was staged', () => {
+  it('records the staged version, promotes it, and refuses any other version before traffic moves', async () => {
+    const router = new RecordingRouter('blue');
+    const stage = withRouter(router, { mode: 'stage', version: 'v2' });
+    stage.deps.job = 'run 1 attempt 1, job stage';
+    expect((await stage.go()).result).toBe('staged');
+    expect(router.staged.get('green')).toMatchObject({ version: 'v2', by: 'run 1 attempt 1, job stage' });
+
+    const wrong = await withRouter(router, { mode: 'promote', version: 'v3' }).go();
+    expect(wrong.result).toBe('aborted');
+    expect(wrong.reason).toMatch(/^green holds v2 \(staged at .* by run 1 attempt 1, job stage\), not v3, the version this run was asked to promote\. .* Live traffic was not touched\.$/);
+    expect(router.calls).toEqual([]);
+
+    const right = await withRouter(router, { mode: 'promote', version: 'v2' }).go();
+    expect(right).toMatchObject({ result: 'promoted', active: 'green' });
+  });
+
+  it('refuses to promote a color on which nothing was staged', async () => {
+    const report = await withRouter(new RecordingRouter('blue'), { mode: 'promote', version: 'v2' }).go();
+    expect(report.result).toBe('aborted');
+    expect(report.reason).toMatch(/^Nothing was staged on green: "promote" only promotes what "stage" recorded there/);
+  });
+
+  it('says so when the router cannot record versions, and promotes', async () => {
+    const report = await setup({ mode: 'promote' }).go();
+    expect(report.result).toBe('promoted');
+    expect(report.notes).toContain('fake router cannot record which version a color holds, so "promote" could not check that green holds v2.');
   });
 });

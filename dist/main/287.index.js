@@ -241,6 +241,8 @@ var files = __webpack_require__(5085);
 var log = __webpack_require__(4600);
 // EXTERNAL MODULE: ./lib/infra/lock.js
 var lock = __webpack_require__(4883);
+// EXTERNAL MODULE: ./lib/routers/staged-file.js
+var staged_file = __webpack_require__(3001);
 // EXTERNAL MODULE: ./lib/routers/compare.js
 var compare = __webpack_require__(9369);
 ;// CONCATENATED MODULE: ./lib/routers/haproxy/map-file.js
@@ -282,6 +284,7 @@ function parseShowMap(text) {
 // EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
 var runtime_api = __webpack_require__(253);
 ;// CONCATENATED MODULE: ./lib/routers/haproxy/index.js
+
 
 
 
@@ -348,9 +351,15 @@ class HaproxyRouter {
             throw new Error(`${this.description} reads ${(0,compare/* describeRoute */.fx)(after)} after sending ${percent}% to ${to}.`);
         this.deps.log.info(`haproxy: ${percent}% of traffic to ${to}, ${100 - percent}% to ${other}.`);
     }
+    async recordStaged(color, record) {
+        await (0,staged_file/* writeStagedFile */.Q)(await this.besideMap(`${color}.staged`), record);
+    }
+    async readStaged(color) {
+        return (0,staged_file/* readStagedFile */.R)(await this.besideMap(`${color}.staged`));
+    }
     async lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,lock/* acquireFileLock */.A)(await this.lockPath(), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+        return (0,lock/* acquireFileLock */.A)(await this.besideMap('lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
     }
     async preflight() {
         const problems = [await socketProblem(this.s.address)];
@@ -419,14 +428,14 @@ class HaproxyRouter {
         this.levelChecked = true;
     }
     /** Beside the map file when its folder is writable; otherwise one per socket and map in the temp dir. */
-    async lockPath() {
+    async besideMap(suffix) {
         try {
             await (0,promises_.access)((0,external_node_path_.dirname)(this.s.map), promises_.constants.W_OK);
-            return `${this.s.map}.lock`;
+            return `${this.s.map}.${suffix}`;
         }
         catch {
             const id = (0,external_node_crypto_.createHash)('sha256').update(`${(0,runtime_api/* describeAddress */.KU)(this.s.address)} ${this.s.map}`).digest('hex').slice(0, 16);
-            return (0,external_node_path_.join)((0,external_node_os_.tmpdir)(), `blue-green-haproxy-${id}.lock`);
+            return (0,external_node_path_.join)((0,external_node_os_.tmpdir)(), `blue-green-haproxy-${id}.${suffix}`);
         }
     }
 }
@@ -442,6 +451,41 @@ async function socketProblem(address) {
     if (!info.isSocket())
         return `Input 'haproxy-socket': ${path} is ${info.isDirectory() ? 'a directory' : 'not a socket'}; expected the Runtime API socket of a running HAProxy.`;
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 3001:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ writeStagedFile),
+/* harmony export */   R: () => (/* binding */ readStagedFile)
+/* harmony export */ });
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5085);
+
+/**
+ * Which version a color holds, kept in a small JSON file beside what the router owns (the include,
+ * the marker folder, the map), where the router's owner can see it: `mode: promote` checks it, so an
+ * approval can never promote a build other than the one it approved.
+ */
+async function writeStagedFile(path, record) {
+    await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_0__/* .writeAtomic */ .vZ)(path, `${JSON.stringify(record)}\n`);
+}
+async function readStagedFile(path) {
+    const text = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_0__/* .readIfExists */ .OR)(path);
+    if (text === undefined)
+        return undefined;
+    try {
+        const record = JSON.parse(text);
+        if (typeof record.version === 'string' && typeof record.at === 'string')
+            return record;
+    }
+    catch {
+        /* said below */
+    }
+    throw new Error(`${path} does not hold a staged-version record; remove it and stage again.`);
 }
 
 

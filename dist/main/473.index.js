@@ -228,10 +228,12 @@ async function processStart(pid) {
 /* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1191);
 /* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5085);
 /* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4883);
-/* harmony import */ var _infra_log_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4600);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(2790);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4934);
+/* harmony import */ var _infra_log_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4600);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2790);
+/* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3001);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9369);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4934);
+
 
 
 
@@ -273,7 +275,7 @@ class NginxRouter {
     }
     async flip(to, expected, signal) {
         const current = await this.read();
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_7__/* .assertExpected */ .FV)(this.description, current, expected);
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_8__/* .assertExpected */ .FV)(this.description, current, expected);
         if (current.active === to) {
             this.deps.log.info(`nginx already sends traffic to ${to}; nothing to change.`);
             return;
@@ -292,12 +294,18 @@ class NginxRouter {
             await this.undo(previous, reloaded);
             if (signal?.aborted)
                 throw signal.reason;
-            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,_infra_log_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(error)} (the previous file was restored).`);
+            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,_infra_log_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(error)} (the previous file was restored).`);
         }
         const after = await this.read();
         if (after.active !== to)
             throw new Error(`${this.description} reads ${after.active ?? 'nothing'} after the flip to ${to}.`);
         this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to}.`);
+    }
+    recordStaged(color, record) {
+        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_6__/* .writeStagedFile */ .Q)(`${this.settings.conf}.${color}.staged`, record);
+    }
+    readStaged(color) {
+        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_6__/* .readStagedFile */ .R)(`${this.settings.conf}.${color}.staged`);
     }
     lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
@@ -319,7 +327,7 @@ class NginxRouter {
         return problems;
     }
     render(color, marked) {
-        const body = (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_9__/* .fillTemplate */ .ou)(this.settings.template, { color });
+        const body = (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_10__/* .fillTemplate */ .ou)(this.settings.template, { color });
         return marked ? `# Managed by the blue-green action; edits are overwritten.\n# Live color: ${color}\n${body}\n` : body;
     }
     pidFile() {
@@ -329,7 +337,7 @@ class NginxRouter {
     }
     async workers() {
         const pidFile = this.pidFile();
-        const snapshot = pidFile ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_6__/* .snapshotWorkers */ .q)(pidFile) : undefined;
+        const snapshot = pidFile ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotWorkers */ .q)(pidFile) : undefined;
         // No accepting worker (nginx not running, or a foreign pid file): nothing to confirm against.
         return snapshot?.accepting.size ? snapshot : undefined;
     }
@@ -340,7 +348,7 @@ class NginxRouter {
         }
         const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
         while (this.deps.clock.now() < deadline) {
-            if (await (0,_workers_js__WEBPACK_IMPORTED_MODULE_6__/* .oldWorkersRetired */ .k)(before))
+            if (await (0,_workers_js__WEBPACK_IMPORTED_MODULE_7__/* .oldWorkersRetired */ .k)(before))
                 return;
             await this.deps.clock.sleep(APPLY_POLL_MS, signal);
         }
@@ -358,7 +366,7 @@ class NginxRouter {
                 await this.waitUntilApplied(before);
         }
         catch (error) {
-            this.deps.log.warning((0,_infra_log_js__WEBPACK_IMPORTED_MODULE_8__/* .errorMessage */ .gJ)(error), 'nginx restore');
+            this.deps.log.warning((0,_infra_log_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(error), 'nginx restore');
         }
     }
 }
@@ -421,6 +429,41 @@ async function oldWorkersRetired(before) {
             return false;
     }
     return before.accepting.size > 0;
+}
+
+
+/***/ }),
+
+/***/ 3001:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ writeStagedFile),
+/* harmony export */   R: () => (/* binding */ readStagedFile)
+/* harmony export */ });
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5085);
+
+/**
+ * Which version a color holds, kept in a small JSON file beside what the router owns (the include,
+ * the marker folder, the map), where the router's owner can see it: `mode: promote` checks it, so an
+ * approval can never promote a build other than the one it approved.
+ */
+async function writeStagedFile(path, record) {
+    await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_0__/* .writeAtomic */ .vZ)(path, `${JSON.stringify(record)}\n`);
+}
+async function readStagedFile(path) {
+    const text = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_0__/* .readIfExists */ .OR)(path);
+    if (text === undefined)
+        return undefined;
+    try {
+        const record = JSON.parse(text);
+        if (typeof record.version === 'string' && typeof record.at === 'string')
+            return record;
+    }
+    catch {
+        /* said below */
+    }
+    throw new Error(`${path} does not hold a staged-version record; remove it and stage again.`);
 }
 
 

@@ -2,6 +2,83 @@ export const id = 650;
 export const ids = [650];
 export const modules = {
 
+/***/ 5085:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   CS: () => (/* binding */ readWithRevision),
+/* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   VX: () => (/* binding */ restoreFile),
+/* harmony export */   vZ: () => (/* binding */ writeAtomic)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+
+
+
+/** File contents, or undefined when the file does not exist; other errors throw. */
+async function readIfExists(path) {
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * File contents with a revision (inode and change time, read from the same open file): an atomic
+ * rewrite always changes it, so it tells whether the file is still the one a run wrote.
+ */
+async function readWithRevision(path) {
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'r');
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+    try {
+        const info = await handle.stat({ bigint: true });
+        return { content: await handle.readFile('utf8'), revision: `${info.ino}:${info.ctimeNs}` };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Write beside the target and rename over it, so a reader never sees half a file. The temporary file is
+ * private while it is written, then takes the target's mode (0644 for a new file, which nginx and HAProxy
+ * must be able to read).
+ */
+async function writeAtomic(path, content) {
+    const temp = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), `.${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(path)}.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}.tmp`);
+    try {
+        const mode = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((info) => info.mode & 0o7777, () => 0o644);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(temp, content, { mode: 0o600, flag: 'wx' });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(temp, mode);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(temp, path);
+    }
+    catch (error) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(temp).catch(() => undefined);
+        throw error;
+    }
+}
+/** Puts a file back as it was: rewritten, or removed when it did not exist. */
+async function restoreFile(path, previous) {
+    if (previous === undefined)
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+    else
+        await writeAtomic(path, previous);
+}
+
+
+/***/ }),
+
 /***/ 4883:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -147,11 +224,13 @@ async function processStart(pid) {
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2790);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(2790);
 /* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1191);
 /* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4883);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4934);
+/* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3001);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9369);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4934);
+
 
 
 
@@ -192,7 +271,7 @@ class NginxMarkerRouter {
     }
     async flip(to, expected, signal) {
         const current = await this.read();
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .assertExpected */ .FV)(this.description, current, expected);
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_6__/* .assertExpected */ .FV)(this.description, current, expected);
         signal?.throwIfAborted();
         // Created first, removed after: there is never a moment without a marker.
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(this.path(to), `${to}\n`, { mode: 0o644 });
@@ -201,9 +280,15 @@ class NginxMarkerRouter {
                 await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.unlink)(this.path(color)).catch(ignoreMissing);
         const after = await this.read();
         if (after.active !== to || after.revision === `${this.deps.colors.length} markers`) {
-            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
+            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_6__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
         }
         this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to} (marker ${this.path(to)}).`);
+    }
+    recordStaged(color, record) {
+        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_4__/* .writeStagedFile */ .Q)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), `.${color}.staged`), record);
+    }
+    readStaged(color) {
+        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_4__/* .readStagedFile */ .R)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), `.${color}.staged`));
     }
     lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
@@ -242,7 +327,7 @@ class NginxMarkerRouter {
         }
     }
     path(color) {
-        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_6__/* .fillTemplate */ .ou)(this.s.marker, { color });
+        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_7__/* .fillTemplate */ .ou)(this.s.marker, { color });
     }
     folder() {
         return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(this.path(this.deps.colors[0]));
@@ -250,7 +335,7 @@ class NginxMarkerRouter {
     /** A folder on the marker's path that nginx's worker user may not search, when nginx runs here. */
     async workersCannotSee() {
         const pidFile = this.s.pidFile || '/run/nginx.pid';
-        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_4__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
+        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_5__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
         const pid = workers?.accepting.values().next().value;
         if (pid === undefined)
             return undefined;
@@ -335,6 +420,41 @@ async function oldWorkersRetired(before) {
             return false;
     }
     return before.accepting.size > 0;
+}
+
+
+/***/ }),
+
+/***/ 3001:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Q: () => (/* binding */ writeStagedFile),
+/* harmony export */   R: () => (/* binding */ readStagedFile)
+/* harmony export */ });
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5085);
+
+/**
+ * Which version a color holds, kept in a small JSON file beside what the router owns (the include,
+ * the marker folder, the map), where the router's owner can see it: `mode: promote` checks it, so an
+ * approval can never promote a build other than the one it approved.
+ */
+async function writeStagedFile(path, record) {
+    await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_0__/* .writeAtomic */ .vZ)(path, `${JSON.stringify(record)}\n`);
+}
+async function readStagedFile(path) {
+    const text = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_0__/* .readIfExists */ .OR)(path);
+    if (text === undefined)
+        return undefined;
+    try {
+        const record = JSON.parse(text);
+        if (typeof record.version === 'string' && typeof record.at === 'string')
+            return record;
+    }
+    catch {
+        /* said below */
+    }
+    throw new Error(`${path} does not hold a staged-version record; remove it and stage again.`);
 }
 
 

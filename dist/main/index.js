@@ -41790,6 +41790,32 @@ function readForVerdict(router, clock) {
     return retry(() => router.read(), { attempts: 3, baseDelayMs: 200, label: 'Reading the router', clock });
 }
 
+;// CONCATENATED MODULE: ./lib/phases/staged.js
+
+/** Says on the platform which version `color` now holds, so a later promote can check it. */
+async function recordStaged(router, color, record, log) {
+    await router.recordStaged?.(color, record).catch((error) => {
+        log.warning(`Could not record that ${color} holds ${record.version}: ${(0,infra_log/* errorMessage */.gJ)(error)}. A later "promote" will refuse it.`, 'Staged version');
+    });
+}
+/**
+ * An approval must never promote another build than the one it approved: `color` must hold `version`,
+ * as `stage` recorded it. Returns why not, or undefined when it does (or when the router cannot tell:
+ * then `onUnverifiable` is told).
+ */
+async function whyNotStaged(router, color, version, onUnverifiable) {
+    if (!router.readStaged) {
+        onUnverifiable(`${router.description} cannot record which version a color holds, so "promote" could not check that ${color} holds ${version}.`);
+        return undefined;
+    }
+    const staged = await router.readStaged(color);
+    if (staged?.version === version)
+        return undefined;
+    return staged
+        ? `${color} holds ${staged.version} (staged at ${staged.at} by ${staged.by}), not ${version}, the version this run was asked to promote. Someone staged again after the approval: promote ${staged.version}, or stage ${version} again.`
+        : `Nothing was staged on ${color}: "promote" only promotes what "stage" recorded there. Run mode "stage" with version ${version} first.`;
+}
+
 ;// CONCATENATED MODULE: ./lib/phases/smoke.js
 
 
@@ -41994,6 +42020,7 @@ class Timeline {
 
 
 
+
 /** State keys the post step reads; `phase` is saved before each side effect. */
 const STATE = { phase: 'phase', target: 'target', previous: 'previous' };
 /** Phases during which traffic may be on the new color before its window passed. */
@@ -42067,8 +42094,13 @@ class Release {
             this.d.state.save(STATE.phase, 'deploying');
             await this.phase('deploy', () => this.d.deployer.deploy(this.target, this.plan.active, this.d.signal));
         }
+        if (s.mode === 'promote' && !(await this.stagedIsTheVersion()))
+            return;
         if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke())))
             return;
+        if (s.mode !== 'promote') {
+            await recordStaged(this.d.router, this.target, { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' }, this.d.log);
+        }
         if (s.mode === 'stage')
             return this.end('staged', '');
         await this.shiftAndWatch();
@@ -42108,6 +42140,15 @@ class Release {
             return true;
         this.timeline.markLastFailed(problems.join(' '));
         return this.invalid(problems);
+    }
+    /** Promote only what was staged and approved; the reason is its own, traffic untouched. */
+    async stagedIsTheVersion() {
+        const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note)));
+        if (!why)
+            return true;
+        this.timeline.markLastFailed(why);
+        await this.end('aborted', `${why} Live traffic was not touched.`);
+        return false;
     }
     /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */
     async invalid(problems) {
@@ -42832,7 +42873,8 @@ async function main() {
 }
 async function release(settings, log, signal) {
     const clock = systemClock;
-    const router = await createRouter(settings, { clock, log, owner: lockOwner(settings.jobIndex) });
+    const owner = lockOwner(settings.jobIndex);
+    const router = await createRouter(settings, { clock, log, owner });
     const { deploy, github, version } = settings;
     const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
     const record = await startDeployment(settings, log, signal);
@@ -42844,6 +42886,7 @@ async function release(settings, log, signal) {
         log,
         state: coreState,
         signal,
+        job: owner.job,
     });
     if (record) {
         report.deploymentId = record.deploymentId;

@@ -40848,6 +40848,7 @@ class timeline_Timeline {
 
 
 
+
 /** State keys the post step reads; `phase` is saved before each side effect. */
 const STATE = { phase: 'phase', target: 'target', previous: 'previous' };
 /** Phases during which traffic may be on the new color before its window passed. */
@@ -40921,8 +40922,13 @@ class Release {
             this.d.state.save(STATE.phase, 'deploying');
             await this.phase('deploy', () => this.d.deployer.deploy(this.target, this.plan.active, this.d.signal));
         }
+        if (s.mode === 'promote' && !(await this.stagedIsTheVersion()))
+            return;
         if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke())))
             return;
+        if (s.mode !== 'promote') {
+            await recordStaged(this.d.router, this.target, { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' }, this.d.log);
+        }
         if (s.mode === 'stage')
             return this.end('staged', '');
         await this.shiftAndWatch();
@@ -40962,6 +40968,15 @@ class Release {
             return true;
         this.timeline.markLastFailed(problems.join(' '));
         return this.invalid(problems);
+    }
+    /** Promote only what was staged and approved; the reason is its own, traffic untouched. */
+    async stagedIsTheVersion() {
+        const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note)));
+        if (!why)
+            return true;
+        this.timeline.markLastFailed(why);
+        await this.end('aborted', `${why} Live traffic was not touched.`);
+        return false;
     }
     /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */
     async invalid(problems) {

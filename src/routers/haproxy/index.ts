@@ -7,7 +7,8 @@ import { writeAtomic } from '../../infra/files.js';
 import { errorMessage } from '../../infra/log.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import type { HaproxySettings } from './module.js';
-import type { Color, RouteState, Router } from '../../types.js';
+import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
+import { readStagedFile, writeStagedFile } from '../staged-file.js';
 import type { RouterDeps } from '../module.js';
 import { assertExpected, describeRoute } from '../compare.js';
 import { parseShowMap, persistMapEntry } from './map-file.js';
@@ -66,9 +67,17 @@ export class HaproxyRouter implements Router {
     this.deps.log.info(`haproxy: ${percent}% of traffic to ${to}, ${100 - percent}% to ${other}.`);
   }
 
+  async recordStaged(color: Color, record: StagedRecord): Promise<void> {
+    await writeStagedFile(await this.besideMap(`${color}.staged`), record);
+  }
+
+  async readStaged(color: Color): Promise<StagedRecord | undefined> {
+    return readStagedFile(await this.besideMap(`${color}.staged`));
+  }
+
   async lock(signal?: AbortSignal): Promise<() => Promise<void>> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
-    return acquireFileLock(await this.lockPath(), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+    return acquireFileLock(await this.besideMap('lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
   }
 
   async preflight(): Promise<string[]> {
@@ -141,13 +150,13 @@ export class HaproxyRouter implements Router {
   }
 
   /** Beside the map file when its folder is writable; otherwise one per socket and map in the temp dir. */
-  private async lockPath(): Promise<string> {
+  private async besideMap(suffix: string): Promise<string> {
     try {
       await access(dirname(this.s.map), constants.W_OK);
-      return `${this.s.map}.lock`;
+      return `${this.s.map}.${suffix}`;
     } catch {
       const id = createHash('sha256').update(`${describeAddress(this.s.address)} ${this.s.map}`).digest('hex').slice(0, 16);
-      return join(tmpdir(), `blue-green-haproxy-${id}.lock`);
+      return join(tmpdir(), `blue-green-haproxy-${id}.${suffix}`);
     }
   }
 }

@@ -7,7 +7,8 @@ import { acquireFileLock } from '../../infra/lock.js';
 import { errorMessage } from '../../infra/log.js';
 import { fillTemplate } from '../../infra/argv.js';
 import type { NginxSettings } from './module.js';
-import type { Color, RouteState, Router } from '../../types.js';
+import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
+import { readStagedFile, writeStagedFile } from '../staged-file.js';
 import type { RouterDeps } from '../module.js';
 import { assertExpected } from '../compare.js';
 import { oldWorkersRetired, snapshotWorkers, type WorkerSnapshot } from './workers.js';
@@ -69,6 +70,14 @@ export class NginxRouter implements Router {
     const after = await this.read();
     if (after.active !== to) throw new Error(`${this.description} reads ${after.active ?? 'nothing'} after the flip to ${to}.`);
     this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to}.`);
+  }
+
+  recordStaged(color: Color, record: StagedRecord): Promise<void> {
+    return writeStagedFile(`${this.settings.conf}.${color}.staged`, record);
+  }
+
+  readStaged(color: Color): Promise<StagedRecord | undefined> {
+    return readStagedFile(`${this.settings.conf}.${color}.staged`);
   }
 
   lock(signal?: AbortSignal): Promise<() => Promise<void>> {

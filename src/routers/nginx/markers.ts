@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
 import { exec } from '../../infra/exec.js';
 import { acquireFileLock } from '../../infra/lock.js';
-import type { Color, RouteState, Router } from '../../types.js';
+import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
+import { readStagedFile, writeStagedFile } from '../staged-file.js';
 import { assertExpected, describeRoute } from '../compare.js';
 import type { RouterDeps } from '../module.js';
 import type { NginxSettings } from './module.js';
@@ -52,6 +53,14 @@ export class NginxMarkerRouter implements Router {
       throw new Error(`${this.description} reads ${describeRoute(after)} after the flip to ${to}.`);
     }
     this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to} (marker ${this.path(to)}).`);
+  }
+
+  recordStaged(color: Color, record: StagedRecord): Promise<void> {
+    return writeStagedFile(join(this.folder(), `.${color}.staged`), record);
+  }
+
+  readStaged(color: Color): Promise<StagedRecord | undefined> {
+    return readStagedFile(join(this.folder(), `.${color}.staged`));
   }
 
   lock(signal?: AbortSignal): Promise<() => Promise<void>> {
