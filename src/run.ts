@@ -207,7 +207,7 @@ class Release {
       d.state.save(STATE.phase, 'watching');
       const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
       const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-      const verdict = await this.watchFor([...sources, new RouteGuard(d.router, () => this.lastWrite!)], windowMs, label);
+      const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite), windowMs, label);
       if (!verdict.passed) this.timeline.markLastFailed(verdict.reason!);
       this.report.steps.push({ percent, windowMs, passed: verdict.passed });
       if (!verdict.passed) return this.windowFailed(verdict.reason!);
@@ -215,14 +215,15 @@ class Release {
     await this.end('promoted', '');
   }
 
-  private async watchFor(sources: HealthSource[], windowMs: number, label: string) {
-    if (sources.every((source) => source instanceof RouteGuard)) {
+  /** Watches the health sources, and the router itself beside them, for one window. */
+  private async watchFor(sources: HealthSource[], guard: RouteGuard, windowMs: number, label: string) {
+    if (sources.length === 0) {
       this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
       return { passed: true };
     }
     const { health } = this.s;
     return this.phase(`watch ${label.replace(/^the /, '')}`, () =>
-      watch(sources, {
+      watch([...sources, guard], {
         windowMs,
         intervalMs: health.intervalMs,
         failureThreshold: health.failureThreshold,

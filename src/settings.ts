@@ -99,11 +99,10 @@ export function readSettings(input: InputReader): Settings {
     jobStatus: input('job-status'),
     jobIndex: jobIndex(problems, input('job-index')),
     secrets,
-    routing: undefined,
+    routing: routerSettings(problems, input, router),
     warnings: problems.warnings,
   };
   if (settings.github.environmentUrl) parse.url(problems, 'environment-url', settings.github.environmentUrl);
-  settings.routing = routerSettings(problems, input, router);
   checkCombinations(problems, input, settings);
   if (problems.list.length) throw new SettingsError(problems.list);
   return settings;

@@ -41036,7 +41036,7 @@ class Release {
             d.state.save(STATE.phase, 'watching');
             const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
             const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-            const verdict = await this.watchFor([...sources, new RouteGuard(d.router, () => this.lastWrite)], windowMs, label);
+            const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite), windowMs, label);
             if (!verdict.passed)
                 this.timeline.markLastFailed(verdict.reason);
             this.report.steps.push({ percent, windowMs, passed: verdict.passed });
@@ -41045,13 +41045,14 @@ class Release {
         }
         await this.end('promoted', '');
     }
-    async watchFor(sources, windowMs, label) {
-        if (sources.every((source) => source instanceof RouteGuard)) {
+    /** Watches the health sources, and the router itself beside them, for one window. */
+    async watchFor(sources, guard, windowMs, label) {
+        if (sources.length === 0) {
             this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
             return { passed: true };
         }
         const { health } = this.s;
-        return this.phase(`watch ${label.replace(/^the /, '')}`, () => watch(sources, {
+        return this.phase(`watch ${label.replace(/^the /, '')}`, () => watch([...sources, guard], {
             windowMs,
             intervalMs: health.intervalMs,
             failureThreshold: health.failureThreshold,
@@ -41921,12 +41922,11 @@ function readSettings(input) {
         jobStatus: input('job-status'),
         jobIndex: jobIndex(problems, input('job-index')),
         secrets,
-        routing: undefined,
+        routing: routerSettings(problems, input, router),
         warnings: problems.warnings,
     };
     if (settings.github.environmentUrl)
         parse_url(problems, 'environment-url', settings.github.environmentUrl);
-    settings.routing = routerSettings(problems, input, router);
     checkCombinations(problems, input, settings);
     if (problems.list.length)
         throw new SettingsError(problems.list);

@@ -33,14 +33,14 @@ export class RouteGuard implements HealthSource {
 
   constructor(
     private readonly router: Router,
-    private readonly expected: () => RouteState,
+    private readonly expected: RouteState,
   ) {
     this.name = `router (${router.description})`;
   }
 
   async sample(signal?: AbortSignal): Promise<Omit<Sample, 'source' | 'at'>> {
     const shows = await this.router.read(signal);
-    const want = describeRoute(this.expected());
+    const want = describeRoute(this.expected);
     if (describeRoute(shows) === want) return { status: 'pass', detail: `shows ${want}` };
     return { status: 'fail', detail: `no longer shows ${want}: it shows ${describeRoute(shows)} (changed outside this run, or reverted by a reload)` };
   }
