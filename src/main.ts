@@ -10,7 +10,7 @@ import { DeploymentRecord } from './report/deployment.js';
 import { newReport, type RunReport } from './report/model.js';
 import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
-import { createRouter } from './routers/index.js';
+import { createRouter, createRouterDeployer } from './routers/index.js';
 import { run } from './run.js';
 import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
@@ -58,7 +58,8 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
   const owner = lockOwner(settings.jobIndex);
   const router = await createRouter(settings, { clock, log, owner });
   const { deploy, github, version } = settings;
-  const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
+  const deployer =
+    (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
   const record = await startDeployment(settings, log, signal);
   const report = await run(settings, {
     router,

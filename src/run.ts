@@ -97,6 +97,7 @@ class Release {
       await this.phase('deploy', () => this.d.deployer!.deploy(this.target, this.plan.active, this.d.signal));
     }
     if (s.mode === 'promote' && !(await this.stagedIsTheVersion())) return;
+    if (this.d.router.preview) await this.phase('preview', () => this.d.router.preview!(this.target, this.d.signal));
     if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke()))) return;
     if (s.mode !== 'promote') {
       await recordStaged(this.d.router, this.target, { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' }, this.d.log);

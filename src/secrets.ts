@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { shown } from './infra/parse.js';
+import { routerSecrets } from './routers/index.js';
 
 /** Inputs whose whole value is a credential. */
 const SECRET_INPUTS = ['github-token', 'kubeconfig'];
@@ -28,6 +29,7 @@ export function secretsOf(input: (name: string) => string): string[] {
   }
   for (const name of YAML_INPUTS) values.push(...yamlHeaderValues(input(name)).flatMap(headerForms));
   for (const name of URL_INPUTS) values.push(...urlPasswords(input(name)));
+  values.push(...routerSecrets(input));
   return [...new Set(values.filter((value) => value.length >= MIN_SECRET_LENGTH))];
 }
 

@@ -33,6 +33,11 @@ export interface Router {
   flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void>;
   /** Sends `percent` of traffic to `to` and the rest to the other color; only routers with weights. */
   setWeights?(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void>;
+  /**
+   * Points a test route (a preview Service, a test listener) at `color`, so smoke tests reach the idle
+   * color through the real platform before live traffic moves. Present only when one is configured.
+   */
+  preview?(color: Color, signal?: AbortSignal): Promise<void>;
   /** Things the summary should say about the router (e.g. a change that will not survive a reload). */
   readonly notes?: readonly string[];
   /** Excludes other jobs from this router until released; waits up to lock-timeout. */

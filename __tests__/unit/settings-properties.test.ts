@@ -92,7 +92,7 @@ describe('readSettings properties', () => {
   // An input may draw a problem onto another only when its own value is accepted:
   const DEPENDENTS: Record<string, string[]> = {
     // Switching router makes the new router's own inputs required; the base set only the old router's.
-    router: ['nginx-conf', 'haproxy-socket', 'haproxy-map', 'router-get-command', 'router-set-command'],
+    router: ['nginx-conf', 'haproxy-socket', 'haproxy-map', 'router-get-command', 'router-set-command', 'service'],
     // A valid but short window makes the unchanged interval too long; the message is put on health-interval.
     'health-window': ['health-interval'],
     // A prometheus health check needs prometheus-url, which the base leaves empty.

@@ -237,7 +237,7 @@ describe('readSettings', () => {
   });
 
   it('refuses routers not built yet with the list of available ones', () => {
-    expect(problems({ router: 'kubernetes', version: 'v' }).join()).toMatch(/"kubernetes" is not available in this version; available: nginx, haproxy, command/);
+    expect(problems({ router: 'aws-alb', version: 'v' }).join()).toMatch(/"aws-alb" is not available in this version; available: nginx, haproxy, command, kubernetes/);
   });
 
   it('reads the haproxy inputs, unix socket or host:port', () => {

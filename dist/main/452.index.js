@@ -151,7 +151,7 @@ async function processStart(pid) {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2790);
 /* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4883);
-/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1191);
+/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(817);
 /* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9369);
 
 

@@ -28384,10 +28384,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
+/***/ 2250:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -28430,6 +28451,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_h
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
+
+/***/ }),
+
+/***/ 1421:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 
@@ -28496,6 +28524,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
@@ -28531,10 +28566,45 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:queryst
 
 /***/ }),
 
+/***/ 481:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+
+/***/ }),
+
+/***/ 99:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:sqlite");
+
+/***/ }),
+
 /***/ 7075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+
+/***/ }),
+
+/***/ 7830:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/web");
+
+/***/ }),
+
+/***/ 7997:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers");
+
+/***/ }),
+
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 
 /***/ }),
 
@@ -28580,10 +28650,38 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+
+/***/ }),
+
 /***/ 932:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 3480:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
+
+/***/ }),
+
+/***/ 2203:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
@@ -28601,10 +28699,38 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 9154:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("vm");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
@@ -37265,20 +37391,15 @@ function fillArgv(argv, values) {
 
 /***/ }),
 
-/***/ 1191:
+/***/ 817:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  m0: () => (/* binding */ exec),
-  Vt: () => (/* binding */ execOrThrow),
-  RT: () => (/* binding */ tail)
-});
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./lib/infra/exec.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   RT: () => (/* binding */ tail),
+/* harmony export */   Vt: () => (/* binding */ execOrThrow),
+/* harmony export */   m0: () => (/* binding */ exec)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
 
 /** How long a command gets to exit after SIGTERM before SIGKILL. */
 const KILL_GRACE_MS = 3000;
@@ -37291,7 +37412,7 @@ function exec(argv, options = {}) {
     if (options.signal?.aborted)
         return Promise.resolve({ code: null, stdout: '', stderr: '', timedOut: false, aborted: true, leftRunning: false });
     return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)(argv[0], argv.slice(1), {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(argv[0], argv.slice(1), {
             shell: false,
             // A process group of its own, so a timeout or a cancel also stops what a deploy script started.
             detached: true,
@@ -37588,19 +37709,22 @@ function hint(error) {
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
+/******/ 		id: moduleId,
+/******/ 		loaded: false,
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
+/******/ 
+/******/ 	// Flag the module as loaded
+/******/ 	module.loaded = true;
 /******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
@@ -37647,6 +37771,15 @@ function hint(error) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/node module decorator */
+/******/ (() => {
+/******/ 	__nccwpck_require__.nmd = (module) => {
+/******/ 		module.paths = [];
+/******/ 		if (!module.children) module.children = [];
+/******/ 		return module;
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/compat */
@@ -37719,8 +37852,8 @@ function hint(error) {
 /************************************************************************/
 var __webpack_exports__ = {};
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37795,7 +37928,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -37849,10 +37982,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -37866,15 +37999,15 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -37885,11 +38018,11 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -38848,7 +38981,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -38871,7 +39004,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -38967,7 +39100,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -39171,7 +39304,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -39198,7 +39331,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -39256,7 +39389,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -39285,11 +39418,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -39509,7 +39642,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -39524,7 +39657,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -39535,7 +39668,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -39544,7 +39677,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -39691,13 +39824,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -39975,7 +40108,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -39988,7 +40121,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -40327,8 +40460,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -40509,7 +40642,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -40577,7 +40710,7 @@ function notice(message, properties = {}) {
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -40713,8 +40846,8 @@ function lockOwner(jobIndex, env = process.env) {
 
 // EXTERNAL MODULE: ./lib/infra/argv.js
 var infra_argv = __nccwpck_require__(2790);
-// EXTERNAL MODULE: ./lib/infra/exec.js + 1 modules
-var infra_exec = __nccwpck_require__(1191);
+// EXTERNAL MODULE: ./lib/infra/exec.js
+var infra_exec = __nccwpck_require__(817);
 ;// CONCATENATED MODULE: ./lib/deployers/command.js
 
 
@@ -40751,8 +40884,8 @@ class CommandDeployer {
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
 ;// CONCATENATED MODULE: ./lib/health/probe.js
 
 
@@ -40788,7 +40921,7 @@ async function runProbe(probe, vars, timeoutMs, signal) {
     }
 }
 function send(url, probe, timeoutMs, signal) {
-    const request = url.protocol === 'https:' ? external_node_https_namespaceObject.request : external_node_http_.request;
+    const request = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
     return new Promise((resolve, reject) => {
         const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
             const chunks = [];
@@ -41639,6 +41772,116 @@ const haproxyModule = {
     },
 };
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/routers/kubernetes/module.js
+
+/** A Service name (RFC 1035 label) and other object names (RFC 1123 subdomain), as the API checks them. */
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** A label key: an optional DNS prefix and `/`, then a name of letters, digits, `-_.`. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const IMAGE = /^[^\s@]+(@sha256:[a-f0-9]{64})?$/;
+const kubernetesModule = {
+    settings(input, problems) {
+        const service = input('service');
+        if (!SERVICE_NAME.test(service))
+            problems.add('service', service, 'the name of the live Service (lowercase letters, digits and "-", starting with a letter)');
+        const namespace = input('namespace');
+        if (namespace && !SERVICE_NAME.test(namespace))
+            problems.add('namespace', namespace, 'a namespace name (lowercase letters, digits and "-"), or empty for the context\'s namespace');
+        const deployment = input('deployment') || '{service}-{color}';
+        if (!deployment.includes('{color}') || !OBJECT_NAME.test(deployment.replaceAll('{service}', 'x').replaceAll('{color}', 'x'))) {
+            problems.add('deployment', deployment, 'a Deployment name template containing {color} (and optionally {service}), e.g. {service}-{color}');
+        }
+        const colorLabel = input('color-label') || 'version';
+        if (!LABEL_KEY.test(colorLabel))
+            problems.add('color-label', colorLabel, 'a label key such as "version" or "example.com/color"');
+        const previewService = input('preview-service');
+        if (previewService && !SERVICE_NAME.test(previewService))
+            problems.add('preview-service', previewService, 'a Service name, or empty');
+        if (previewService && previewService === service)
+            problems.note('preview-service', `names the live Service "${service}"; it must be another Service (pointed at the idle color).`);
+        const httpRoute = input('http-route');
+        if (httpRoute && !OBJECT_NAME.test(httpRoute))
+            problems.add('http-route', httpRoute, 'the name of a Gateway API HTTPRoute, or empty');
+        const kubeconfig = input('kubeconfig');
+        if (kubeconfig && !looksLikeKubeconfig(kubeconfig)) {
+            problems.note('kubeconfig', 'is not a kubeconfig: expected its YAML content (clusters, users, contexts), e.g. from a secret; not a path.');
+        }
+        const image = input('image');
+        if (image && !IMAGE.test(image))
+            problems.add('image', image, 'an image reference such as registry.example.com/app:1.2.3 (no spaces)');
+        if (image && input('deploy-command'))
+            problems.note('image', 'and deploy-command both deploy the idle color; give one.');
+        const container = input('container');
+        if (container && !LABEL_KEY.test(container))
+            problems.add('container', container, 'a container name, or empty for the only container');
+        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container };
+    },
+    cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
+    secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
+    async create(s, deps) {
+        const { createKubernetesRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(312)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8312));
+        return createKubernetesRouter(s, deps);
+    },
+    async deployer(s, deps) {
+        if (!s.image)
+            return undefined;
+        const { createKubernetesDeployer } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(187)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4187));
+        return createKubernetesDeployer(s, deps);
+    },
+};
+function looksLikeKubeconfig(text) {
+    try {
+        const doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
+        return Boolean(doc && typeof doc === 'object' && Array.isArray(doc.clusters));
+    }
+    catch {
+        return false;
+    }
+}
+/** Keys under which a kubeconfig keeps credentials (tokens, keys, passwords, auth-provider secrets). */
+const CREDENTIAL_KEYS = new Set(['token', 'client-key-data', 'password', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
+/** Every credential inside a kubeconfig, read tolerantly (also from one that fails validation). */
+function kubeconfigSecrets(text) {
+    if (!text)
+        return [];
+    let doc;
+    try {
+        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
+    }
+    catch {
+        return [];
+    }
+    const found = [];
+    // YAML aliases can make a document refer to itself: each node is visited once.
+    const seen = new Set();
+    const walk = (node) => {
+        if (node && typeof node === 'object') {
+            if (seen.has(node))
+                return;
+            seen.add(node);
+        }
+        if (Array.isArray(node))
+            node.forEach(walk);
+        else if (node && typeof node === 'object') {
+            for (const [key, value] of Object.entries(node)) {
+                if (CREDENTIAL_KEYS.has(key) && typeof value === 'string') {
+                    found.push(value);
+                    // A key given as base64 data also appears decoded (PEM) in error messages of TLS libraries.
+                    if (key.endsWith('-data'))
+                        found.push(...Buffer.from(value, 'base64').toString('utf8').split('\n').filter((line) => line.length > 16 && !line.startsWith('-----')));
+                }
+                else
+                    walk(value);
+            }
+        }
+    };
+    walk(doc);
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./lib/routers/nginx/module.js
 
 /** An absolute path, `{color}` in the file name only (all markers in one folder), no other placeholder. */
@@ -41682,6 +41925,7 @@ const nginxModule = {
 
 
 
+
 /**
  * The registry: the one place that lists the routers and matches a `router` value. Adding a router is
  * its folder plus one line here. Kinds declared in ROUTER_KINDS but missing here are refused clearly.
@@ -41690,6 +41934,7 @@ const MODULES = {
     nginx: nginxModule,
     haproxy: haproxyModule,
     command: commandModule,
+    kubernetes: kubernetesModule,
 };
 const AVAILABLE_ROUTERS = Object.keys(MODULES);
 function routerModule(kind) {
@@ -41697,11 +41942,25 @@ function routerModule(kind) {
 }
 /** Builds the chosen router; its implementation is imported only now. */
 async function createRouter(settings, deps) {
+    return chosen(settings).create(settings.routing, routerDeps(settings, deps));
+}
+/** The router's own deployer, when its inputs ask for one (Kubernetes with `image`); else undefined. */
+async function createRouterDeployer(settings, deps) {
+    return chosen(settings).deployer?.(settings.routing, routerDeps(settings, deps));
+}
+/** Every credential any router would read from these raw inputs; each router reads its own. */
+function routerSecrets(input) {
+    return Object.values(MODULES).flatMap((module) => module.secrets?.(input) ?? []);
+}
+function chosen(settings) {
     const module = routerModule(settings.router);
     // Settings refuse routers that are not built; reaching here is a programming error.
     if (!module)
         throw new Error(`router "${settings.router}" is not available in this version`);
-    return module.create(settings.routing, { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs });
+    return module;
+}
+function routerDeps(settings, deps) {
+    return { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs, readyTimeoutMs: settings.deploy.readyTimeoutMs, version: settings.version };
 }
 
 // EXTERNAL MODULE: ./lib/routers/compare.js
@@ -42096,6 +42355,8 @@ class Release {
         }
         if (s.mode === 'promote' && !(await this.stagedIsTheVersion()))
             return;
+        if (this.d.router.preview)
+            await this.phase('preview', () => this.d.router.preview(this.target, this.d.signal));
         if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke())))
             return;
         if (s.mode !== 'promote') {
@@ -42322,9 +42583,8 @@ class Release {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/secrets.js
+
 
 
 /** Inputs whose whole value is a credential. */
@@ -42356,6 +42616,7 @@ function secretsOf(input) {
         values.push(...yamlHeaderValues(input(name)).flatMap(headerForms));
     for (const name of URL_INPUTS)
         values.push(...urlPasswords(input(name)));
+    values.push(...routerSecrets(input));
     return [...new Set(values.filter((value) => value.length >= MIN_SECRET_LENGTH))];
 }
 /** `Bearer abc` → the value and `abc`; `Basic dXNlcjpwYXNz` → also `user:pass` and `pass`. */
@@ -42876,7 +43137,7 @@ async function release(settings, log, signal) {
     const owner = lockOwner(settings.jobIndex);
     const router = await createRouter(settings, { clock, log, owner });
     const { deploy, github, version } = settings;
-    const deployer = deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined;
+    const deployer = (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
     const record = await startDeployment(settings, log, signal);
     const report = await run(settings, {
         router,

@@ -2,7 +2,7 @@ import type { Clock } from '../infra/clock.js';
 import type { LockOwner } from '../infra/lock.js';
 import type { Log } from '../infra/log.js';
 import type { InputReader, Problems } from '../infra/parse.js';
-import type { Color, Router } from '../types.js';
+import type { Color, Deployer, Router } from '../types.js';
 
 /** What every router is built with: the run's clock and log, who holds its lock, and the colors. */
 export interface RouterDeps {
@@ -11,6 +11,10 @@ export interface RouterDeps {
   owner: LockOwner;
   colors: readonly Color[];
   lockTimeoutMs: number;
+  /** How long the platform may take to become ready (a rollout, endpoints following a flip). */
+  readyTimeoutMs: number;
+  /** The release's version label, for what the router records beside a color. */
+  version: string;
 }
 
 /**
@@ -24,4 +28,11 @@ export interface RouterModule<S> {
   /** Why this configuration cannot split traffic (for `traffic-steps`), or undefined when it can. */
   cannotSplit(s: S): string | undefined;
   create(s: S, deps: RouterDeps): Promise<Router>;
+  /**
+   * Every credential in the raw inputs this router reads (a kubeconfig's tokens), so they are masked
+   * even when the inputs fail validation.
+   */
+  secrets?(input: InputReader): string[];
+  /** A deployer of the router's own platform, when its inputs ask for one (e.g. `image`); lazy too. */
+  deployer?(s: S, deps: RouterDeps): Promise<Deployer | undefined>;
 }

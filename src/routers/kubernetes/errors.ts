@@ -1,0 +1,71 @@
+/**
+ * API errors said in the user's terms: what was refused, on which object, and what to do. The API's
+ * Status body carries the facts (reason, message, details); we keep its message where it is the most
+ * precise thing to say (422), and name the missing right where RBAC refused (403).
+ */
+export interface ApiRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+}
+
+interface StatusBody {
+  message?: string;
+  reason?: string;
+}
+
+/** The resource as RBAC names it: `services`, `deployments.apps`, `httproutes.gateway.networking.k8s.io`. */
+export function rbacResource(ref: ApiRef): string {
+  const plural = PLURALS[ref.kind] ?? `${ref.kind.toLowerCase()}s`;
+  const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
+  return group ? `${plural}.${group}` : plural;
+}
+
+const PLURALS: Record<string, string> = {
+  Service: 'services',
+  Deployment: 'deployments',
+  HTTPRoute: 'httproutes',
+  Lease: 'leases',
+  Pod: 'pods',
+  EndpointSlice: 'endpointslices',
+  ReplicaSet: 'replicasets',
+};
+
+function body(error: unknown): StatusBody {
+  const raw = (error as { body?: unknown }).body;
+  if (typeof raw === 'string') {
+    try {
+      return JSON.parse(raw) as StatusBody;
+    } catch {
+      return { message: raw };
+    }
+  }
+  return (raw as StatusBody | undefined) ?? {};
+}
+
+/** Turns a client error into one that names the verb, the object and the remedy. Others pass through. */
+export function describeApiError(error: unknown, verb: string, ref: ApiRef, namespace: string): Error {
+  const code = (error as { code?: number }).code;
+  if (typeof code !== 'number') return error instanceof Error ? error : new Error(String(error));
+  const status = body(error);
+  const object = ref.name ? `${ref.kind} "${ref.name}"` : rbacResource(ref);
+  const where = `in namespace "${namespace}"`;
+  switch (code) {
+    case 401:
+      return new Error(`the cluster did not accept the credentials (401 Unauthorized) when trying to ${verb} ${object} ${where}; check the kubeconfig's user (an expired token?).`);
+    case 403:
+      return new Error(
+        `the credentials may not ${verb} ${rbacResource(ref)} ${where} (403 Forbidden): grant "${verb}" on "${rbacResource(ref)}" in the Role the action runs with (see the Role shipped in kubernetes/role.yaml).`,
+      );
+    case 404:
+      return new Error(`${object} was not found ${where}.`);
+    case 409:
+      return new Error(
+        `${object} ${where} was changed by someone else between this run's read and its ${verb} (409 Conflict: ${status.message ?? 'the object has been modified'}); nothing was overwritten.`,
+      );
+    case 422:
+      return new Error(`the API refused to ${verb} ${object} ${where} (422 Invalid): ${status.message ?? 'no message'}`);
+    default:
+      return new Error(`could not ${verb} ${object} ${where}: HTTP ${code}${status.message ? `: ${status.message}` : ''}`);
+  }
+}

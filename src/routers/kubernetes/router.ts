@@ -1,0 +1,197 @@
+import { assertExpected, describeRoute } from '../compare.js';
+import type { RouterDeps } from '../module.js';
+import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
+import { Cluster, contextNamespace, loadConfig, type Obj } from './client.js';
+import { waitForEndpoints } from './endpoints.js';
+import { takeLease } from './lease.js';
+import type { KubernetesSettings } from './module.js';
+import { isPodReady, selectorQuery } from './rollout.js';
+import { HTTP_ROUTE, routeProblems, routeState, SERVICE, serviceState, weightedRules } from './traffic.js';
+
+const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
+const POD = { apiVersion: 'v1', kind: 'Pod' };
+/** Where a color's staged version is recorded: an annotation on its Deployment, visible to kubectl. */
+export const STAGED_ANNOTATION = 'blue-green-action/staged';
+/** How long a flip may wait for the EndpointSlices to follow: they do in milliseconds when pods are ready. */
+const CONVERGE_MAX_MS = 60_000;
+
+export async function createKubernetesRouter(s: KubernetesSettings, deps: RouterDeps): Promise<Router> {
+  return new KubernetesRouter(s, deps, connect(s));
+}
+
+/** The cluster, or why there is none: a missing configuration is a bad input, reported by preflight. */
+export function connect(s: KubernetesSettings): Cluster | Error {
+  try {
+    const kc = loadConfig(s.kubeconfig);
+    return new Cluster(kc, s.namespace || contextNamespace(kc));
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/**
+ * Flips a Service's selector key (or an HTTPRoute's weights) by a compare-and-swap patch, and calls
+ * the flip done only when the EndpointSlices route to the target's ready pods.
+ */
+class KubernetesRouter implements Router {
+  readonly description: string;
+  private readonly converged: string[] = [];
+  readonly preview?: (color: Color, signal?: AbortSignal) => Promise<void>;
+
+  constructor(
+    private readonly s: KubernetesSettings,
+    private readonly deps: RouterDeps,
+    private readonly connection: Cluster | Error,
+  ) {
+    const where = connection instanceof Cluster ? ` in namespace ${connection.namespace}` : '';
+    this.description = s.httpRoute ? `Kubernetes HTTPRoute ${s.httpRoute}${where}` : `Kubernetes Service ${s.service}${where}`;
+    if (s.previewService) this.preview = (color, signal) => this.pointPreview(color, signal);
+  }
+
+  get notes(): string[] {
+    return this.converged;
+  }
+
+  private get cluster(): Cluster {
+    if (this.connection instanceof Error) throw this.connection;
+    return this.connection;
+  }
+
+  private colorService(color: Color): string {
+    return `${this.s.service}-${color}`;
+  }
+
+  deploymentName(color: Color): string {
+    return this.s.deployment.replaceAll('{service}', this.s.service).replaceAll('{color}', color);
+  }
+
+  async preflight(): Promise<string[]> {
+    if (this.connection instanceof Error) return [`Input 'kubeconfig': ${this.connection.message}.`];
+    const { s, cluster } = this;
+    const missing = async (input: string, ref: { apiVersion: string; kind: string; name: string }, note = '') =>
+      (await cluster.get(ref)) ? [] : [`Input '${input}': ${ref.kind} "${ref.name}"${note} was not found in namespace "${cluster.namespace}".`];
+    const problems = await missing('service', { ...SERVICE, name: s.service });
+    if (s.previewService) problems.push(...(await missing('preview-service', { ...SERVICE, name: s.previewService })));
+    if (s.httpRoute) {
+      const route = await cluster.get({ ...HTTP_ROUTE, name: s.httpRoute });
+      if (!route) problems.push(`Input 'http-route': HTTPRoute "${s.httpRoute}" was not found in namespace "${cluster.namespace}".`);
+      else problems.push(...routeProblems(route, (c) => this.colorService(c), this.deps.colors).map((p) => `Input 'http-route': ${p}.`));
+      for (const color of this.deps.colors) problems.push(...(await missing('http-route', { ...SERVICE, name: this.colorService(color) }, ` (the ${color} backend)`)));
+    }
+    if (s.image) {
+      for (const color of this.deps.colors) {
+        problems.push(...(await missing('deployment', { ...DEPLOYMENT, name: this.deploymentName(color) }, ` (from "${s.deployment}" for ${color})`)));
+      }
+    }
+    return problems;
+  }
+
+  async read(signal?: AbortSignal): Promise<RouteState> {
+    return this.stateOf(await this.current(signal));
+  }
+
+  private async current(signal?: AbortSignal): Promise<Obj> {
+    const ref = this.s.httpRoute ? { ...HTTP_ROUTE, name: this.s.httpRoute } : { ...SERVICE, name: this.s.service };
+    const object = await this.cluster.get(ref, signal);
+    if (!object) throw new Error(`${ref.kind} "${ref.name}" was not found in namespace "${this.cluster.namespace}"`);
+    return object;
+  }
+
+  private stateOf(object: Obj): RouteState {
+    return this.s.httpRoute ? routeState(object, (c) => this.colorService(c), this.deps.colors) : serviceState(object, this.s.colorLabel, this.deps.colors);
+  }
+
+  flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    return this.change(to, 100, expected, signal);
+  }
+
+  setWeights(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    return this.change(to, percent, expected, signal);
+  }
+
+  /** Compare (what this run expects) and swap (guarded by the resourceVersion just read). */
+  private async change(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    const object = await this.current(signal);
+    assertExpected(this.description, this.stateOf(object), expected);
+    const resourceVersion = object.metadata?.resourceVersion;
+    if (this.s.httpRoute) {
+      await this.requireReadyPods(to, await this.selectorOf(this.colorService(to), signal), signal);
+      const rules = weightedRules(object, (c) => this.colorService(c), this.deps.colors, to, percent);
+      await this.write({ ...HTTP_ROUTE, name: this.s.httpRoute }, { metadata: { resourceVersion }, spec: { rules } }, signal);
+      return;
+    }
+    const selector = { ...(object.spec?.selector ?? {}), [this.s.colorLabel]: to };
+    const pods = await this.requireReadyPods(to, selector, signal);
+    const started = performance.now();
+    await this.write({ ...SERVICE, name: this.s.service }, { metadata: { resourceVersion }, spec: { selector: { [this.s.colorLabel]: to } } }, signal);
+    const timeout = Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS);
+    const done = await waitForEndpoints(this.cluster, this.s.service, pods, to, timeout, signal);
+    const total = Math.round(performance.now() - started);
+    this.converged.push(`Service ${this.s.service} routed only to ${to} (${done.ready} ready endpoint(s) in its EndpointSlices) ${total} ms after the selector patch began.`);
+  }
+
+  /** A 409 says who wrote the object last, from its managedFields. */
+  private async write(ref: { apiVersion: string; kind: string; name: string }, body: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.cluster.patch(ref, body, signal);
+    } catch (error) {
+      if (!/409 Conflict/.test((error as Error).message)) throw error;
+      const now = await this.cluster.get(ref).catch(() => undefined);
+      const last = [...((now?.metadata?.managedFields ?? []) as { manager?: string; time?: string }[])].sort((a, b) => String(b.time).localeCompare(String(a.time)))[0];
+      const who = last ? ` It was last written by "${last.manager}" at ${new Date(String(last.time)).toISOString()}; it shows ${describeRoute(this.stateOf(now!))}.` : '';
+      throw new Error(`${(error as Error).message}${who}`);
+    }
+  }
+
+  private async selectorOf(service: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    const object = await this.cluster.get({ ...SERVICE, name: service }, signal);
+    if (!object) throw new Error(`Service "${service}" was not found in namespace "${this.cluster.namespace}"`);
+    return object.spec?.selector ?? {};
+  }
+
+  /** An empty Service is an outage: refuse to send traffic to a color without a ready pod. */
+  private async requireReadyPods(color: Color, selector: Record<string, string>, signal?: AbortSignal): Promise<Set<string>> {
+    const pods = await this.cluster.list(POD.apiVersion, POD.kind, selectorQuery(selector), signal);
+    const ready = pods.filter(isPodReady).map((pod) => String(pod.metadata?.name));
+    if (!ready.length) {
+      throw new Error(`${color} has no ready pod matching ${selectorQuery(selector)} (${pods.length} pod(s), none ready): sending traffic there would empty the Service. Nothing was changed.`);
+    }
+    return new Set(ready);
+  }
+
+  private async pointPreview(color: Color, signal?: AbortSignal): Promise<void> {
+    const ref = { ...SERVICE, name: this.s.previewService };
+    const preview = await this.cluster.get(ref, signal);
+    if (!preview) throw new Error(`Service "${ref.name}" (preview-service) was not found in namespace "${this.cluster.namespace}"`);
+    const selector = { ...(preview.spec?.selector ?? {}), [this.s.colorLabel]: color };
+    const pods = await this.requireReadyPods(color, selector, signal);
+    await this.write(ref, { metadata: { resourceVersion: preview.metadata?.resourceVersion }, spec: { selector: { [this.s.colorLabel]: color } } }, signal);
+    await waitForEndpoints(this.cluster, ref.name, pods, color, Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS), signal);
+    this.deps.log.info(`Preview Service ${ref.name} now routes to ${color}.`);
+  }
+
+  lock(signal?: AbortSignal): Promise<() => Promise<void>> {
+    const name = `blue-green-${this.s.service}`;
+    return takeLease(this.cluster, name, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
+  }
+
+  async recordStaged(color: Color, record: StagedRecord): Promise<void> {
+    const ref = { ...DEPLOYMENT, name: this.deploymentName(color) };
+    await this.cluster.patch(ref, { metadata: { annotations: { [STAGED_ANNOTATION]: JSON.stringify(record) } } });
+  }
+
+  async readStaged(color: Color): Promise<StagedRecord | undefined> {
+    const ref = { ...DEPLOYMENT, name: this.deploymentName(color) };
+    const deployment = await this.cluster.get(ref);
+    if (!deployment) throw new Error(`Deployment "${ref.name}" was not found in namespace "${this.cluster.namespace}"`);
+    const text = deployment.metadata?.annotations?.[STAGED_ANNOTATION];
+    if (!text) return undefined;
+    try {
+      const parsed = JSON.parse(text) as StagedRecord;
+      if (typeof parsed.version === 'string') return parsed;
+    } catch {
+      /* said below */
+    }
+    throw new Error(`Deployment "${ref.name}" has an annotation ${STAGED_ANNOTATION} that is not a staged-version record; remove it and stage again.`);
+  }
+}
