@@ -243,13 +243,13 @@ function describeApiError(error, verb, ref, namespace) {
     const where = `in namespace "${namespace}"`;
     switch (code) {
         case 401:
-            return new Error(`the cluster did not accept the credentials (401 Unauthorized) when trying to ${verb} ${object} ${where}; check the kubeconfig's user (an expired token?).`);
+            return new Error(`the cluster did not accept the credentials (401 Unauthorized) when trying to ${verb} ${object} ${where}; check the kubeconfig's user (an expired token?)`);
         case 403:
-            return new Error(`the credentials may not ${verb} ${rbacResource(ref)} ${where} (403 Forbidden): grant "${verb}" on "${rbacResource(ref)}" in the Role the action runs with (see the Role shipped in kubernetes/role.yaml).`);
+            return new Error(`the credentials may not ${verb} ${rbacResource(ref)} ${where} (403 Forbidden): grant "${verb}" on "${rbacResource(ref)}" in the Role the action runs with (kubernetes/role.yaml in the action's repository lists every right it needs)`);
         case 404:
-            return new Error(`${object} was not found ${where}.`);
+            return new Error(`${object} was not found ${where}`);
         case 409:
-            return new Error(`${object} ${where} was changed by someone else between this run's read and its ${verb} (409 Conflict: ${status.message ?? 'the object has been modified'}); nothing was overwritten.`);
+            return new Error(`${object} ${where} was changed by someone else between this run's read and its ${verb} (409 Conflict: ${status.message ?? 'the object has been modified'}); nothing was overwritten`);
         case 422:
             return new Error(`the API refused to ${verb} ${object} ${where} (422 Invalid): ${status.message ?? 'no message'}`);
         default:
@@ -300,7 +300,13 @@ function loadConfig(kubeconfig) {
     if (!process.env.KUBECONFIG && !(0,external_node_fs_.existsSync)((0,external_node_path_.join)((0,external_node_os_.homedir)(), '.kube', 'config')) && !inCluster) {
         throw new Error(`no Kubernetes configuration was found; give it as ${LOOKED_AT}`);
     }
-    kc.loadFromDefault();
+    try {
+        kc.loadFromDefault();
+    }
+    catch (error) {
+        const from = process.env.KUBECONFIG ? `KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config or the in-cluster service account';
+        throw new Error(`could not load the Kubernetes configuration from ${from}: ${error.message}`);
+    }
     if (!kc.getCurrentCluster())
         throw new Error(`the Kubernetes configuration names no current cluster; looked at ${LOOKED_AT}`);
     return kc;
@@ -786,7 +792,7 @@ class KubernetesRouter {
         const pods = await this.cluster.list(POD.apiVersion, POD.kind, (0,rollout/* selectorQuery */.SY)(selector), signal);
         const ready = pods.filter(rollout/* isPodReady */.Ft).map((pod) => String(pod.metadata?.name));
         if (!ready.length) {
-            throw new Error(`${color} has no ready pod matching ${(0,rollout/* selectorQuery */.SY)(selector)} (${pods.length} pod(s), none ready): sending traffic there would empty the Service. Nothing was changed.`);
+            throw new Error(`${color} has no ready pod matching ${(0,rollout/* selectorQuery */.SY)(selector)} (${pods.length} pod(s), none ready): sending traffic there would empty the Service`);
         }
         return new Set(ready);
     }

@@ -65,7 +65,12 @@ export function loadConfig(kubeconfig: string): KubeConfig {
   if (!process.env.KUBECONFIG && !existsSync(join(homedir(), '.kube', 'config')) && !inCluster) {
     throw new Error(`no Kubernetes configuration was found; give it as ${LOOKED_AT}`);
   }
-  kc.loadFromDefault();
+  try {
+    kc.loadFromDefault();
+  } catch (error) {
+    const from = process.env.KUBECONFIG ? `KUBECONFIG (${process.env.KUBECONFIG})` : '~/.kube/config or the in-cluster service account';
+    throw new Error(`could not load the Kubernetes configuration from ${from}: ${(error as Error).message}`);
+  }
   if (!kc.getCurrentCluster()) throw new Error(`the Kubernetes configuration names no current cluster; looked at ${LOOKED_AT}`);
   return kc;
 }

@@ -52,16 +52,16 @@ export function describeApiError(error: unknown, verb: string, ref: ApiRef, name
   const where = `in namespace "${namespace}"`;
   switch (code) {
     case 401:
-      return new Error(`the cluster did not accept the credentials (401 Unauthorized) when trying to ${verb} ${object} ${where}; check the kubeconfig's user (an expired token?).`);
+      return new Error(`the cluster did not accept the credentials (401 Unauthorized) when trying to ${verb} ${object} ${where}; check the kubeconfig's user (an expired token?)`);
     case 403:
       return new Error(
-        `the credentials may not ${verb} ${rbacResource(ref)} ${where} (403 Forbidden): grant "${verb}" on "${rbacResource(ref)}" in the Role the action runs with (see the Role shipped in kubernetes/role.yaml).`,
+        `the credentials may not ${verb} ${rbacResource(ref)} ${where} (403 Forbidden): grant "${verb}" on "${rbacResource(ref)}" in the Role the action runs with (kubernetes/role.yaml in the action's repository lists every right it needs)`,
       );
     case 404:
-      return new Error(`${object} was not found ${where}.`);
+      return new Error(`${object} was not found ${where}`);
     case 409:
       return new Error(
-        `${object} ${where} was changed by someone else between this run's read and its ${verb} (409 Conflict: ${status.message ?? 'the object has been modified'}); nothing was overwritten.`,
+        `${object} ${where} was changed by someone else between this run's read and its ${verb} (409 Conflict: ${status.message ?? 'the object has been modified'}); nothing was overwritten`,
       );
     case 422:
       return new Error(`the API refused to ${verb} ${object} ${where} (422 Invalid): ${status.message ?? 'no message'}`);

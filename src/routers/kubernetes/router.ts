@@ -154,7 +154,7 @@ class KubernetesRouter implements Router {
     const pods = await this.cluster.list(POD.apiVersion, POD.kind, selectorQuery(selector), signal);
     const ready = pods.filter(isPodReady).map((pod) => String(pod.metadata?.name));
     if (!ready.length) {
-      throw new Error(`${color} has no ready pod matching ${selectorQuery(selector)} (${pods.length} pod(s), none ready): sending traffic there would empty the Service. Nothing was changed.`);
+      throw new Error(`${color} has no ready pod matching ${selectorQuery(selector)} (${pods.length} pod(s), none ready): sending traffic there would empty the Service`);
     }
     return new Set(ready);
   }
