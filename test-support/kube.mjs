@@ -330,8 +330,10 @@ export async function createApp(
  */
 export function endpointColors(cluster, namespace, service, { colorLabel = 'version' } = {}) {
   for (let attempt = 1; ; attempt++) {
-    const slices = getJson(cluster, ['get', 'endpointslices', '-n', namespace, '-l', `kubernetes.io/service-name=${service}`]).items;
-    const pods = new Map(getJson(cluster, ['get', 'pods', '-n', namespace]).items.map((p) => [p.metadata.name, p]));
+    // One kubectl call for both (each call costs ~100 ms), so a poll sees the change sooner.
+    const items = getJson(cluster, ['get', 'endpointslices,pods', '-n', namespace]).items;
+    const slices = items.filter((i) => i.kind === 'EndpointSlice' && i.metadata.labels?.['kubernetes.io/service-name'] === service);
+    const pods = new Map(items.filter((i) => i.kind === 'Pod').map((p) => [p.metadata.name, p]));
     const seen = new Map();
     for (const endpoint of slices.flatMap((s) => s.endpoints ?? [])) {
       // An endpoint can sit in two slices for a moment while the controller moves it.
@@ -340,7 +342,7 @@ export function endpointColors(cluster, namespace, service, { colorLabel = 'vers
     // Per the API, an unset `ready` means unknown, to be taken as ready.
     const ready = [...seen.values()].filter((e) => e.conditions?.ready !== false);
     const podOf = (e) => (e.targetRef?.kind === 'Pod' ? pods.get(e.targetRef.name) : undefined);
-    // The slices were read before the pods: a pod deleted in between is read again, not guessed.
+    // kubectl lists the slices before the pods: a pod deleted in between is read again, not guessed.
     if (ready.some((e) => e.targetRef && !podOf(e)) && attempt < 3) continue;
     const colors = ready.map((e) => podOf(e)?.metadata.labels?.[colorLabel] ?? '(no pod)');
     return {
