@@ -119,18 +119,21 @@ export async function startCluster() {
     env: { KUBECONFIG: kubeconfig },
     startMs: Date.now() - started,
     /** Runs kubectl as admin (or as `kubeconfig`, a path); returns stdout, throws with stderr on failure. */
+    /** @param {string[]} args @param {{ input?: string, kubeconfig?: string }} [options] */
     kubectl(args, { input, kubeconfig: as = kubeconfig } = {}) {
       const result = cluster.kubectlResult(args, { input, kubeconfig: as });
       if (result.code !== 0) throw kubectlError(args, result.code, result.stderr);
       return result.stdout;
     },
     /** Like kubectl, but never throws: `{ code, stdout, stderr }`, for asserting refusals. */
+    /** @param {string[]} args @param {{ input?: string, kubeconfig?: string }} [options] */
     kubectlResult(args, { input, kubeconfig: as = kubeconfig } = {}) {
       const result = spawnSync(kubectl, ['--kubeconfig', as, ...args], { input, encoding: 'utf8', timeout: 60_000 });
       if (result.error) throw result.error;
       return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
     },
     /** The same, without blocking the event loop (while the action runs beside it, for instance). */
+    /** @param {string[]} args @param {{ input?: string, kubeconfig?: string }} [options] */
     kubectlAsync(args, { input, kubeconfig: as = kubeconfig } = {}) {
       return new Promise((resolve, reject) => {
         const child = execFile(kubectl, ['--kubeconfig', as, ...args], { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
