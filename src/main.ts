@@ -1,9 +1,7 @@
 import * as core from '@actions/core';
 import { coreLog, coreState, githubContext, lockOwner, readInput } from './adapters.js';
 import { CommandDeployer } from './deployers/command.js';
-import { HttpHealthSource } from './health/http.js';
-import { PrometheusHealthSource } from './health/prometheus.js';
-import { PrometheusClient } from './health/prometheus-client.js';
+import { createHealthSources } from './health/index.js';
 import { systemClock } from './infra/clock.js';
 import { errorMessage, inert, redactor, type Log } from './infra/log.js';
 import { DeploymentRecord } from './report/deployment.js';
@@ -14,7 +12,6 @@ import { createRouter, createRouterDeployer } from './routers/index.js';
 import { run } from './run.js';
 import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
-import type { HealthSource } from './types.js';
 
 /** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
 async function main(): Promise<void> {
@@ -64,7 +61,7 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
   const report = await run(settings, {
     router,
     deployer,
-    healthSources: (vars) => healthSources(settings, vars),
+    healthSources: (vars) => createHealthSources(settings.health.checks, { clock, timeoutMs: settings.smoke.timeoutMs, vars: { color: vars.color, previous: vars.previous, version: vars.version } }),
     clock,
     log,
     state: coreState,
@@ -78,15 +75,6 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
     });
   }
   return report;
-}
-
-function healthSources(settings: Settings, vars: Record<string, string>): HealthSource[] {
-  const { health, smoke, prometheus } = settings;
-  const http = health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs));
-  if (!health.prometheus.length) return http;
-  const client = new PrometheusClient(prometheus.url, prometheus.headers, smoke.timeoutMs);
-  const release = { color: vars.color, previous: vars.previous, version: vars.version };
-  return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, release, systemClock.now))];
 }
 
 /** A GitHub deployment record is a courtesy: failing to write it never fails a release. */

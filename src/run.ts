@@ -16,7 +16,7 @@ export interface RunDeps {
   router: Router;
   deployer?: Deployer;
   /** Health sources for a release to `target` (from `previous`). */
-  healthSources: (vars: Record<string, string>) => HealthSource[];
+  healthSources: (vars: Record<string, string>) => Promise<HealthSource[]>;
   clock: Clock;
   log: Log;
   state: StateStore;
@@ -90,7 +90,7 @@ class Release {
     this.announcePlan();
     if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
     if (s.mode === 'rollback') return this.rollbackMode();
-    this.sources = this.d.healthSources(this.vars());
+    this.sources = await this.d.healthSources(this.vars());
     if (!(await this.validateSources())) return;
     if (s.mode !== 'promote' && this.d.deployer) {
       this.d.state.save(STATE.phase, 'deploying');

@@ -207,7 +207,7 @@ describe('kubernetes configuration and rights', () => {
     expect(release.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green' });
     // Every credential in the kubeconfig is masked: the token never shows.
     const token = /token: (\S+)/.exec(kubeconfig)![1];
-    const shown = (release.stdout + release.stderr).split('\n').filter((line) => !line.startsWith('::add-mask::'));
+    const shown = (release.stdout + release.stderr).split('\n').filter((line: string) => !line.startsWith('::add-mask::'));
     expect(shown.join('\n') + release.summary() + readFileSync(release.outputs.report, 'utf8')).not.toContain(token);
   });
 

@@ -22,7 +22,7 @@ function setup(given: Record<string, string> = {}, active: string | null = 'blue
   const state = new MemoryState();
   const log = new RecordingLog();
   const cancel = new AbortController();
-  const deps: RunDeps = { router, deployer, healthSources: () => sources, clock, log, state, signal: cancel.signal };
+  const deps: RunDeps = { router, deployer, healthSources: async () => sources, clock, log, state, signal: cancel.signal };
   return { settings, router, deployer, clock, state, log, cancel, deps, go: () => run(settings, deps) };
 }
 
