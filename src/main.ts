@@ -72,7 +72,8 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
     signal,
     job: owner.job,
     onPlan: async (plan) => {
-      record = await startDeployment(settings, plan, log, signal);
+      record = await deploymentRecord(settings, plan, log);
+      if (record) await startDeployment(record, settings, log, signal);
     },
   });
   if (record) await finishDeployment(record, report, settings, log, signal);
@@ -88,36 +89,40 @@ function healthSources(settings: Settings, vars: Record<string, string>): Health
   return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, release, systemClock.now))];
 }
 
-/** A GitHub deployment record is a courtesy: failing to write it never fails a release; a cancel still stops it. */
-async function startDeployment(settings: Settings, plan: Plan, log: Log, signal: AbortSignal): Promise<DeploymentRecord | undefined> {
+/**
+ * A GitHub deployment record is a courtesy: failing to write it never fails a release, and a cancel
+ * still stops it. A deployment once created is finished whatever happened after.
+ */
+async function deploymentRecord(settings: Settings, plan: Plan, log: Log): Promise<DeploymentRecord | undefined> {
   const { github, mode, dryRun, version } = settings;
   if (!github.environment || dryRun || mode === 'status') return undefined;
   if (!github.token) {
     log.warning('environment is set but github-token is empty, so no deployment record is written.', 'Deployment record');
     return undefined;
   }
+  const context = githubContext();
+  const { environment, environmentUrl } = github;
   try {
-    const context = githubContext();
     const api = await octokitDeployments(context.repository, github.token, log);
-    const record = new DeploymentRecord(api, context, {
-      environment: github.environment,
-      environmentUrl: github.environmentUrl,
-      mode,
-      version,
-      target: plan.target,
-      active: plan.active,
-    });
-    await record.start(signal);
-    log.info(`GitHub deployment ${record.deploymentId} of ${github.environment} is in progress.`);
-    return record;
+    return new DeploymentRecord(api, context, { environment, environmentUrl, mode, version, target: plan.target, active: plan.active });
   } catch (error) {
-    if (signal.aborted) throw error;
-    log.warning(`${errorMessage(error)}. The release goes on without a deployment record.`, 'Deployment record');
+    log.warning(`No GitHub deployment for ${environment}: ${errorMessage(error)}`, 'Deployment record');
     return undefined;
   }
 }
 
+async function startDeployment(record: DeploymentRecord, settings: Settings, log: Log, signal: AbortSignal): Promise<void> {
+  try {
+    await record.start(signal);
+    log.info(`GitHub deployment ${record.deploymentId} of ${settings.github.environment} is in progress.`);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    log.warning(`${errorMessage(error)}. The release goes on.`, 'Deployment record');
+  }
+}
+
 async function finishDeployment(record: DeploymentRecord, report: RunReport, settings: Settings, log: Log, signal: AbortSignal): Promise<void> {
+  if (!record.deploymentId) return;
   report.deploymentId = record.deploymentId;
   const description = report.reason || `${report.result}: ${report.target} (${settings.version})`;
   await record.finish(report.result, description, signal).catch((error) => {

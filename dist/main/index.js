@@ -43045,7 +43045,9 @@ async function release(settings, log, signal) {
         signal,
         job: owner.job,
         onPlan: async (plan) => {
-            record = await startDeployment(settings, plan, log, signal);
+            record = await deploymentRecord(settings, plan, log);
+            if (record)
+                await startDeployment(record, settings, log, signal);
         },
     });
     if (record)
@@ -43061,8 +43063,11 @@ function healthSources(settings, vars) {
     const release = { color: vars.color, previous: vars.previous, version: vars.version };
     return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, release, systemClock.now))];
 }
-/** A GitHub deployment record is a courtesy: failing to write it never fails a release; a cancel still stops it. */
-async function startDeployment(settings, plan, log, signal) {
+/**
+ * A GitHub deployment record is a courtesy: failing to write it never fails a release, and a cancel
+ * still stops it. A deployment once created is finished whatever happened after.
+ */
+async function deploymentRecord(settings, plan, log) {
     const { github, mode, dryRun, version } = settings;
     if (!github.environment || dryRun || mode === 'status')
         return undefined;
@@ -43070,29 +43075,31 @@ async function startDeployment(settings, plan, log, signal) {
         log.warning('environment is set but github-token is empty, so no deployment record is written.', 'Deployment record');
         return undefined;
     }
+    const context = githubContext();
+    const { environment, environmentUrl } = github;
     try {
-        const context = githubContext();
         const api = await octokitDeployments(context.repository, github.token, log);
-        const record = new DeploymentRecord(api, context, {
-            environment: github.environment,
-            environmentUrl: github.environmentUrl,
-            mode,
-            version,
-            target: plan.target,
-            active: plan.active,
-        });
+        return new DeploymentRecord(api, context, { environment, environmentUrl, mode, version, target: plan.target, active: plan.active });
+    }
+    catch (error) {
+        log.warning(`No GitHub deployment for ${environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
+        return undefined;
+    }
+}
+async function startDeployment(record, settings, log, signal) {
+    try {
         await record.start(signal);
-        log.info(`GitHub deployment ${record.deploymentId} of ${github.environment} is in progress.`);
-        return record;
+        log.info(`GitHub deployment ${record.deploymentId} of ${settings.github.environment} is in progress.`);
     }
     catch (error) {
         if (signal.aborted)
             throw error;
-        log.warning(`${(0,infra_log/* errorMessage */.gJ)(error)}. The release goes on without a deployment record.`, 'Deployment record');
-        return undefined;
+        log.warning(`${(0,infra_log/* errorMessage */.gJ)(error)}. The release goes on.`, 'Deployment record');
     }
 }
 async function finishDeployment(record, report, settings, log, signal) {
+    if (!record.deploymentId)
+        return;
     report.deploymentId = record.deploymentId;
     const description = report.reason || `${report.result}: ${report.target} (${settings.version})`;
     await record.finish(report.result, description, signal).catch((error) => {

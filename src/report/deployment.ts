@@ -13,7 +13,7 @@
 // - promoted (and `mode: rollback` done): `success`; then the previous deployment of the environment
 //   whose newest status is `success` becomes `inactive`. GitHub's `auto_inactive` is set to false and
 //   the previous one is marked explicitly: GitHub marks only deployments of non-production environments
-//   by itself, and a call of our own is deterministic and shows in the run's log.
+//   by itself, and a call of our own is deterministic and touches exactly the one that stopped serving.
 // - staged: `queued`. The version waits on the idle color for a promotion; `success` would show it as
 //   the environment's live deployment while the other color still serves.
 // - rolled-back, aborted: `failure` (the release was refused; traffic is back on, or never left, the
