@@ -5,9 +5,11 @@ import { createHealthSources } from './health/index.js';
 import { systemClock } from './infra/clock.js';
 import { errorMessage, inert, redactor, type Log } from './infra/log.js';
 import { DeploymentRecord } from './report/deployment.js';
+import { octokitDeployments } from './report/github-api.js';
 import { newReport, type RunReport } from './report/model.js';
 import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
+import type { Plan } from './phases/discover.js';
 import { createRouter, createRouterDeployer } from './routers/index.js';
 import { run } from './run.js';
 import { secretsOf } from './secrets.js';
@@ -54,10 +56,10 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
   const clock = systemClock;
   const owner = lockOwner(settings.jobIndex);
   const router = await createRouter(settings, { clock, log, owner });
-  const { deploy, github, version } = settings;
+  const { deploy, version } = settings;
   const deployer =
     (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
-  const record = await startDeployment(settings, log, signal);
+  let record: DeploymentRecord | undefined;
   const report = await run(settings, {
     router,
     deployer,
@@ -67,33 +69,54 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
     state: coreState,
     signal,
     job: owner.job,
+    onPlan: async (plan) => {
+      record = await deploymentRecord(settings, plan, log);
+      if (record) await startDeployment(record, settings, log, signal);
+    },
   });
-  if (record) {
-    report.deploymentId = record.deploymentId;
-    await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`, signal.aborted).catch((error) => {
-      log.warning(`Could not update the GitHub deployment for ${github.environment}: ${errorMessage(error)}`, 'Deployment record');
-    });
-  }
+  if (record) await finishDeployment(record, report, settings, log, signal);
   return report;
 }
 
-/** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
-async function startDeployment(settings: Settings, log: Log, signal: AbortSignal): Promise<DeploymentRecord | undefined> {
+/**
+ * A GitHub deployment record is a courtesy: failing to write it never fails a release, and a cancel
+ * still stops it. A deployment once created is finished whatever happened after.
+ */
+async function deploymentRecord(settings: Settings, plan: Plan, log: Log): Promise<DeploymentRecord | undefined> {
   const { github, mode, dryRun, version } = settings;
   if (!github.environment || dryRun || mode === 'status') return undefined;
   if (!github.token) {
     log.warning('environment is set but github-token is empty, so no deployment record is written.', 'Deployment record');
     return undefined;
   }
-  const record = new DeploymentRecord(githubContext(), github.token, github.environment, github.environmentUrl);
+  const context = githubContext();
+  const { environment, environmentUrl } = github;
   try {
-    await record.start(`${mode} ${version}`, { version, mode }, signal);
-    return record;
+    const api = await octokitDeployments(context.repository, github.token, log);
+    return new DeploymentRecord(api, context, { environment, environmentUrl, mode, version, target: plan.target, active: plan.active });
   } catch (error) {
-    if (signal.aborted) throw error;
-    log.warning(`Could not create a GitHub deployment for ${github.environment}: ${errorMessage(error)}`, 'Deployment record');
+    log.warning(`No GitHub deployment for ${environment}: ${errorMessage(error)}`, 'Deployment record');
     return undefined;
   }
+}
+
+async function startDeployment(record: DeploymentRecord, settings: Settings, log: Log, signal: AbortSignal): Promise<void> {
+  try {
+    await record.start(signal);
+    log.info(`GitHub deployment ${record.deploymentId} of ${settings.github.environment} is in progress.`);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    log.warning(`${errorMessage(error)}. The release goes on.`, 'Deployment record');
+  }
+}
+
+async function finishDeployment(record: DeploymentRecord, report: RunReport, settings: Settings, log: Log, signal: AbortSignal): Promise<void> {
+  if (!record.deploymentId) return;
+  report.deploymentId = record.deploymentId;
+  const description = report.reason || `${report.result}: ${report.target} (${settings.version})`;
+  await record.finish(report.result, description, signal).catch((error) => {
+    log.warning(`${errorMessage(error)}. The release itself is not affected.`, 'Deployment record');
+  });
 }
 
 /** Bad inputs: every problem as an annotation, outputs and summary still written, nothing touched. */

@@ -24,6 +24,8 @@ export interface RunDeps {
   signal: AbortSignal;
   /** Who runs this release (the lock owner), for the staged-version record. */
   job?: string;
+  /** Told the plan once discovered, before anything changes (main starts the GitHub deployment record). */
+  onPlan?: (plan: Plan) => Promise<void>;
 }
 
 /** State keys the post step reads; `phase` is saved before each side effect. */
@@ -88,6 +90,7 @@ class Release {
     const { s } = this;
     this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
     this.announcePlan();
+    await this.d.onPlan?.(this.plan);
     if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
     if (s.mode === 'rollback') return this.rollbackMode();
     this.sources = await this.d.healthSources(this.vars());

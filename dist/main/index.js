@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,7 +12,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +23,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -40913,13 +40911,14 @@ const coreState = {
     get: (key) => getState(key),
 };
 const readInput = (name) => getInput(name);
+/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
 function githubContext(env = process.env) {
     return {
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
         serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
         repository: env.GITHUB_REPOSITORY || '',
         sha: env.GITHUB_SHA || '',
         runId: env.GITHUB_RUN_ID || '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT || '',
     };
 }
 /**
@@ -41549,81 +41548,212 @@ const systemClock = {
     }),
 };
 
+;// CONCATENATED MODULE: ./lib/report/github-api.js
+/**
+ * Retries of 5xx answers: two, after 1 s and 4 s. Few, because the record is a courtesy and must not
+ * hold up a rollback report; the longest wait stays under the 7.5 s the runner allows after a cancel.
+ */
+const RETRY = { retries: 2, retryAfterBaseValue: 1000 };
+/** Rate limits: retried only when GitHub asks for a short wait; a longer one is not worth the release's time. */
+const MAX_RATE_LIMIT_RETRIES = 2;
+const MAX_RATE_LIMIT_WAIT_S = 10;
+/** Deployments checked for the one that was serving: a promotion always follows it closely. */
+const RECENT = 10;
+/** The GitHub API answers within seconds; a hung call (retries included) must not hold up a rollback report. */
+const CALL_TIMEOUT_MS = 15_000;
+/** `owner/name` as GITHUB_REPOSITORY gives it. */
+async function octokitDeployments(repository, token, log) {
+    const [owner, repo] = repository.split('/');
+    if (!owner || !repo)
+        throw new Error(`GITHUB_REPOSITORY is "${repository}"; expected owner/name`);
+    const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
+        __nccwpck_require__.e(/* import() */ 758).then(__nccwpck_require__.bind(__nccwpck_require__, 1758)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+    ]);
+    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
+        const again = retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+        log.info(`GitHub ${kind} on ${options.method} ${options.url}: ${again ? `retrying in ${retryAfter}s` : `asked to wait ${retryAfter}s; giving up`}.`);
+        return again;
+    };
+    const octokit = getOctokit(token, {
+        retry: RETRY,
+        throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
+        // Octokit's own messages (deprecations, plugin trouble) go through the run's redacting log.
+        log: { debug: () => { }, info: () => { }, warn: (m) => log.info(`GitHub API: ${m}`), error: (m) => log.info(`GitHub API: ${m}`) },
+    }, retry, throttling);
+    const repos = octokit.rest.repos;
+    return {
+        create: (deployment, signal) => bounded(signal, async (request) => {
+            const { data } = await repos.createDeployment({
+                owner,
+                repo,
+                ...deployment,
+                // The release happens in this workflow: commit status checks and merging the default branch into
+                // `ref` belong to deployments that a separate system picks up, and would refuse or alter this one.
+                required_contexts: [],
+                auto_merge: false,
+                request,
+            });
+            if (!('id' in data))
+                throw new Error(`GitHub created no deployment: ${data.message ?? 'no reason given'}`);
+            return data.id;
+        }),
+        setStatus: (id, status, signal) => bounded(signal, async (request) => {
+            await repos.createDeploymentStatus({
+                owner,
+                repo,
+                deployment_id: id,
+                state: status.state,
+                // The API refuses descriptions over 140 characters.
+                description: status.description.slice(0, 140),
+                environment_url: status.environmentUrl || undefined,
+                log_url: status.logUrl,
+                // The previous deployment is made inactive explicitly, and only when it stopped serving (see deployment.ts).
+                auto_inactive: false,
+                request,
+            });
+        }),
+        recent: (environment, signal) => bounded(signal, async (request) => {
+            const { data } = await repos.listDeployments({ owner, repo, environment, per_page: RECENT, request });
+            return data.map((deployment) => deployment.id);
+        }),
+        latestState: (id, signal) => bounded(signal, async (request) => {
+            const { data } = await repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 1, request });
+            return data[0]?.state;
+        }),
+    };
+}
+/**
+ * One call, with its retries, stopped by the run's signal or after CALL_TIMEOUT_MS. Octokit is given a
+ * signal of its own that aborts with a plain AbortError: Octokit passes that through unretried, where
+ * any other abort reason (the run's "received SIGTERM") would be taken for a network failure and
+ * retried. The race stops our wait at once even while a retry is only scheduled.
+ */
+async function bounded(signal, call) {
+    const controller = new AbortController();
+    let why = '';
+    const stop = (reason) => {
+        why ||= reason;
+        controller.abort();
+    };
+    const onAbort = () => stop(`stopped: ${signal.reason instanceof Error ? signal.reason.message : 'cancelled'}`);
+    const timer = setTimeout(() => stop(`no answer within ${CALL_TIMEOUT_MS / 1000}s`), CALL_TIMEOUT_MS);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted)
+        onAbort();
+    try {
+        if (controller.signal.aborted)
+            throw new Error(why);
+        const stopped = new Promise((_, reject) => {
+            controller.signal.addEventListener('abort', () => reject(new Error(why)), { once: true });
+        });
+        return await Promise.race([call({ signal: controller.signal }), stopped]);
+    }
+    finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+    }
+}
+/**
+ * What failed, for a warning: the call, GitHub's answer, and for a 403 the permission the job's token
+ * needs. Octokit's errors never carry the token in their message.
+ */
+function describeApiError(what, error) {
+    const status = error.status;
+    const message = error instanceof Error ? error.message : String(error);
+    if (typeof status !== 'number')
+        return `${what}: ${message}`;
+    const hint = status === 403 && !/rate limit/i.test(message)
+        ? '. The token cannot write deployments: give the job `permissions: deployments: write` (or pass a github-token that may)'
+        : '';
+    return `${what}: GitHub answered ${status}: ${message}${hint}`;
+}
+
 ;// CONCATENATED MODULE: ./lib/report/deployment.js
-const STATE_OF = {
-    promoted: 'success',
-    staged: 'queued',
-    'rolled-back': 'failure',
-    aborted: 'failure',
-    failed: 'error',
-    unchanged: 'success',
-};
-/** The GitHub API answers within seconds; a hung call must not hold up a rollback report. */
-const API_TIMEOUT_MS = 15_000;
-/** Once cancelled, the runner kills the step 7.5 s after its first signal. */
+
+/** Once cancelled, the runner kills the step 7.5 s after its first signal: finish within a few seconds. */
 const CANCELLED_TIMEOUT_MS = 3000;
-/** A GitHub deployment record for `environment`: created when the release starts, updated at the end. */
+/** The status for a finished run, and whether ours now serves in place of the previous deployment. */
+function finalState(mode, result, cancelled) {
+    if (result === 'promoted' || (mode === 'rollback' && result === 'rolled-back'))
+        return { state: 'success', serving: true };
+    if (cancelled || result === 'failed')
+        return { state: 'error', serving: false };
+    if (result === 'staged')
+        return { state: 'queued', serving: false };
+    // `unchanged` never gets a record (status and dry runs write none); if it did, ours would not be serving.
+    if (result === 'unchanged')
+        return { state: 'inactive', serving: false };
+    return { state: 'failure', serving: false };
+}
+/** The run's log: this attempt's, so a re-run's deployment does not link to the first attempt. */
+function logUrl(context) {
+    const run = `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
+    return context.runAttempt ? `${run}/attempts/${context.runAttempt}` : run;
+}
+/** One deployment of `environment`: `start` creates it, `finish` sets its final state. */
 class DeploymentRecord {
+    api;
     context;
-    token;
-    environment;
-    environmentUrl;
+    plan;
     id;
-    constructor(context, token, environment, environmentUrl) {
+    constructor(api, context, plan) {
+        this.api = api;
         this.context = context;
-        this.token = token;
-        this.environment = environment;
-        this.environmentUrl = environmentUrl;
+        this.plan = plan;
     }
     get deploymentId() {
         return this.id === undefined ? undefined : String(this.id);
     }
-    async start(description, payload, signal) {
-        const created = await this.call(`/repos/${this.context.repository}/deployments`, signal, {
-            ref: this.context.sha,
-            environment: this.environment,
-            description,
-            auto_merge: false,
-            required_contexts: [],
-            payload,
-        });
-        this.id = Number(created.id);
+    async start(signal) {
+        const { environment, mode, version, target, active } = this.plan;
+        const description = `${mode} ${version}${target ? ` to ${target}` : ''}`;
+        const payload = { version, mode, ...(target && { color: target }), ...(active && { previous: active }) };
+        this.id = await this.call(`create a GitHub deployment for ${environment}`, () => this.api.create({ ref: this.context.sha, environment, description, payload }, signal));
         await this.status('in_progress', description, signal);
     }
-    /** After a cancel the record is still finished, but within a short time: the runner is waiting. */
-    async finish(result, description, cancelled = false) {
+    /**
+     * After a cancel the record is still finished, on a short deadline of its own (the run's signal has
+     * fired already); otherwise the run's signal stops it.
+     */
+    async finish(result, description, signal) {
         if (this.id === undefined)
             return;
-        await this.status(STATE_OF[result], description, AbortSignal.timeout(cancelled ? CANCELLED_TIMEOUT_MS : API_TIMEOUT_MS));
+        const cancelled = signal.aborted;
+        const deadline = cancelled ? AbortSignal.timeout(CANCELLED_TIMEOUT_MS) : signal;
+        const { state, serving } = finalState(this.plan.mode, result, cancelled);
+        await this.status(state, description, deadline);
+        if (serving)
+            await this.retirePrevious(deadline);
+    }
+    /** The deployment that served before ours: the newest other one whose newest status is `success`. */
+    async retirePrevious(signal) {
+        const { environment } = this.plan;
+        const recent = await this.call(`list the deployments of ${environment}`, () => this.api.recent(environment, signal));
+        for (const id of recent) {
+            if (id === this.id)
+                continue;
+            const state = await this.call(`read the statuses of deployment ${id}`, () => this.api.latestState(id, signal));
+            if (state !== 'success')
+                continue;
+            const description = `replaced by deployment ${this.id} (${this.plan.version})`;
+            await this.call(`mark deployment ${id} inactive`, () => this.api.setStatus(id, { state: 'inactive', description, logUrl: logUrl(this.context) }, signal));
+            return;
+        }
     }
     async status(state, description, signal) {
-        await this.call(`/repos/${this.context.repository}/deployments/${this.id}/statuses`, signal, {
-            state,
-            // The API refuses descriptions over 140 characters.
-            description: description.slice(0, 140),
-            environment_url: this.environmentUrl || undefined,
-            log_url: `${this.context.serverUrl}/${this.context.repository}/actions/runs/${this.context.runId}`,
-            auto_inactive: state === 'success',
-        });
+        const { environmentUrl } = this.plan;
+        await this.call(`set deployment ${this.id} to ${state}`, () => this.api.setStatus(this.id, { state, description, environmentUrl, logUrl: logUrl(this.context) }, signal));
     }
-    async call(path, signal, body) {
-        const timeout = AbortSignal.timeout(API_TIMEOUT_MS);
-        const response = await fetch(`${this.context.apiUrl}${path}`, {
-            method: 'POST',
-            headers: {
-                authorization: `Bearer ${this.token}`,
-                accept: 'application/vnd.github+json',
-                'content-type': 'application/json',
-                'x-github-api-version': '2022-11-28',
-                'user-agent': 'blue-green-action',
-            },
-            body: JSON.stringify(body),
-            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-        const text = await response.text();
-        if (!response.ok)
-            throw new Error(`GitHub API ${path} answered ${response.status}: ${text.slice(0, 200)}`);
-        return JSON.parse(text);
+    /** Errors name the call that failed, GitHub's answer, and the permission a 403 asks for. */
+    async call(what, body) {
+        try {
+            return await body();
+        }
+        catch (error) {
+            throw new Error(describeApiError(`Could not ${what}`, error), { cause: error });
+        }
     }
 }
 
@@ -42471,6 +42601,7 @@ class Release {
         const { s } = this;
         this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
         this.announcePlan();
+        await this.d.onPlan?.(this.plan);
         if (s.dryRun || s.mode === 'status')
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
         if (s.mode === 'rollback')
@@ -42935,6 +43066,7 @@ function checkCombinations(problems, input, settings) {
 
 
 
+
 /** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
 async function main() {
     // Listen first: a cancel that arrives while inputs are read still stops the run before it starts.
@@ -42978,9 +43110,9 @@ async function release(settings, log, signal) {
     const clock = systemClock;
     const owner = lockOwner(settings.jobIndex);
     const router = await createRouter(settings, { clock, log, owner });
-    const { deploy, github, version } = settings;
+    const { deploy, version } = settings;
     const deployer = (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
-    const record = await startDeployment(settings, log, signal);
+    let record;
     const report = await run(settings, {
         router,
         deployer,
@@ -42990,17 +43122,21 @@ async function release(settings, log, signal) {
         state: coreState,
         signal,
         job: owner.job,
+        onPlan: async (plan) => {
+            record = await deploymentRecord(settings, plan, log);
+            if (record)
+                await startDeployment(record, settings, log, signal);
+        },
     });
-    if (record) {
-        report.deploymentId = record.deploymentId;
-        await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`, signal.aborted).catch((error) => {
-            log.warning(`Could not update the GitHub deployment for ${github.environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
-        });
-    }
+    if (record)
+        await finishDeployment(record, report, settings, log, signal);
     return report;
 }
-/** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
-async function startDeployment(settings, log, signal) {
+/**
+ * A GitHub deployment record is a courtesy: failing to write it never fails a release, and a cancel
+ * still stops it. A deployment once created is finished whatever happened after.
+ */
+async function deploymentRecord(settings, plan, log) {
     const { github, mode, dryRun, version } = settings;
     if (!github.environment || dryRun || mode === 'status')
         return undefined;
@@ -43008,17 +43144,36 @@ async function startDeployment(settings, log, signal) {
         log.warning('environment is set but github-token is empty, so no deployment record is written.', 'Deployment record');
         return undefined;
     }
-    const record = new DeploymentRecord(githubContext(), github.token, github.environment, github.environmentUrl);
+    const context = githubContext();
+    const { environment, environmentUrl } = github;
     try {
-        await record.start(`${mode} ${version}`, { version, mode }, signal);
-        return record;
+        const api = await octokitDeployments(context.repository, github.token, log);
+        return new DeploymentRecord(api, context, { environment, environmentUrl, mode, version, target: plan.target, active: plan.active });
+    }
+    catch (error) {
+        log.warning(`No GitHub deployment for ${environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
+        return undefined;
+    }
+}
+async function startDeployment(record, settings, log, signal) {
+    try {
+        await record.start(signal);
+        log.info(`GitHub deployment ${record.deploymentId} of ${settings.github.environment} is in progress.`);
     }
     catch (error) {
         if (signal.aborted)
             throw error;
-        log.warning(`Could not create a GitHub deployment for ${github.environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
-        return undefined;
+        log.warning(`${(0,infra_log/* errorMessage */.gJ)(error)}. The release goes on.`, 'Deployment record');
     }
+}
+async function finishDeployment(record, report, settings, log, signal) {
+    if (!record.deploymentId)
+        return;
+    report.deploymentId = record.deploymentId;
+    const description = report.reason || `${report.result}: ${report.target} (${settings.version})`;
+    await record.finish(report.result, description, signal).catch((error) => {
+        log.warning(`${(0,infra_log/* errorMessage */.gJ)(error)}. The release itself is not affected.`, 'Deployment record');
+    });
 }
 /** Bad inputs: every problem as an annotation, outputs and summary still written, nothing touched. */
 async function invalidInputs(error, redact) {

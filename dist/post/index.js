@@ -40779,13 +40779,14 @@ const coreState = {
     get: (key) => getState(key),
 };
 const readInput = (name) => getInput(name);
+/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
 function githubContext(env = process.env) {
     return {
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
         serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
         repository: env.GITHUB_REPOSITORY || '',
         sha: env.GITHUB_SHA || '',
         runId: env.GITHUB_RUN_ID || '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT || '',
     };
 }
 /**
@@ -41062,6 +41063,7 @@ class Release {
         const { s } = this;
         this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
         this.announcePlan();
+        await this.d.onPlan?.(this.plan);
         if (s.dryRun || s.mode === 'status')
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
         if (s.mode === 'rollback')
