@@ -11,11 +11,23 @@ import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
 import type { Plan } from './phases/discover.js';
 import { createRouter, createRouterDeployer } from './routers/index.js';
-import { run } from './run.js';
+import { run as runRelease } from './run.js';
 import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 
-/** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
+/**
+ * The main step: settings, then the run, then the report. Only this file (and the post step) sets the
+ * step's failure. Exported as `run()` and called by `index.ts`, the layout the toolkit's local runner
+ * (`@github/local-action`) expects.
+ */
+export async function run(): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    core.setFailed(`Unexpected error: ${errorMessage(error)}`);
+  }
+}
+
 async function main(): Promise<void> {
   // Listen first: a cancel that arrives while inputs are read still stops the run before it starts.
   const cancel = new AbortController();
@@ -48,7 +60,7 @@ async function main(): Promise<void> {
   if (failsStep(report)) {
     // One titled annotation (setFailed would add a second, untitled one).
     core.error(inert(redact(report.reason)), { title: inert(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
-    process.exitCode = core.ExitCode.Failure;
+    process.exitCode = 1;
   }
 }
 
@@ -60,7 +72,7 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
   const deployer =
     (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
   let record: DeploymentRecord | undefined;
-  const report = await run(settings, {
+  const report = await runRelease(settings, {
     router,
     deployer,
     healthSources: (vars) => createHealthSources(settings.health.checks, { clock, timeoutMs: settings.smoke.timeoutMs, vars: { color: vars.color, previous: vars.previous, version: vars.version } }),
@@ -140,4 +152,3 @@ function abortedReport(settings: Settings | undefined, reason: string, routerSho
   return Object.assign(report, { result: 'aborted', reason, routerShows, endedAt: report.startedAt, durationSeconds: 0 });
 }
 
-main().catch((error) => core.setFailed(`Unexpected error: ${errorMessage(error)}`));

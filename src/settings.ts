@@ -106,6 +106,8 @@ export function readSettings(input: InputReader): Settings {
 }
 
 function jobIndex(problems: Problems, text: string): string {
+  // A local runner (@github/local-action) passes the default expression unevaluated: outside a matrix.
+  if (/^\$\{\{[^}]*\}\}$/.test(text)) return '';
   if (text && !/^\d{1,6}$/.test(text)) problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
   return text;
 }

@@ -239,6 +239,11 @@ describe('readSettings', () => {
     expect(problems({ ...command, 'router-set-command': 'flip' }).join()).toMatch(/expected a command containing \{color\}/);
   });
 
+  it('reads an unevaluated job-index default (a local runner) as outside a matrix', () => {
+    expect(readSettings(inputs({ ...nginx, 'job-index': '${{ strategy.job-index }}' })).jobIndex).toBe('');
+    expect(readSettings(inputs({ ...nginx, 'job-index': '3' })).jobIndex).toBe('3');
+  });
+
   it('refuses routers not built yet with the list of available ones', () => {
     expect(problems({ router: 'aws-alb', version: 'v' }).join()).toMatch(/"aws-alb" is not available in this version; available: nginx, haproxy, command, kubernetes/);
   });

@@ -43013,6 +43013,9 @@ function readSettings(input) {
     return settings;
 }
 function jobIndex(problems, text) {
+    // A local runner (@github/local-action) passes the default expression unevaluated: outside a matrix.
+    if (/^\$\{\{[^}]*\}\}$/.test(text))
+        return '';
     if (text && !/^\d{1,6}$/.test(text))
         problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
     return text;
@@ -43067,7 +43070,19 @@ function checkCombinations(problems, input, settings) {
 
 
 
-/** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
+/**
+ * The main step: settings, then the run, then the report. Only this file (and the post step) sets the
+ * step's failure. Exported as `run()` and called by `index.ts`, the layout the toolkit's local runner
+ * (`@github/local-action`) expects.
+ */
+async function main_run() {
+    try {
+        await main();
+    }
+    catch (error) {
+        setFailed(`Unexpected error: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
+    }
+}
 async function main() {
     // Listen first: a cancel that arrives while inputs are read still stops the run before it starts.
     const cancel = new AbortController();
@@ -43103,7 +43118,7 @@ async function main() {
     if (failsStep(report)) {
         // One titled annotation (setFailed would add a second, untitled one).
         core_error((0,infra_log/* inert */.tJ)(redact(report.reason)), { title: (0,infra_log/* inert */.tJ)(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
-        process.exitCode = ExitCode.Failure;
+        process.exitCode = 1;
     }
 }
 async function release(settings, log, signal) {
@@ -43195,5 +43210,9 @@ function abortedReport(settings, reason, routerShows) {
     });
     return Object.assign(report, { result: 'aborted', reason, routerShows, endedAt: report.startedAt, durationSeconds: 0 });
 }
-main().catch((error) => setFailed(`Unexpected error: ${(0,infra_log/* errorMessage */.gJ)(error)}`));
+
+;// CONCATENATED MODULE: ./lib/index.js
+// Entry of the main step: the bundle runs this file; `main.ts` holds the step, as `run()`.
+
+void main_run();
 

@@ -42294,6 +42294,9 @@ function readSettings(input) {
     return settings;
 }
 function jobIndex(problems, text) {
+    // A local runner (@github/local-action) passes the default expression unevaluated: outside a matrix.
+    if (/^\$\{\{[^}]*\}\}$/.test(text))
+        return '';
     if (text && !/^\d{1,6}$/.test(text))
         problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
     return text;
