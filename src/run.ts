@@ -166,7 +166,7 @@ class Release {
   }
 
   /** Returns false (and ends the run as aborted) when a smoke test failed. */
-  private async smoke(): Promise<boolean> {
+  private async smoke(advice = ''): Promise<boolean> {
     const { smoke } = this.s;
     const results = await smokeTest(smoke.probes, this.vars(), {
       timeoutMs: smoke.timeoutMs,
@@ -180,7 +180,7 @@ class Release {
     if (failed.length === 0) return true;
     this.d.signal.throwIfAborted();
     const first = failed[0];
-    const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+    const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.${advice}`;
     this.timeline.markLastFailed(reason);
     await this.end('aborted', reason);
     return false;
@@ -261,7 +261,16 @@ class Release {
     }
   }
 
+  /**
+   * Flips back on request, after checking the color it returns to still serves (its smoke tests; the
+   * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`.
+   */
   private async rollbackMode(): Promise<void> {
+    const { s } = this;
+    if (s.emergency) this.report.notes.push('Emergency rollback: the color returned to was not smoke-tested first.');
+    else if (s.smoke.probes.length) {
+      if (!(await this.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.')))) return;
+    } else this.report.notes.push(`No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`);
     this.d.state.save(STATE.phase, 'rollback-on-request');
     this.trafficMoved = true;
     await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));

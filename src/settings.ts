@@ -28,6 +28,8 @@ export interface Settings {
   };
   traffic: { steps: number[]; stepWindowMs: number };
   rollbackOnFailure: boolean;
+  /** Mode rollback: flip back without smoke-testing the color returned to. */
+  emergency: boolean;
   lockTimeoutMs: number;
   github: { token: string; environment: string; environmentUrl: string };
   /** The status of the job, as the post step sees it (`success`, `failure`, `cancelled`). */
@@ -91,6 +93,7 @@ export function readSettings(input: InputReader): Settings {
       stepWindowMs: parse.duration(problems, 'step-window', input('step-window') || '1m'),
     },
     rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse.boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
+    emergency: parse.boolean(problems, 'emergency', input('emergency')),
     lockTimeoutMs: parse.duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
     github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
     jobStatus: input('job-status'),
@@ -139,6 +142,9 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
   }
   if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
     problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
+  }
+  if (settings.emergency && settings.mode !== 'rollback' && problems.ok('mode')) {
+    problems.note('emergency', `is only for mode "rollback" (this run's mode is "${settings.mode}").`);
   }
   if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
     problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');

@@ -251,6 +251,23 @@ describe('run: other modes', () => {
     expect(report).toMatchObject({ result: 'rolled-back', target: 'blue', routerShows: 'blue', rolledBack: true });
   });
 
+  it('rollback smoke-tests the color it returns to first, and refuses when it fails, unless emergency', async () => {
+    const t = setup({ mode: 'rollback', 'smoke-urls': 'http://127.0.0.1:9/{color}', 'smoke-retries': '1' }, 'green');
+    const report = await t.go();
+    expect(report.result).toBe('aborted');
+    expect(report.reason).toMatch(/^Smoke test failed on blue: .*Live traffic was not touched\. Set emergency: true to roll back without this check\.$/);
+    expect(t.router.calls).toEqual([]);
+    const e = setup({ mode: 'rollback', 'smoke-urls': 'http://127.0.0.1:9/{color}', emergency: 'true' }, 'green');
+    const forced = await e.go();
+    expect(forced).toMatchObject({ result: 'rolled-back', routerShows: 'blue' });
+    expect(forced.notes).toContain('Emergency rollback: the color returned to was not smoke-tested first.');
+  });
+
+  it('says when a rollback had no smoke tests to check the color it returns to', async () => {
+    const report = await setup({ mode: 'rollback' }, 'green').go();
+    expect(report.notes).toContain('No smoke tests are configured, so blue was not tested before traffic returned to it.');
+  });
+
   it('rollback refuses when there is no live color', async () => {
     const report = await setup({ mode: 'rollback' }, null).go();
     expect(report.result).toBe('aborted');

@@ -42679,7 +42679,7 @@ class Release {
         return false;
     }
     /** Returns false (and ends the run as aborted) when a smoke test failed. */
-    async smoke() {
+    async smoke(advice = '') {
         const { smoke } = this.s;
         const results = await smokeTest(smoke.probes, this.vars(), {
             timeoutMs: smoke.timeoutMs,
@@ -42694,7 +42694,7 @@ class Release {
             return true;
         this.d.signal.throwIfAborted();
         const first = failed[0];
-        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.${advice}`;
         this.timeline.markLastFailed(reason);
         await this.end('aborted', reason);
         return false;
@@ -42779,7 +42779,20 @@ class Release {
             await this.end('failed', `${reason}; then the rollback to ${previous} failed: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
         }
     }
+    /**
+     * Flips back on request, after checking the color it returns to still serves (its smoke tests; the
+     * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`.
+     */
     async rollbackMode() {
+        const { s } = this;
+        if (s.emergency)
+            this.report.notes.push('Emergency rollback: the color returned to was not smoke-tested first.');
+        else if (s.smoke.probes.length) {
+            if (!(await this.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.'))))
+                return;
+        }
+        else
+            this.report.notes.push(`No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`);
         this.d.state.save(STATE.phase, 'rollback-on-request');
         this.trafficMoved = true;
         await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));
@@ -42997,6 +43010,7 @@ function readSettings(input) {
             stepWindowMs: duration(problems, 'step-window', input('step-window') || '1m'),
         },
         rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse_boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
+        emergency: parse_boolean(problems, 'emergency', input('emergency')),
         lockTimeoutMs: duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
         github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
         jobStatus: input('job-status'),
@@ -43048,6 +43062,9 @@ function checkCombinations(problems, input, settings) {
     }
     if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
         problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
+    }
+    if (settings.emergency && settings.mode !== 'rollback' && problems.ok('mode')) {
+        problems.note('emergency', `is only for mode "rollback" (this run's mode is "${settings.mode}").`);
     }
     if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
         problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');
