@@ -143,7 +143,7 @@ describe('readSettings', () => {
     ['smoke-tests', '- url: http://x/\n  max-latency: fast', /Input 'smoke-tests\[0\].max-latency': got "fast"/],
     ['smoke-tests', '- url: http://x/\n  retries: 3', /Input 'smoke-tests\[0\]': unknown key\(s\) retries/],
     ['smoke-tests', '- url: http://x/\n  method: FETCH', /Input 'smoke-tests\[0\].method': got "FETCH"/],
-    ['health-checks', '- type: datadog\n  monitor: x', /Input 'health-checks\[0\].type': got "datadog"; expected http, prometheus/],
+    ['health-checks', '- type: datadog\n  monitor: x', /Input 'health-checks\[0\].type': got "datadog"; expected http, prometheus, cloudwatch-alarm/],
     ['health-checks', '- type: prometheus\n  max: 1', /Input 'health-checks\[0\]': needs `query`/],
     ['health-checks', '- type: prometheus\n  query: up', /Input 'health-checks\[0\]': needs a threshold/],
     ['health-checks', '- type: prometheus\n  query: up\n  max: lots', /Input 'health-checks\[0\].max': got "lots"; expected a number/],

@@ -28557,6 +28557,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
 /***/ 1792:
 /***/ ((module) => {
 
@@ -37811,6 +37818,36 @@ function hint(error) {
 /******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -41335,6 +41372,53 @@ function latency(problems, where, value) {
     return ms;
 }
 
+;// CONCATENATED MODULE: ./lib/health/cloudwatch-alarm/module.js
+
+const IN_ALARM_POLICIES = ['refuse', 'ignore'];
+const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const KEYS = ['name', 'alarm', 'on-no-data', 'already-in-alarm'];
+/** CloudWatch alarm names: 1-255 printable characters. */
+// eslint-disable-next-line no-control-regex
+const ALARM_NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
+const cloudwatchAlarmModule = {
+    check(problems, where, fields) {
+        const unknown = Object.keys(fields).filter((key) => !KEYS.includes(key));
+        if (unknown.length)
+            problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type cloudwatch-alarm: ${KEYS.join(', ')}.`);
+        const alarm = typeof fields.alarm === 'string' ? fields.alarm.trim() : '';
+        if (!ALARM_NAME.test(alarm)) {
+            problems.note(where, 'needs `alarm`, the name of a CloudWatch alarm (metric or composite) in aws-region.');
+            return undefined;
+        }
+        return {
+            name: typeof fields.name === 'string' && fields.name ? fields.name : `alarm ${alarm}`,
+            alarm,
+            onNoData: module_oneOf(problems, `${where}.on-no-data`, fields['on-no-data'], NO_DATA_POLICIES, 'wait'),
+            alreadyInAlarm: module_oneOf(problems, `${where}.already-in-alarm`, fields['already-in-alarm'], IN_ALARM_POLICIES, 'refuse'),
+        };
+    },
+    shared(input, problems, checks) {
+        const region = input('aws-region') || process.env.AWS_REGION || '';
+        if (region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+            problems.add('aws-region', region, 'an AWS region such as us-east-1');
+        if (checks.length && !region)
+            problems.note('aws-region', 'is required by the cloudwatch-alarm health checks (or set AWS_REGION): the region of the alarms.');
+        return { region };
+    },
+    async create(checks, { region }) {
+        const { alarmSources } = await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 582));
+        return alarmSources(checks, region);
+    },
+};
+function module_oneOf(problems, where, value, accepted, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (accepted.includes(shown(value)))
+        return value;
+    problems.add(where, shown(value), accepted.join(', '));
+    return fallback;
+}
+
 ;// CONCATENATED MODULE: ./lib/health/http/module.js
 
 
@@ -41353,7 +41437,7 @@ const httpModule = {
 
 
 
-const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const module_NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
 const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
 /** Prometheus's own default is 1m; most setups scrape every 15s. */
 const DEFAULT_SCRAPE_INTERVAL = '15s';
@@ -41449,9 +41533,9 @@ function number(problems, where, value) {
 function policy(problems, where, value) {
     if (value === undefined)
         return 'wait';
-    if (NO_DATA_POLICIES.includes(shown(value)))
+    if (module_NO_DATA_POLICIES.includes(shown(value)))
         return value;
-    problems.add(where, shown(value), NO_DATA_POLICIES.join(', '));
+    problems.add(where, shown(value), module_NO_DATA_POLICIES.join(', '));
     return 'wait';
 }
 /**
@@ -41491,6 +41575,7 @@ function prometheusServer(problems, input) {
 
 
 
+
 /**
  * The registry: the one place that lists the health-check types and matches a `type:` value. Adding a
  * type is its folder plus one line here.
@@ -41498,6 +41583,7 @@ function prometheusServer(problems, input) {
 const TYPES = {
     http: httpModule,
     prometheus: prometheusModule,
+    'cloudwatch-alarm': cloudwatchAlarmModule,
 };
 /**
  * `health-checks`: a YAML list whose entries say their `type` (default http), each parsed by its type.

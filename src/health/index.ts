@@ -1,6 +1,7 @@
 import { shown, type InputReader, type Problems } from '../infra/parse.js';
 import { yamlEntries, type HttpProbe } from '../settings-probes.js';
 import type { HealthSource } from '../types.js';
+import { cloudwatchAlarmModule } from './cloudwatch-alarm/module.js';
 import { httpModule } from './http/module.js';
 import type { HealthDeps, HealthTypeModule } from './module.js';
 import { prometheusModule } from './prometheus/module.js';
@@ -12,6 +13,7 @@ import { prometheusModule } from './prometheus/module.js';
 const TYPES: Record<string, HealthTypeModule<unknown, unknown>> = {
   http: httpModule as HealthTypeModule<unknown, unknown>,
   prometheus: prometheusModule as HealthTypeModule<unknown, unknown>,
+  'cloudwatch-alarm': cloudwatchAlarmModule as HealthTypeModule<unknown, unknown>,
 };
 
 /** The checks of one type, parsed, with what they share. */
