@@ -107,6 +107,7 @@ class Release {
     }
     if (s.mode === 'stage') return this.end('staged', '');
     await this.shiftAndWatch();
+    if (this.report.result === 'promoted') await this.afterPromotion();
   }
 
   private phase<T>(name: string, body: () => Promise<T>, options?: { evenIfCancelled?: boolean }): Promise<T> {
@@ -216,6 +217,8 @@ class Release {
       this.report.steps.push({ percent, windowMs, passed: verdict.passed });
       if (!verdict.passed) return this.windowFailed(verdict.reason!);
     }
+    // From here a stop must not flip back: the release passed its window.
+    d.state.save(STATE.phase, 'promoted');
     await this.end('promoted', '');
   }
 
@@ -241,6 +244,22 @@ class Release {
         },
       }),
     );
+  }
+
+  /**
+   * What the router does once a promotion is verified (e.g. scale the previous color down after a
+   * delay). It never undoes the promotion: a failure or a cancel here is a note, not a rollback.
+   */
+  private async afterPromotion(): Promise<void> {
+    const { router, signal } = this.d;
+    const previous = this.plan.previous;
+    if (!router.afterPromotion || !previous) return;
+    const note = await this.phase('after promotion', () =>
+      router.afterPromotion!(this.target, previous, signal).catch((error: unknown) =>
+        signal.aborted ? `Cancelled before the previous color was scaled down: ${previous} stays as it was.` : `After the promotion: ${errorMessage(error)}`,
+      ),
+    ).catch(() => `Cancelled before the previous color was scaled down: ${previous} stays as it was.`);
+    if (note) this.report.notes.push(note);
   }
 
   private async windowFailed(reason: string): Promise<void> {

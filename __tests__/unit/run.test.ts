@@ -43,7 +43,29 @@ describe('run: deploy', () => {
   it('saves state before every side effect, and done at the end', async () => {
     const t = setup();
     await t.go();
-    expect(t.state.history).toEqual(['target=green', 'previous=blue', 'phase=deploying', 'phase=flipping', 'phase=watching', 'phase=done']);
+    expect(t.state.history).toEqual(['target=green', 'previous=blue', 'phase=deploying', 'phase=flipping', 'phase=watching', 'phase=promoted', 'phase=done']);
+  });
+
+  it('runs the router\'s after-promotion step once the window passed, and a cancel there never flips back', async () => {
+    const t = setup();
+    const seen: string[] = [];
+    t.router.afterPromotion = async (target, previous) => {
+      seen.push(`${target} from ${previous}`);
+      return `scaled ${previous} down`;
+    };
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'promoted', routerShows: 'green' });
+    expect(seen).toEqual(['green from blue']);
+    expect(report.notes).toContain('scaled blue down');
+    const c = setup();
+    c.router.afterPromotion = async () => {
+      c.cancel.abort(new Error('received SIGINT'));
+      throw new Error('aborted');
+    };
+    const cancelled = await c.go();
+    expect(cancelled).toMatchObject({ result: 'promoted', routerShows: 'green' });
+    expect(cancelled.notes).toContain('Cancelled before the previous color was scaled down: blue stays as it was.');
+    expect(c.router.calls).toEqual(['flip green']);
   });
 
   it('sends the first release to the first color', async () => {

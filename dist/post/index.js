@@ -41124,6 +41124,8 @@ class Release {
         if (s.mode === 'stage')
             return this.end('staged', '');
         await this.shiftAndWatch();
+        if (this.report.result === 'promoted')
+            await this.afterPromotion();
     }
     phase(name, body, options) {
         return this.timeline.phase(name, body, options);
@@ -41235,6 +41237,8 @@ class Release {
             if (!verdict.passed)
                 return this.windowFailed(verdict.reason);
         }
+        // From here a stop must not flip back: the release passed its window.
+        d.state.save(STATE.phase, 'promoted');
         await this.end('promoted', '');
     }
     /** Watches the health sources, and the router itself beside them, for one window. */
@@ -41258,6 +41262,19 @@ class Release {
                     this.d.log.info(`${sample.status}: ${sample.source}: ${sample.detail}`);
             },
         }));
+    }
+    /**
+     * What the router does once a promotion is verified (e.g. scale the previous color down after a
+     * delay). It never undoes the promotion: a failure or a cancel here is a note, not a rollback.
+     */
+    async afterPromotion() {
+        const { router, signal } = this.d;
+        const previous = this.plan.previous;
+        if (!router.afterPromotion || !previous)
+            return;
+        const note = await this.phase('after promotion', () => router.afterPromotion(this.target, previous, signal).catch((error) => signal.aborted ? `Cancelled before the previous color was scaled down: ${previous} stays as it was.` : `After the promotion: ${errorMessage(error)}`)).catch(() => `Cancelled before the previous color was scaled down: ${previous} stays as it was.`);
+        if (note)
+            this.report.notes.push(note);
     }
     async windowFailed(reason) {
         const { previous } = this.plan;
@@ -41656,6 +41673,7 @@ const haproxyModule = {
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/module.js
 
+
 /** A Service name (RFC 1035 label) and other object names (RFC 1123 subdomain), as the API checks them. */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -41697,7 +41715,9 @@ const kubernetesModule = {
         const container = input('container');
         if (container && !LABEL_KEY.test(container))
             problems.add('container', container, 'a container name, or empty for the only container');
-        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container };
+        const delay = input('scale-down-delay');
+        const scaleDownDelayMs = delay ? duration(problems, 'scale-down-delay', delay, 1000) : 0;
+        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
     },
     cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
     secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
