@@ -1,8 +1,8 @@
-export const id = 473;
-export const ids = [473];
+export const id = 216;
+export const ids = [216];
 export const modules = {
 
-/***/ 5085:
+/***/ 1615:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -79,7 +79,7 @@ async function restoreFile(path, previous) {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8597:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -216,23 +216,20 @@ async function processStart(pid) {
 
 /***/ }),
 
-/***/ 2473:
+/***/ 5216:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   NginxRouter: () => (/* binding */ NginxRouter)
+/* harmony export */   NginxMarkerRouter: () => (/* binding */ NginxMarkerRouter)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(817);
-/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5085);
-/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4883);
-/* harmony import */ var _infra_log_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4600);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2790);
-/* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3001);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4934);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5672);
+/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4211);
+/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8597);
+/* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9515);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3603);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1132);
 
 
 
@@ -241,140 +238,134 @@ async function processStart(pid) {
 
 
 
-
-
-
-const MARKER = /^# Live color: ([a-z0-9-]+)$/m;
-/** nginx test and reload commands are quick; a minute means something is stuck. */
-const COMMAND_TIMEOUT_MS = 60_000;
-/** A healthy master starts new workers within milliseconds; 10s allows a busy host. */
-const APPLY_TIMEOUT_MS = 10_000;
-const APPLY_POLL_MS = 20;
-/** Where Debian's and the official packages keep the master pid. */
-const DEFAULT_PID_FILE = '/run/nginx.pid';
-class NginxRouter {
-    settings;
+/**
+ * Switches nginx by marker files, with no reload and so no dropped request: the server block tests
+ * `if (-f <dir>/<color>)` for each color in the order of `colors` on every request, the last match wins,
+ * and exactly one marker (the live color's) exists. A flip creates the new marker first and removes the
+ * old one after, so there is never a moment with no marker (which would fall back to the block's
+ * default): with the new color tested later it serves from the create, otherwise from the remove.
+ */
+class NginxMarkerRouter {
+    s;
     deps;
     description;
-    constructor(settings, deps) {
-        this.settings = settings;
+    constructor(s, deps) {
+        this.s = s;
         this.deps = deps;
-        this.description = `nginx include ${settings.conf}`;
+        this.description = `nginx markers ${s.marker}`;
     }
     async read() {
-        const file = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .readWithRevision */ .CS)(this.settings.conf);
-        if (file === undefined)
-            return {};
-        const { content, revision } = file;
-        const marked = MARKER.exec(content)?.[1];
-        const active = marked ?? this.deps.colors.find((color) => content.trim() === this.render(color, false).trim());
-        if (!active || !this.deps.colors.includes(active)) {
-            throw new Error(`Cannot tell the live color from ${this.settings.conf}: it is neither written by this action nor nginx-template for one of ${this.deps.colors.join(', ')}.`);
+        const present = [];
+        for (const color of this.deps.colors) {
+            const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(this.path(color), { bigint: true }).catch((error) => {
+                if (error.code === 'ENOENT')
+                    return undefined;
+                throw new Error(`Cannot read the nginx marker ${this.path(color)}: ${error.message}`);
+            });
+            if (info)
+                present.push({ color, revision: `${info.ino}:${info.ctimeNs}` });
         }
-        return { active, revision };
+        // What nginx serves: the last color its server block finds, in the order of `colors`.
+        const last = present.at(-1);
+        return last ? { active: last.color, revision: present.length === 1 ? last.revision : `${present.length} markers` } : {};
     }
     async flip(to, expected, signal) {
         const current = await this.read();
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_8__/* .assertExpected */ .FV)(this.description, current, expected);
-        if (current.active === to) {
-            this.deps.log.info(`nginx already sends traffic to ${to}; nothing to change.`);
-            return;
-        }
-        const previous = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(this.settings.conf);
-        const before = await this.workers();
-        await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .writeAtomic */ .vZ)(this.settings.conf, this.render(to, true));
-        let reloaded = false;
-        try {
-            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
-            reloaded = true;
-            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
-            await this.waitUntilApplied(before, signal);
-        }
-        catch (error) {
-            await this.undo(previous, reloaded);
-            if (signal?.aborted)
-                throw signal.reason;
-            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,_infra_log_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(error)} (the previous file was restored).`);
-        }
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_6__/* .assertExpected */ .FV)(this.description, current, expected);
+        signal?.throwIfAborted();
+        // Created first, removed after: there is never a moment without a marker.
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(this.path(to), `${to}\n`, { mode: 0o644 });
+        for (const color of this.deps.colors)
+            if (color !== to)
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.unlink)(this.path(color)).catch(ignoreMissing);
         const after = await this.read();
-        if (after.active !== to)
-            throw new Error(`${this.description} reads ${after.active ?? 'nothing'} after the flip to ${to}.`);
-        this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to}.`);
+        if (after.active !== to || after.revision === `${this.deps.colors.length} markers`) {
+            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_6__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
+        }
+        this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to} (marker ${this.path(to)}).`);
     }
     recordStaged(color, record) {
-        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_6__/* .writeStagedFile */ .Q)(`${this.settings.conf}.${color}.staged`, record);
+        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_4__/* .writeStagedFile */ .Q)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), `.${color}.staged`), record);
     }
     readStaged(color) {
-        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_6__/* .readStagedFile */ .R)(`${this.settings.conf}.${color}.staged`);
+        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_4__/* .readStagedFile */ .R)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), `.${color}.staged`));
     }
     lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_5__/* .acquireFileLock */ .A)(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireFileLock */ .A)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
     }
-    /** The include file must be a file (or not exist yet) in a folder that exists; a given pid file must exist. */
+    /** The folder must exist and be ours to write; nginx's workers must be able to see into it. */
     async preflight() {
-        const problems = [];
-        const { conf, pidFile } = this.settings;
-        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(conf).catch(() => undefined);
-        if (info && !info.isFile())
-            problems.push(`Input 'nginx-conf': ${conf} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; expected the path of the include file the action owns.`);
-        const folder = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(conf)).catch(() => undefined);
-        if (!folder?.isDirectory())
-            problems.push(`Input 'nginx-conf': the folder ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(conf)} does not exist; expected the path of the include file the action owns, in an existing folder.`);
-        if (pidFile && !(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(pidFile).catch(() => undefined))?.isFile()) {
-            problems.push(`Input 'nginx-pid-file': ${pidFile} does not exist or is not a file; expected the pid file of the running nginx master (its \`pid\` directive).`);
+        const folder = this.folder();
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(folder).catch(() => undefined);
+        if (!info?.isDirectory())
+            return [`Input 'nginx-marker': the folder ${folder} does not exist; create it, writable only by the user that runs this step.`];
+        if (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(folder, node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK).then(() => false, () => true)) {
+            return [`Input 'nginx-marker': this step's user cannot create files in ${folder}; make it writable by that user (and no one else).`];
         }
-        return problems;
+        if (info.mode & 0o022) {
+            this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
+        }
+        await this.warnOpenFileCache();
+        const blind = await this.workersCannotSee();
+        return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
     }
-    render(color, marked) {
-        const body = (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_10__/* .fillTemplate */ .ou)(this.settings.template, { color });
-        return marked ? `# Managed by the blue-green action; edits are overwritten.\n# Live color: ${color}\n${body}\n` : body;
-    }
-    pidFile() {
-        if (this.settings.pidFile)
-            return this.settings.pidFile;
-        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(DEFAULT_PID_FILE) ? DEFAULT_PID_FILE : undefined;
-    }
-    async workers() {
-        const pidFile = this.pidFile();
-        const snapshot = pidFile ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotWorkers */ .q)(pidFile) : undefined;
-        // No accepting worker (nginx not running, or a foreign pid file): nothing to confirm against.
-        return snapshot?.accepting.size ? snapshot : undefined;
-    }
-    async waitUntilApplied(before, signal) {
-        if (!before) {
-            this.deps.log.warning('Cannot see the nginx master and its workers (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.', 'nginx reload not confirmed');
+    /**
+     * `open_file_cache` would let workers answer `-f` from a cache for up to its validity: the switch would
+     * lag and workers disagree. The full configuration is read with the test command turned into `-T`.
+     */
+    async warnOpenFileCache() {
+        const argv = this.s.testCommand.map((arg) => (arg === '-t' ? '-T' : arg)).filter((arg) => arg !== '-q');
+        if (!argv.includes('-T'))
             return;
-        }
-        const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
-        while (this.deps.clock.now() < deadline) {
-            if (await (0,_workers_js__WEBPACK_IMPORTED_MODULE_7__/* .oldWorkersRetired */ .k)(before))
-                return;
-            await this.deps.clock.sleep(APPLY_POLL_MS, signal);
-        }
-        throw new Error(`nginx did not start workers with the new configuration within ${APPLY_TIMEOUT_MS / 1000}s; see its error log`);
-    }
-    /** Restores the previous file and, if nginx may have loaded the new one, reloads it again. */
-    async undo(previous, reloaded) {
-        await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .restoreFile */ .VX)(this.settings.conf, previous);
-        if (!reloaded)
+        const dump = await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .exec */ .m0)(argv, { timeoutMs: 10_000 }).catch(() => undefined);
+        if (!dump || dump.code !== 0)
             return;
-        const before = await this.workers();
-        try {
-            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.reloadCommand, 'nginx reload of the restored configuration failed', { timeoutMs: COMMAND_TIMEOUT_MS });
-            if (before)
-                await this.waitUntilApplied(before);
-        }
-        catch (error) {
-            this.deps.log.warning((0,_infra_log_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(error), 'nginx restore');
+        const cache = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m.exec(dump.stdout);
+        if (cache) {
+            this.deps.log.warning(`nginx's configuration has "${cache[0].trim()}": if it covers the marker folder, workers may see a flip late, and not all at once. Turn it off for that server or location.`, 'nginx markers');
         }
     }
+    path(color) {
+        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_7__/* .fillTemplate */ .ou)(this.s.marker, { color });
+    }
+    folder() {
+        return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(this.path(this.deps.colors[0]));
+    }
+    /** A folder on the marker's path that nginx's worker user may not search, when nginx runs here. */
+    async workersCannotSee() {
+        const pidFile = this.s.pidFile || '/run/nginx.pid';
+        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_5__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
+        const pid = workers?.accepting.values().next().value;
+        if (pid === undefined)
+            return undefined;
+        const status = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => '');
+        const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+        const gids = new Set((/^Groups:\s*(.*)$/m.exec(status)?.[1] ?? '').split(/\s+/).filter(Boolean).map(Number));
+        gids.add(Number(/^Gid:\s+(\d+)/m.exec(status)?.[1] ?? NaN));
+        if (!Number.isInteger(uid) || uid === 0)
+            return undefined;
+        for (let dir = this.folder();; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir)) {
+            const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(dir).catch(() => undefined);
+            if (info) {
+                const bit = info.uid === uid ? 0o100 : gids.has(info.gid) ? 0o010 : 0o001;
+                if (!(info.mode & bit))
+                    return { uid, dir };
+            }
+            if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir))
+                return undefined;
+        }
+    }
+}
+function ignoreMissing(error) {
+    if (error.code !== 'ENOENT')
+        throw error;
 }
 
 
 /***/ }),
 
-/***/ 4934:
+/***/ 1132:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -434,14 +425,14 @@ async function oldWorkersRetired(before) {
 
 /***/ }),
 
-/***/ 3001:
+/***/ 9515:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ writeStagedFile),
 /* harmony export */   R: () => (/* binding */ readStagedFile)
 /* harmony export */ });
-/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5085);
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1615);
 
 /**
  * Which version a color holds, kept in a small JSON file beside what the router owns (the include,

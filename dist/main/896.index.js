@@ -1,8 +1,8 @@
-export const id = 650;
-export const ids = [650];
+export const id = 896;
+export const ids = [896];
 export const modules = {
 
-/***/ 5085:
+/***/ 1615:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -79,7 +79,7 @@ async function restoreFile(path, previous) {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8597:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -216,20 +216,78 @@ async function processStart(pid) {
 
 /***/ }),
 
-/***/ 6650:
+/***/ 896:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   NginxMarkerRouter: () => (/* binding */ NginxMarkerRouter)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(2790);
-/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(817);
-/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4883);
-/* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3001);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4934);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  HaproxyRouter: () => (/* binding */ HaproxyRouter)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./lib/infra/argv.js
+var argv = __webpack_require__(5672);
+// EXTERNAL MODULE: ./lib/infra/files.js
+var files = __webpack_require__(1615);
+// EXTERNAL MODULE: ./lib/infra/log.js
+var log = __webpack_require__(6026);
+// EXTERNAL MODULE: ./lib/infra/lock.js
+var lock = __webpack_require__(8597);
+// EXTERNAL MODULE: ./lib/routers/staged-file.js
+var staged_file = __webpack_require__(9515);
+// EXTERNAL MODULE: ./lib/routers/compare.js
+var compare = __webpack_require__(3603);
+;// CONCATENATED MODULE: ./lib/routers/haproxy/map-file.js
+
+
+/**
+ * Rewrites `key value` in the map file HAProxy loads at start, so a reload or restart keeps the live
+ * color. Other lines (and comments) are kept. Returns why it could not, or undefined when it did.
+ */
+async function persistMapEntry(path, key, value) {
+    try {
+        const content = await (0,files/* readIfExists */.OR)(path);
+        if (content === undefined)
+            return `the map file ${path} is not on this machine`;
+        const lines = content.split('\n');
+        const at = lines.findIndex((line) => line.trim().split(/\s+/)[0] === key);
+        if (at >= 0)
+            lines[at] = `${key} ${value}`;
+        else
+            lines.splice(lines[lines.length - 1] === '' ? lines.length - 1 : lines.length, 0, `${key} ${value}`);
+        await (0,files/* writeAtomic */.vZ)(path, lines.join('\n'));
+        return undefined;
+    }
+    catch (error) {
+        return `the map file ${path} could not be rewritten: ${(0,log/* errorMessage */.gJ)(error)}`;
+    }
+}
+/** Entries of `show map <map>`: lines `0x55d0c0ffee00 key value`. */
+function parseShowMap(text) {
+    const entries = new Map();
+    for (const line of text.split('\n')) {
+        const match = /^0x[0-9a-f]+\s+(\S+)\s+(.*)$/.exec(line.trim());
+        if (match)
+            entries.set(match[1], match[2].trim());
+    }
+    return entries;
+}
+
+// EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
+var runtime_api = __webpack_require__(2663);
+;// CONCATENATED MODULE: ./lib/routers/haproxy/index.js
+
+
+
+
 
 
 
@@ -239,200 +297,173 @@ async function processStart(pid) {
 
 
 /**
- * Switches nginx by marker files, with no reload and so no dropped request: the server block tests
- * `if (-f <dir>/<color>)` for each color in the order of `colors` on every request, the last match wins,
- * and exactly one marker (the live color's) exists. A flip creates the new marker first and removes the
- * old one after, so there is never a moment with no marker (which would fall back to the block's
- * default): with the new color tested later it serves from the create, otherwise from the remove.
+ * Switches traffic through the Runtime API, with no reload: `set map` changes which backend the
+ * frontend's `use_backend %[str(<key>),map(<map>)]` picks, for every new request at once. Progressive
+ * steps point the map at a split backend whose servers are named by color and weighted with `set weight`.
  */
-class NginxMarkerRouter {
+class HaproxyRouter {
     s;
     deps;
     description;
+    notes = [];
+    api;
+    levelChecked = false;
     constructor(s, deps) {
         this.s = s;
         this.deps = deps;
-        this.description = `nginx markers ${s.marker}`;
+        this.api = new runtime_api/* RuntimeApi */.nT(s.address);
+        this.description = `haproxy map ${s.map} (key ${s.key}) via ${(0,runtime_api/* describeAddress */.KU)(s.address)}`;
     }
-    async read() {
-        const present = [];
-        for (const color of this.deps.colors) {
-            const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(this.path(color), { bigint: true }).catch((error) => {
-                if (error.code === 'ENOENT')
-                    return undefined;
-                throw new Error(`Cannot read the nginx marker ${this.path(color)}: ${error.message}`);
-            });
-            if (info)
-                present.push({ color, revision: `${info.ino}:${info.ctimeNs}` });
-        }
-        // What nginx serves: the last color its server block finds, in the order of `colors`.
-        const last = present.at(-1);
-        return last ? { active: last.color, revision: present.length === 1 ? last.revision : `${present.length} markers` } : {};
+    async read(signal) {
+        await this.checkLevel(signal);
+        const value = parseShowMap(await this.api.run(['show', 'map', this.s.map], signal)).get(this.s.key);
+        if (value === undefined)
+            return {};
+        const active = this.deps.colors.find((color) => this.backendOf(color) === value);
+        if (active)
+            return { active };
+        if (this.s.splitBackend && value === this.s.splitBackend)
+            return this.readWeights(signal);
+        throw new Error(`${this.description}: the key points at backend "${value}", which is neither ${this.deps.colors.map((c) => `"${this.backendOf(c)}"`).join(' nor ')}${this.s.splitBackend ? ` nor the split backend "${this.s.splitBackend}"` : ''}.`);
     }
     async flip(to, expected, signal) {
-        const current = await this.read();
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_6__/* .assertExpected */ .FV)(this.description, current, expected);
-        signal?.throwIfAborted();
-        // Created first, removed after: there is never a moment without a marker.
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(this.path(to), `${to}\n`, { mode: 0o644 });
-        for (const color of this.deps.colors)
-            if (color !== to)
-                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.unlink)(this.path(color)).catch(ignoreMissing);
-        const after = await this.read();
-        if (after.active !== to || after.revision === `${this.deps.colors.length} markers`) {
-            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_6__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
-        }
-        this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to} (marker ${this.path(to)}).`);
+        const current = await this.read(signal);
+        (0,compare/* assertExpected */.FV)(this.description, current, expected);
+        await this.pointMapAt(this.backendOf(to), current.active === undefined && !current.weights, signal);
+        const after = await this.read(signal);
+        if (after.active !== to || after.weights)
+            throw new Error(`${this.description} reads ${(0,compare/* describeRoute */.fx)(after)} after the flip to ${to}.`);
+        this.deps.log.info(`haproxy: traffic moved from ${(0,compare/* describeRoute */.fx)(current)} to ${to}.`);
     }
-    recordStaged(color, record) {
-        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_4__/* .writeStagedFile */ .Q)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), `.${color}.staged`), record);
+    async setWeights(to, percent, expected, signal) {
+        const split = this.s.splitBackend;
+        const current = await this.read(signal);
+        (0,compare/* assertExpected */.FV)(this.description, current, expected);
+        const other = this.deps.colors.find((color) => color !== to);
+        // Weights first, then the map: the split backend is already right when traffic reaches it.
+        await this.api.run(['set', 'weight', `${split}/${to}`, String(percent)], signal);
+        await this.api.run(['set', 'weight', `${split}/${other}`, String(100 - percent)], signal);
+        if (!current.weights)
+            await this.pointMapAt(split, current.active === undefined, signal);
+        await this.persistServerState(signal);
+        const after = await this.read(signal);
+        if (after.weights?.[to] !== percent)
+            throw new Error(`${this.description} reads ${(0,compare/* describeRoute */.fx)(after)} after sending ${percent}% to ${to}.`);
+        this.deps.log.info(`haproxy: ${percent}% of traffic to ${to}, ${100 - percent}% to ${other}.`);
     }
-    readStaged(color) {
-        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_4__/* .readStagedFile */ .R)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), `.${color}.staged`));
+    async recordStaged(color, record) {
+        await (0,staged_file/* writeStagedFile */.Q)(await this.besideMap(`${color}.staged`), record);
     }
-    lock(signal) {
+    async readStaged(color) {
+        return (0,staged_file/* readStagedFile */.R)(await this.besideMap(`${color}.staged`));
+    }
+    async lock(signal) {
         const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_3__/* .acquireFileLock */ .A)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+        return (0,lock/* acquireFileLock */.A)(await this.besideMap('lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
     }
-    /** The folder must exist and be ours to write; nginx's workers must be able to see into it. */
     async preflight() {
-        const folder = this.folder();
-        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(folder).catch(() => undefined);
-        if (!info?.isDirectory())
-            return [`Input 'nginx-marker': the folder ${folder} does not exist; create it, writable only by the user that runs this step.`];
-        if (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.access)(folder, node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.constants.W_OK).then(() => false, () => true)) {
-            return [`Input 'nginx-marker': this step's user cannot create files in ${folder}; make it writable by that user (and no one else).`];
+        const problems = [await socketProblem(this.s.address)];
+        const state = this.s.serverStateFile;
+        if (state && !(await (0,promises_.stat)((0,external_node_path_.dirname)(state)).catch(() => undefined))?.isDirectory()) {
+            problems.push(`Input 'haproxy-server-state-file': the folder ${(0,external_node_path_.dirname)(state)} does not exist; expected the path HAProxy names in its \`server-state-file\` directive.`);
         }
-        if (info.mode & 0o022) {
-            this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
-        }
-        await this.warnOpenFileCache();
-        const blind = await this.workersCannotSee();
-        return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
+        return problems.filter((p) => p !== undefined);
+    }
+    backendOf(color) {
+        return (0,argv/* fillTemplate */.ou)(this.s.backend, { color });
+    }
+    async pointMapAt(backend, absent, signal) {
+        await this.api.run([absent ? 'add' : 'set', 'map', this.s.map, this.s.key, backend], signal);
+        const why = await persistMapEntry(this.s.map, this.s.key, backend);
+        if (why)
+            this.note(`HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`, 'Map file not updated');
     }
     /**
-     * `open_file_cache` would let workers answer `-f` from a cache for up to its validity: the switch would
-     * lag and workers disagree. The full configuration is read with the test command turned into `-T`.
+     * Weights set through the Runtime API live in memory only: the server state file (HAProxy's own
+     * `server-state-file`, loaded with `load-server-state-from-file`) is rewritten from `show servers
+     * state`, so a reload in the middle of a step keeps the step's weights.
      */
-    async warnOpenFileCache() {
-        const argv = this.s.testCommand.map((arg) => (arg === '-t' ? '-T' : arg)).filter((arg) => arg !== '-q');
-        if (!argv.includes('-T'))
+    async persistServerState(signal) {
+        const path = this.s.serverStateFile;
+        if (!path) {
+            this.note('Traffic-step weights live in HAProxy\'s memory only: a reload during a step returns to the configured weights (the watch then fails the step). Set haproxy-server-state-file to keep them.', 'Weights not persisted');
             return;
-        const dump = await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_2__/* .exec */ .m0)(argv, { timeoutMs: 10_000 }).catch(() => undefined);
-        if (!dump || dump.code !== 0)
-            return;
-        const cache = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m.exec(dump.stdout);
-        if (cache) {
-            this.deps.log.warning(`nginx's configuration has "${cache[0].trim()}": if it covers the marker folder, workers may see a flip late, and not all at once. Turn it off for that server or location.`, 'nginx markers');
+        }
+        try {
+            await (0,files/* writeAtomic */.vZ)(path, `${await this.api.run(['show', 'servers', 'state'], signal)}\n`);
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw error;
+            this.note(`HAProxy serves the step's weights, but the server state file ${path} could not be rewritten (${(0,log/* errorMessage */.gJ)(error)}): a reload would return to the configured weights.`, 'Server state not saved');
         }
     }
-    path(color) {
-        return (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_7__/* .fillTemplate */ .ou)(this.s.marker, { color });
+    note(text, title) {
+        if (this.notes.includes(text))
+            return;
+        this.notes.push(text);
+        this.deps.log.warning(text, title);
     }
-    folder() {
-        return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(this.path(this.deps.colors[0]));
+    async readWeights(signal) {
+        const weights = {};
+        for (const color of this.deps.colors) {
+            const answer = await this.api.run(['get', 'weight', `${this.s.splitBackend}/${color}`], signal);
+            weights[color] = Number(/^(\d+)/.exec(answer)?.[1] ?? NaN);
+        }
+        const [top, second] = Object.entries(weights).sort((a, b) => b[1] - a[1]);
+        if (second[1] === 0)
+            return { active: top[0] };
+        return { active: top[0], weights };
     }
-    /** A folder on the marker's path that nginx's worker user may not search, when nginx runs here. */
-    async workersCannotSee() {
-        const pidFile = this.s.pidFile || '/run/nginx.pid';
-        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_5__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
-        const pid = workers?.accepting.values().next().value;
-        if (pid === undefined)
-            return undefined;
-        const status = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/status`, 'utf8').catch(() => '');
-        const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
-        const gids = new Set((/^Groups:\s*(.*)$/m.exec(status)?.[1] ?? '').split(/\s+/).filter(Boolean).map(Number));
-        gids.add(Number(/^Gid:\s+(\d+)/m.exec(status)?.[1] ?? NaN));
-        if (!Number.isInteger(uid) || uid === 0)
-            return undefined;
-        for (let dir = this.folder();; dir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir)) {
-            const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(dir).catch(() => undefined);
-            if (info) {
-                const bit = info.uid === uid ? 0o100 : gids.has(info.gid) ? 0o010 : 0o001;
-                if (!(info.mode & bit))
-                    return { uid, dir };
-            }
-            if (dir === (0,node_path__WEBPACK_IMPORTED_MODULE_1__.dirname)(dir))
-                return undefined;
+    /** Fails early and clearly when the socket grants less than the commands need. */
+    async checkLevel(signal) {
+        if (this.levelChecked)
+            return;
+        const level = (await this.api.run(['show', 'cli', 'level'], signal)).trim();
+        const needed = this.s.splitBackend ? 'admin' : 'operator';
+        const rank = ['user', 'operator', 'admin'];
+        if (rank.indexOf(level) < rank.indexOf(needed)) {
+            throw new Error(`The HAProxy Runtime API at ${(0,runtime_api/* describeAddress */.KU)(this.s.address)} grants level "${level}", but ${needed === 'admin' ? '`set weight` (traffic steps)' : '`set map`'} needs "${needed}": add \`level admin\` to its \`stats socket\` line.`);
+        }
+        this.levelChecked = true;
+    }
+    /** Beside the map file when its folder is writable; otherwise one per socket and map in the temp dir. */
+    async besideMap(suffix) {
+        try {
+            await (0,promises_.access)((0,external_node_path_.dirname)(this.s.map), promises_.constants.W_OK);
+            return `${this.s.map}.${suffix}`;
+        }
+        catch {
+            const id = (0,external_node_crypto_.createHash)('sha256').update(`${(0,runtime_api/* describeAddress */.KU)(this.s.address)} ${this.s.map}`).digest('hex').slice(0, 16);
+            return (0,external_node_path_.join)((0,external_node_os_.tmpdir)(), `blue-green-haproxy-${id}.${suffix}`);
         }
     }
 }
-function ignoreMissing(error) {
-    if (error.code !== 'ENOENT')
-        throw error;
+/** A unix socket path that is missing or not a socket, said before anything is touched. */
+async function socketProblem(address) {
+    if (!('path' in address))
+        return undefined;
+    const { path } = address;
+    const info = await (0,promises_.stat)(path).catch((error) => error.code ?? 'error');
+    if (typeof info === 'string') {
+        return `Input 'haproxy-socket': ${path} ${info === 'ENOENT' ? 'does not exist' : `cannot be read (${info})`}; expected the Runtime API socket of a running HAProxy (\`stats socket ${path} level admin\`).`;
+    }
+    if (!info.isSocket())
+        return `Input 'haproxy-socket': ${path} is ${info.isDirectory() ? 'a directory' : 'not a socket'}; expected the Runtime API socket of a running HAProxy.`;
+    return undefined;
 }
 
 
 /***/ }),
 
-/***/ 4934:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ oldWorkersRetired),
-/* harmony export */   q: () => (/* binding */ snapshotWorkers)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
-
-async function snapshotWorkers(pidFile) {
-    let master;
-    try {
-        master = Number((await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(pidFile, 'utf8')).trim());
-    }
-    catch {
-        return undefined;
-    }
-    if (!Number.isInteger(master) || master <= 0)
-        return undefined;
-    const accepting = new Set();
-    for (const entry of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)('/proc').catch(() => [])) {
-        if (!/^\d+$/.test(entry))
-            continue;
-        const info = await processInfo(Number(entry));
-        // Old workers rename themselves "worker process is shutting down" and stop accepting at once.
-        if (info?.parent === master && info.title.includes('worker process') && !info.title.includes('shutting down')) {
-            accepting.add(Number(entry));
-        }
-    }
-    return { master, accepting };
-}
-async function processInfo(pid) {
-    try {
-        const stat = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/stat`, 'utf8');
-        // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
-        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        const title = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-        return { parent, title };
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * True once every worker that accepted before the reload is gone or shutting down. Only those few pids
- * are read: scanning all of /proc while nginx swaps workers would compete with it for the CPU.
- */
-async function oldWorkersRetired(before) {
-    for (const pid of before.accepting) {
-        const info = await processInfo(pid);
-        const stillAccepting = info?.parent === before.master && info.title.includes('worker process') && !info.title.includes('shutting down');
-        if (stillAccepting)
-            return false;
-    }
-    return before.accepting.size > 0;
-}
-
-
-/***/ }),
-
-/***/ 3001:
+/***/ 9515:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ writeStagedFile),
 /* harmony export */   R: () => (/* binding */ readStagedFile)
 /* harmony export */ });
-/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5085);
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1615);
 
 /**
  * Which version a color holds, kept in a small JSON file beside what the router owns (the include,

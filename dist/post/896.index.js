@@ -1,8 +1,8 @@
-export const id = 287;
-export const ids = [287];
+export const id = 896;
+export const ids = [896];
 export const modules = {
 
-/***/ 5085:
+/***/ 1615:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -79,7 +79,7 @@ async function restoreFile(path, previous) {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8597:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -216,7 +216,7 @@ async function processStart(pid) {
 
 /***/ }),
 
-/***/ 5287:
+/***/ 896:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -234,17 +234,17 @@ var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./lib/infra/argv.js
-var argv = __webpack_require__(2790);
+var argv = __webpack_require__(5672);
 // EXTERNAL MODULE: ./lib/infra/files.js
-var files = __webpack_require__(5085);
+var files = __webpack_require__(1615);
 // EXTERNAL MODULE: ./lib/infra/log.js
-var log = __webpack_require__(4600);
+var log = __webpack_require__(6026);
 // EXTERNAL MODULE: ./lib/infra/lock.js
-var lock = __webpack_require__(4883);
+var lock = __webpack_require__(8597);
 // EXTERNAL MODULE: ./lib/routers/staged-file.js
-var staged_file = __webpack_require__(3001);
+var staged_file = __webpack_require__(9515);
 // EXTERNAL MODULE: ./lib/routers/compare.js
-var compare = __webpack_require__(9369);
+var compare = __webpack_require__(3603);
 ;// CONCATENATED MODULE: ./lib/routers/haproxy/map-file.js
 
 
@@ -282,7 +282,7 @@ function parseShowMap(text) {
 }
 
 // EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
-var runtime_api = __webpack_require__(253);
+var runtime_api = __webpack_require__(2663);
 ;// CONCATENATED MODULE: ./lib/routers/haproxy/index.js
 
 
@@ -456,14 +456,14 @@ async function socketProblem(address) {
 
 /***/ }),
 
-/***/ 3001:
+/***/ 9515:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ writeStagedFile),
 /* harmony export */   R: () => (/* binding */ readStagedFile)
 /* harmony export */ });
-/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5085);
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1615);
 
 /**
  * Which version a color holds, kept in a small JSON file beside what the router owns (the include,

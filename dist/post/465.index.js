@@ -1,17 +1,17 @@
-export const id = 187;
-export const ids = [187,312];
+export const id = 465;
+export const ids = [465,530];
 export const modules = {
 
-/***/ 4187:
+/***/ 8465:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   createKubernetesDeployer: () => (/* binding */ createKubernetesDeployer)
 /* harmony export */ });
 /* unused harmony export VERSION_ANNOTATION */
-/* harmony import */ var _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2953);
-/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9210);
-/* harmony import */ var _router_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8312);
+/* harmony import */ var _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9113);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3816);
+/* harmony import */ var _router_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9530);
 
 
 
@@ -116,7 +116,7 @@ class KubernetesDeployer {
 
 /***/ }),
 
-/***/ 9210:
+/***/ 3816:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -181,7 +181,7 @@ function selectorQuery(labels) {
 
 /***/ }),
 
-/***/ 8312:
+/***/ 9530:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -194,7 +194,7 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: STAGED_ANNOTATION
 
 // EXTERNAL MODULE: ./lib/routers/compare.js
-var compare = __webpack_require__(9369);
+var compare = __webpack_require__(3603);
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __webpack_require__(6698);
 // EXTERNAL MODULE: external "node:fs"
@@ -203,8 +203,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@kubernetes/client-node/dist/index.js + 874 modules
-var dist = __webpack_require__(2953);
+// EXTERNAL MODULE: ../main/node_modules/@kubernetes/client-node/dist/index.js + 874 modules
+var dist = __webpack_require__(9113);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/errors.js
 /** The resource as RBAC names it: `services`, `deployments.apps`, `httproutes.gateway.networking.k8s.io`. */
 function rbacResource(ref) {
@@ -557,7 +557,7 @@ function keep(cluster, ref, held, spec, log) {
 }
 
 // EXTERNAL MODULE: ./lib/routers/kubernetes/rollout.js
-var rollout = __webpack_require__(9210);
+var rollout = __webpack_require__(3816);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/traffic.js
 const SERVICE = { apiVersion: 'v1', kind: 'Service' };
 const HTTP_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };

@@ -1,8 +1,8 @@
-export const id = 473;
-export const ids = [473];
+export const id = 715;
+export const ids = [715];
 export const modules = {
 
-/***/ 817:
+/***/ 4211:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -135,7 +135,7 @@ async function execOrThrow(argv, what, options = {}) {
 
 /***/ }),
 
-/***/ 5085:
+/***/ 1615:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -212,7 +212,7 @@ async function restoreFile(path, previous) {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8597:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -349,7 +349,7 @@ async function processStart(pid) {
 
 /***/ }),
 
-/***/ 2473:
+/***/ 8715:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -358,14 +358,14 @@ async function processStart(pid) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
-/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(817);
-/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5085);
-/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4883);
-/* harmony import */ var _infra_log_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4600);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2790);
-/* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3001);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4934);
+/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4211);
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1615);
+/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8597);
+/* harmony import */ var _infra_log_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(6026);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(5672);
+/* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9515);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3603);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1132);
 
 
 
@@ -507,7 +507,7 @@ class NginxRouter {
 
 /***/ }),
 
-/***/ 4934:
+/***/ 1132:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -567,14 +567,14 @@ async function oldWorkersRetired(before) {
 
 /***/ }),
 
-/***/ 3001:
+/***/ 9515:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ writeStagedFile),
 /* harmony export */   R: () => (/* binding */ readStagedFile)
 /* harmony export */ });
-/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5085);
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1615);
 
 /**
  * Which version a color holds, kept in a small JSON file beside what the router owns (the include,

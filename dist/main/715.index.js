@@ -1,8 +1,8 @@
-export const id = 287;
-export const ids = [287];
+export const id = 715;
+export const ids = [715];
 export const modules = {
 
-/***/ 5085:
+/***/ 1615:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -79,7 +79,7 @@ async function restoreFile(path, previous) {
 
 /***/ }),
 
-/***/ 4883:
+/***/ 8597:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -216,74 +216,23 @@ async function processStart(pid) {
 
 /***/ }),
 
-/***/ 5287:
+/***/ 8715:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  HaproxyRouter: () => (/* binding */ HaproxyRouter)
-});
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __webpack_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./lib/infra/argv.js
-var argv = __webpack_require__(2790);
-// EXTERNAL MODULE: ./lib/infra/files.js
-var files = __webpack_require__(5085);
-// EXTERNAL MODULE: ./lib/infra/log.js
-var log = __webpack_require__(4600);
-// EXTERNAL MODULE: ./lib/infra/lock.js
-var lock = __webpack_require__(4883);
-// EXTERNAL MODULE: ./lib/routers/staged-file.js
-var staged_file = __webpack_require__(3001);
-// EXTERNAL MODULE: ./lib/routers/compare.js
-var compare = __webpack_require__(9369);
-;// CONCATENATED MODULE: ./lib/routers/haproxy/map-file.js
-
-
-/**
- * Rewrites `key value` in the map file HAProxy loads at start, so a reload or restart keeps the live
- * color. Other lines (and comments) are kept. Returns why it could not, or undefined when it did.
- */
-async function persistMapEntry(path, key, value) {
-    try {
-        const content = await (0,files/* readIfExists */.OR)(path);
-        if (content === undefined)
-            return `the map file ${path} is not on this machine`;
-        const lines = content.split('\n');
-        const at = lines.findIndex((line) => line.trim().split(/\s+/)[0] === key);
-        if (at >= 0)
-            lines[at] = `${key} ${value}`;
-        else
-            lines.splice(lines[lines.length - 1] === '' ? lines.length - 1 : lines.length, 0, `${key} ${value}`);
-        await (0,files/* writeAtomic */.vZ)(path, lines.join('\n'));
-        return undefined;
-    }
-    catch (error) {
-        return `the map file ${path} could not be rewritten: ${(0,log/* errorMessage */.gJ)(error)}`;
-    }
-}
-/** Entries of `show map <map>`: lines `0x55d0c0ffee00 key value`. */
-function parseShowMap(text) {
-    const entries = new Map();
-    for (const line of text.split('\n')) {
-        const match = /^0x[0-9a-f]+\s+(\S+)\s+(.*)$/.exec(line.trim());
-        if (match)
-            entries.set(match[1], match[2].trim());
-    }
-    return entries;
-}
-
-// EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
-var runtime_api = __webpack_require__(253);
-;// CONCATENATED MODULE: ./lib/routers/haproxy/index.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   NginxRouter: () => (/* binding */ NginxRouter)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4211);
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1615);
+/* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8597);
+/* harmony import */ var _infra_log_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(6026);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(5672);
+/* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9515);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(3603);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(1132);
 
 
 
@@ -295,175 +244,204 @@ var runtime_api = __webpack_require__(253);
 
 
 
-
-/**
- * Switches traffic through the Runtime API, with no reload: `set map` changes which backend the
- * frontend's `use_backend %[str(<key>),map(<map>)]` picks, for every new request at once. Progressive
- * steps point the map at a split backend whose servers are named by color and weighted with `set weight`.
- */
-class HaproxyRouter {
-    s;
+const MARKER = /^# Live color: ([a-z0-9-]+)$/m;
+/** nginx test and reload commands are quick; a minute means something is stuck. */
+const COMMAND_TIMEOUT_MS = 60_000;
+/** A healthy master starts new workers within milliseconds; 10s allows a busy host. */
+const APPLY_TIMEOUT_MS = 10_000;
+const APPLY_POLL_MS = 20;
+/** Where Debian's and the official packages keep the master pid. */
+const DEFAULT_PID_FILE = '/run/nginx.pid';
+class NginxRouter {
+    settings;
     deps;
     description;
-    notes = [];
-    api;
-    levelChecked = false;
-    constructor(s, deps) {
-        this.s = s;
+    constructor(settings, deps) {
+        this.settings = settings;
         this.deps = deps;
-        this.api = new runtime_api/* RuntimeApi */.nT(s.address);
-        this.description = `haproxy map ${s.map} (key ${s.key}) via ${(0,runtime_api/* describeAddress */.KU)(s.address)}`;
+        this.description = `nginx include ${settings.conf}`;
     }
-    async read(signal) {
-        await this.checkLevel(signal);
-        const value = parseShowMap(await this.api.run(['show', 'map', this.s.map], signal)).get(this.s.key);
-        if (value === undefined)
+    async read() {
+        const file = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .readWithRevision */ .CS)(this.settings.conf);
+        if (file === undefined)
             return {};
-        const active = this.deps.colors.find((color) => this.backendOf(color) === value);
-        if (active)
-            return { active };
-        if (this.s.splitBackend && value === this.s.splitBackend)
-            return this.readWeights(signal);
-        throw new Error(`${this.description}: the key points at backend "${value}", which is neither ${this.deps.colors.map((c) => `"${this.backendOf(c)}"`).join(' nor ')}${this.s.splitBackend ? ` nor the split backend "${this.s.splitBackend}"` : ''}.`);
+        const { content, revision } = file;
+        const marked = MARKER.exec(content)?.[1];
+        const active = marked ?? this.deps.colors.find((color) => content.trim() === this.render(color, false).trim());
+        if (!active || !this.deps.colors.includes(active)) {
+            throw new Error(`Cannot tell the live color from ${this.settings.conf}: it is neither written by this action nor nginx-template for one of ${this.deps.colors.join(', ')}.`);
+        }
+        return { active, revision };
     }
     async flip(to, expected, signal) {
-        const current = await this.read(signal);
-        (0,compare/* assertExpected */.FV)(this.description, current, expected);
-        await this.pointMapAt(this.backendOf(to), current.active === undefined && !current.weights, signal);
-        const after = await this.read(signal);
-        if (after.active !== to || after.weights)
-            throw new Error(`${this.description} reads ${(0,compare/* describeRoute */.fx)(after)} after the flip to ${to}.`);
-        this.deps.log.info(`haproxy: traffic moved from ${(0,compare/* describeRoute */.fx)(current)} to ${to}.`);
-    }
-    async setWeights(to, percent, expected, signal) {
-        const split = this.s.splitBackend;
-        const current = await this.read(signal);
-        (0,compare/* assertExpected */.FV)(this.description, current, expected);
-        const other = this.deps.colors.find((color) => color !== to);
-        // Weights first, then the map: the split backend is already right when traffic reaches it.
-        await this.api.run(['set', 'weight', `${split}/${to}`, String(percent)], signal);
-        await this.api.run(['set', 'weight', `${split}/${other}`, String(100 - percent)], signal);
-        if (!current.weights)
-            await this.pointMapAt(split, current.active === undefined, signal);
-        await this.persistServerState(signal);
-        const after = await this.read(signal);
-        if (after.weights?.[to] !== percent)
-            throw new Error(`${this.description} reads ${(0,compare/* describeRoute */.fx)(after)} after sending ${percent}% to ${to}.`);
-        this.deps.log.info(`haproxy: ${percent}% of traffic to ${to}, ${100 - percent}% to ${other}.`);
-    }
-    async recordStaged(color, record) {
-        await (0,staged_file/* writeStagedFile */.Q)(await this.besideMap(`${color}.staged`), record);
-    }
-    async readStaged(color) {
-        return (0,staged_file/* readStagedFile */.R)(await this.besideMap(`${color}.staged`));
-    }
-    async lock(signal) {
-        const { owner, lockTimeoutMs, clock, log } = this.deps;
-        return (0,lock/* acquireFileLock */.A)(await this.besideMap('lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
-    }
-    async preflight() {
-        const problems = [await socketProblem(this.s.address)];
-        const state = this.s.serverStateFile;
-        if (state && !(await (0,promises_.stat)((0,external_node_path_.dirname)(state)).catch(() => undefined))?.isDirectory()) {
-            problems.push(`Input 'haproxy-server-state-file': the folder ${(0,external_node_path_.dirname)(state)} does not exist; expected the path HAProxy names in its \`server-state-file\` directive.`);
-        }
-        return problems.filter((p) => p !== undefined);
-    }
-    backendOf(color) {
-        return (0,argv/* fillTemplate */.ou)(this.s.backend, { color });
-    }
-    async pointMapAt(backend, absent, signal) {
-        await this.api.run([absent ? 'add' : 'set', 'map', this.s.map, this.s.key, backend], signal);
-        const why = await persistMapEntry(this.s.map, this.s.key, backend);
-        if (why)
-            this.note(`HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`, 'Map file not updated');
-    }
-    /**
-     * Weights set through the Runtime API live in memory only: the server state file (HAProxy's own
-     * `server-state-file`, loaded with `load-server-state-from-file`) is rewritten from `show servers
-     * state`, so a reload in the middle of a step keeps the step's weights.
-     */
-    async persistServerState(signal) {
-        const path = this.s.serverStateFile;
-        if (!path) {
-            this.note('Traffic-step weights live in HAProxy\'s memory only: a reload during a step returns to the configured weights (the watch then fails the step). Set haproxy-server-state-file to keep them.', 'Weights not persisted');
+        const current = await this.read();
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_8__/* .assertExpected */ .FV)(this.description, current, expected);
+        if (current.active === to) {
+            this.deps.log.info(`nginx already sends traffic to ${to}; nothing to change.`);
             return;
         }
+        const previous = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(this.settings.conf);
+        const before = await this.workers();
+        await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .writeAtomic */ .vZ)(this.settings.conf, this.render(to, true));
+        let reloaded = false;
         try {
-            await (0,files/* writeAtomic */.vZ)(path, `${await this.api.run(['show', 'servers', 'state'], signal)}\n`);
+            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.testCommand, 'nginx rejected the new configuration', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+            reloaded = true;
+            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.reloadCommand, 'nginx reload failed', { timeoutMs: COMMAND_TIMEOUT_MS, signal });
+            await this.waitUntilApplied(before, signal);
         }
         catch (error) {
+            await this.undo(previous, reloaded);
             if (signal?.aborted)
-                throw error;
-            this.note(`HAProxy serves the step's weights, but the server state file ${path} could not be rewritten (${(0,log/* errorMessage */.gJ)(error)}): a reload would return to the configured weights.`, 'Server state not saved');
+                throw signal.reason;
+            throw new Error(`Could not flip ${this.description} from ${current.active ?? 'nothing'} to ${to}: ${(0,_infra_log_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(error)} (the previous file was restored).`);
         }
+        const after = await this.read();
+        if (after.active !== to)
+            throw new Error(`${this.description} reads ${after.active ?? 'nothing'} after the flip to ${to}.`);
+        this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to}.`);
     }
-    note(text, title) {
-        if (this.notes.includes(text))
+    recordStaged(color, record) {
+        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_6__/* .writeStagedFile */ .Q)(`${this.settings.conf}.${color}.staged`, record);
+    }
+    readStaged(color) {
+        return (0,_staged_file_js__WEBPACK_IMPORTED_MODULE_6__/* .readStagedFile */ .R)(`${this.settings.conf}.${color}.staged`);
+    }
+    lock(signal) {
+        const { owner, lockTimeoutMs, clock, log } = this.deps;
+        return (0,_infra_lock_js__WEBPACK_IMPORTED_MODULE_5__/* .acquireFileLock */ .A)(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+    }
+    /** The include file must be a file (or not exist yet) in a folder that exists; a given pid file must exist. */
+    async preflight() {
+        const problems = [];
+        const { conf, pidFile } = this.settings;
+        const info = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(conf).catch(() => undefined);
+        if (info && !info.isFile())
+            problems.push(`Input 'nginx-conf': ${conf} is ${info.isDirectory() ? 'a directory' : 'not a regular file'}; expected the path of the include file the action owns.`);
+        const folder = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(conf)).catch(() => undefined);
+        if (!folder?.isDirectory())
+            problems.push(`Input 'nginx-conf': the folder ${(0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(conf)} does not exist; expected the path of the include file the action owns, in an existing folder.`);
+        if (pidFile && !(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(pidFile).catch(() => undefined))?.isFile()) {
+            problems.push(`Input 'nginx-pid-file': ${pidFile} does not exist or is not a file; expected the pid file of the running nginx master (its \`pid\` directive).`);
+        }
+        return problems;
+    }
+    render(color, marked) {
+        const body = (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_10__/* .fillTemplate */ .ou)(this.settings.template, { color });
+        return marked ? `# Managed by the blue-green action; edits are overwritten.\n# Live color: ${color}\n${body}\n` : body;
+    }
+    pidFile() {
+        if (this.settings.pidFile)
+            return this.settings.pidFile;
+        return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(DEFAULT_PID_FILE) ? DEFAULT_PID_FILE : undefined;
+    }
+    async workers() {
+        const pidFile = this.pidFile();
+        const snapshot = pidFile ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotWorkers */ .q)(pidFile) : undefined;
+        // No accepting worker (nginx not running, or a foreign pid file): nothing to confirm against.
+        return snapshot?.accepting.size ? snapshot : undefined;
+    }
+    async waitUntilApplied(before, signal) {
+        if (!before) {
+            this.deps.log.warning('Cannot see the nginx master and its workers (set nginx-pid-file when nginx runs on this host), so the reload is assumed applied once the command returns.', 'nginx reload not confirmed');
             return;
-        this.notes.push(text);
-        this.deps.log.warning(text, title);
-    }
-    async readWeights(signal) {
-        const weights = {};
-        for (const color of this.deps.colors) {
-            const answer = await this.api.run(['get', 'weight', `${this.s.splitBackend}/${color}`], signal);
-            weights[color] = Number(/^(\d+)/.exec(answer)?.[1] ?? NaN);
         }
-        const [top, second] = Object.entries(weights).sort((a, b) => b[1] - a[1]);
-        if (second[1] === 0)
-            return { active: top[0] };
-        return { active: top[0], weights };
+        const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
+        while (this.deps.clock.now() < deadline) {
+            if (await (0,_workers_js__WEBPACK_IMPORTED_MODULE_7__/* .oldWorkersRetired */ .k)(before))
+                return;
+            await this.deps.clock.sleep(APPLY_POLL_MS, signal);
+        }
+        throw new Error(`nginx did not start workers with the new configuration within ${APPLY_TIMEOUT_MS / 1000}s; see its error log`);
     }
-    /** Fails early and clearly when the socket grants less than the commands need. */
-    async checkLevel(signal) {
-        if (this.levelChecked)
+    /** Restores the previous file and, if nginx may have loaded the new one, reloads it again. */
+    async undo(previous, reloaded) {
+        await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .restoreFile */ .VX)(this.settings.conf, previous);
+        if (!reloaded)
             return;
-        const level = (await this.api.run(['show', 'cli', 'level'], signal)).trim();
-        const needed = this.s.splitBackend ? 'admin' : 'operator';
-        const rank = ['user', 'operator', 'admin'];
-        if (rank.indexOf(level) < rank.indexOf(needed)) {
-            throw new Error(`The HAProxy Runtime API at ${(0,runtime_api/* describeAddress */.KU)(this.s.address)} grants level "${level}", but ${needed === 'admin' ? '`set weight` (traffic steps)' : '`set map`'} needs "${needed}": add \`level admin\` to its \`stats socket\` line.`);
-        }
-        this.levelChecked = true;
-    }
-    /** Beside the map file when its folder is writable; otherwise one per socket and map in the temp dir. */
-    async besideMap(suffix) {
+        const before = await this.workers();
         try {
-            await (0,promises_.access)((0,external_node_path_.dirname)(this.s.map), promises_.constants.W_OK);
-            return `${this.s.map}.${suffix}`;
+            await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_3__/* .execOrThrow */ .Vt)(this.settings.reloadCommand, 'nginx reload of the restored configuration failed', { timeoutMs: COMMAND_TIMEOUT_MS });
+            if (before)
+                await this.waitUntilApplied(before);
         }
-        catch {
-            const id = (0,external_node_crypto_.createHash)('sha256').update(`${(0,runtime_api/* describeAddress */.KU)(this.s.address)} ${this.s.map}`).digest('hex').slice(0, 16);
-            return (0,external_node_path_.join)((0,external_node_os_.tmpdir)(), `blue-green-haproxy-${id}.${suffix}`);
+        catch (error) {
+            this.deps.log.warning((0,_infra_log_js__WEBPACK_IMPORTED_MODULE_9__/* .errorMessage */ .gJ)(error), 'nginx restore');
         }
     }
-}
-/** A unix socket path that is missing or not a socket, said before anything is touched. */
-async function socketProblem(address) {
-    if (!('path' in address))
-        return undefined;
-    const { path } = address;
-    const info = await (0,promises_.stat)(path).catch((error) => error.code ?? 'error');
-    if (typeof info === 'string') {
-        return `Input 'haproxy-socket': ${path} ${info === 'ENOENT' ? 'does not exist' : `cannot be read (${info})`}; expected the Runtime API socket of a running HAProxy (\`stats socket ${path} level admin\`).`;
-    }
-    if (!info.isSocket())
-        return `Input 'haproxy-socket': ${path} is ${info.isDirectory() ? 'a directory' : 'not a socket'}; expected the Runtime API socket of a running HAProxy.`;
-    return undefined;
 }
 
 
 /***/ }),
 
-/***/ 3001:
+/***/ 1132:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ oldWorkersRetired),
+/* harmony export */   q: () => (/* binding */ snapshotWorkers)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+
+async function snapshotWorkers(pidFile) {
+    let master;
+    try {
+        master = Number((await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(pidFile, 'utf8')).trim());
+    }
+    catch {
+        return undefined;
+    }
+    if (!Number.isInteger(master) || master <= 0)
+        return undefined;
+    const accepting = new Set();
+    for (const entry of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)('/proc').catch(() => [])) {
+        if (!/^\d+$/.test(entry))
+            continue;
+        const info = await processInfo(Number(entry));
+        // Old workers rename themselves "worker process is shutting down" and stop accepting at once.
+        if (info?.parent === master && info.title.includes('worker process') && !info.title.includes('shutting down')) {
+            accepting.add(Number(entry));
+        }
+    }
+    return { master, accepting };
+}
+async function processInfo(pid) {
+    try {
+        const stat = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/stat`, 'utf8');
+        // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        const title = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
+        return { parent, title };
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * True once every worker that accepted before the reload is gone or shutting down. Only those few pids
+ * are read: scanning all of /proc while nginx swaps workers would compete with it for the CPU.
+ */
+async function oldWorkersRetired(before) {
+    for (const pid of before.accepting) {
+        const info = await processInfo(pid);
+        const stillAccepting = info?.parent === before.master && info.title.includes('worker process') && !info.title.includes('shutting down');
+        if (stillAccepting)
+            return false;
+    }
+    return before.accepting.size > 0;
+}
+
+
+/***/ }),
+
+/***/ 9515:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Q: () => (/* binding */ writeStagedFile),
 /* harmony export */   R: () => (/* binding */ readStagedFile)
 /* harmony export */ });
-/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5085);
+/* harmony import */ var _infra_files_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1615);
 
 /**
  * Which version a color holds, kept in a small JSON file beside what the router owns (the include,
