@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { URLSearchParams } from 'node:url';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -119,9 +120,11 @@ export async function albFixture(moto, { forward = 'single', name = 'app' } = {}
     subnets.push(first(await ec2(moto, { Action: 'CreateSubnet', VpcId: vpc, CidrBlock: `10.0.${i + 1}.0/24`, AvailabilityZone: `${REGION}${zone}` }), 'subnetId'));
   }
   const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: `${name}-lb`, Subnets: subnets, Type: 'application' }))).LoadBalancers[0].LoadBalancerArn;
-  const groups = {};
-  const instances = {};
-  for (const color of ['blue', 'green']) {
+  /** @type {Record<'blue' | 'green', string>} */
+  const groups = { blue: '', green: '' };
+  /** @type {Record<'blue' | 'green', string[]>} */
+  const instances = { blue: [], green: [] };
+  for (const color of /** @type {const} */ (['blue', 'green'])) {
     groups[color] = (await elb.send(new CreateTargetGroupCommand({ Name: `${name}-${color}`, Protocol: 'HTTP', Port: 80, VpcId: vpc, TargetType: 'instance' }))).TargetGroups[0].TargetGroupArn;
     instances[color] = await runInstances(moto, subnets[0], 2);
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: groups[color], Targets: instances[color].map((Id) => ({ Id, Port: 80 })) }));
@@ -146,14 +149,17 @@ export async function setAttribute(elb, arn, key, value) {
   await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: key, Value: value }] }));
 }
 
+/** @returns {Promise<import('@aws-sdk/client-elastic-load-balancing-v2').Action[]>} */
 export async function listenerActions(elb, arn) {
   return (await elb.send(new DescribeListenersCommand({ ListenerArns: [arn] }))).Listeners[0].DefaultActions;
 }
 
+/** @returns {Promise<import('@aws-sdk/client-elastic-load-balancing-v2').Action[]>} */
 export async function ruleActions(elb, arn) {
   return (await elb.send(new DescribeRulesCommand({ RuleArns: [arn] }))).Rules[0].Actions;
 }
 
+/** @returns {Promise<import('@aws-sdk/client-elastic-load-balancing-v2').Rule[]>} */
 export async function listenerRules(elb, listener) {
   return (await elb.send(new DescribeRulesCommand({ ListenerArn: listener }))).Rules;
 }

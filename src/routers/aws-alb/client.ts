@@ -87,13 +87,15 @@ export class AwsCallError extends Error {
 export function describeAwsError(error: unknown, operation: string, resource: string): Error {
   const e = error as AwsError;
   if (e?.name === 'AbortError' || !e?.name || !e.$metadata) return error instanceof Error ? error : new Error(String(error));
-  if (/AccessDenied|UnauthorizedOperation/.test(e.name) || e.$metadata.httpStatusCode === 403) {
+  // The SDK names modelled errors with an "Exception" suffix (PriorityInUseException); the API's code has none.
+  const code = e.name.replace(/Exception$/, '');
+  if (/AccessDenied|UnauthorizedOperation/.test(code) || e.$metadata.httpStatusCode === 403) {
     return new AwsCallError(
       `the credentials may not call elasticloadbalancing:${operation} on ${resource} (${e.name}): add "elasticloadbalancing:${operation}" to the policy the action runs with (aws/iam-policy.json in the action's repository lists every action it needs)`,
-      e.name,
+      code,
     );
   }
-  return new AwsCallError(`${operation} on ${resource} failed: ${e.name}: ${e.message ?? 'no message'}`, e.name);
+  return new AwsCallError(`${operation} on ${resource} failed: ${code}: ${e.message ?? 'no message'}`, code);
 }
 
 /** The ELBv2 calls the router makes, each one counted and each error named. "Not found" is a value. */
