@@ -151,10 +151,12 @@ function describeAwsError(error, operation, resource) {
     const e = error;
     if (e?.name === 'AbortError' || !e?.name || !e.$metadata)
         return error instanceof Error ? error : new Error(String(error));
-    if (/AccessDenied|UnauthorizedOperation/.test(e.name) || e.$metadata.httpStatusCode === 403) {
-        return new AwsCallError(`the credentials may not call elasticloadbalancing:${operation} on ${resource} (${e.name}): add "elasticloadbalancing:${operation}" to the policy the action runs with (aws/iam-policy.json in the action's repository lists every action it needs)`, e.name);
+    // The SDK names modelled errors with an "Exception" suffix (PriorityInUseException); the API's code has none.
+    const code = e.name.replace(/Exception$/, '');
+    if (/AccessDenied|UnauthorizedOperation/.test(code) || e.$metadata.httpStatusCode === 403) {
+        return new AwsCallError(`the credentials may not call elasticloadbalancing:${operation} on ${resource} (${e.name}): add "elasticloadbalancing:${operation}" to the policy the action runs with (aws/iam-policy.json in the action's repository lists every action it needs)`, code);
     }
-    return new AwsCallError(`${operation} on ${resource} failed: ${e.name}: ${e.message ?? 'no message'}`, e.name);
+    return new AwsCallError(`${operation} on ${resource} failed: ${code}: ${e.message ?? 'no message'}`, code);
 }
 /** The ELBv2 calls the router makes, each one counted and each error named. "Not found" is a value. */
 class Elb {
@@ -550,10 +552,11 @@ class AlbRouter {
         if (describeForward(back) !== describeForward(forwardOf(written))) {
             throw new compare/* RouteChangedError */.m8(`${this.description} was changed by someone else around this run's write: it forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}. ELBv2 has no conditional write; leaving it as it is.`);
         }
+        const draining = percent === 100 ? await this.draining(this.other(to), signal) : undefined;
         const calls = this.elb.calls.slice(callsBefore);
         this.said.push(`${percent < 100 ? `Shift to ${to} ${percent}%` : `Flip to ${to}`}: ${calls.length} ELBv2 API call(s) (${calls.join(', ')}).`);
-        if (percent === 100)
-            await this.sayDraining(this.other(to), signal);
+        if (draining)
+            this.said.push(draining);
     }
     /**
      * New traffic goes only to a color whose targets are all healthy, waiting up to ready-timeout. Going
@@ -583,13 +586,14 @@ class AlbRouter {
             return;
         }
     }
-    async sayDraining(color, signal) {
+    /** When the old color is really idle: in-flight requests may last up to its deregistration delay. */
+    async draining(color, signal) {
         const arn = this.s.targetGroups[color];
         const seconds = Number((await this.elb.attributes(arn, signal).catch(() => ({})))['deregistration_delay.timeout_seconds']);
         if (!Number.isFinite(seconds))
-            return;
+            return undefined;
         const idle = new Date(this.deps.clock.now() + seconds * 1000).toISOString();
-        this.said.push(`${color}'s target group (${arn.replace(/^.*:targetgroup\//, '')}) may finish in-flight requests for up to its deregistration delay of ${seconds} s: ${color} is idle from ${idle}.`);
+        return `${color}'s target group (${arn.replace(/^.*:targetgroup\//, '')}) may finish in-flight requests for up to its deregistration delay of ${seconds} s: ${color} is idle from ${idle}.`;
     }
     async pointTestListener(color, signal) {
         const { s, elb } = this;

@@ -41681,8 +41681,11 @@ const awsAlbModule = {
 };
 /** `color=arn` lines, one per color, each a target group ARN, no group twice. */
 function readTargetGroups(input, problems, arns) {
-    const colors = list(input('colors') || 'blue,green');
     const groups = {};
+    // Lines are judged against the colors; refused colors would only invent a second error here.
+    if (!problems.ok('colors'))
+        return groups;
+    const colors = list(input('colors') || 'blue,green');
     for (const line of lines(input('target-groups'))) {
         const at = line.indexOf('=');
         const color = at > 0 ? line.slice(0, at).trim() : '';

@@ -150,9 +150,10 @@ export class AlbRouter implements Router {
         `${this.description} was changed by someone else around this run's write: it forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}. ELBv2 has no conditional write; leaving it as it is.`,
       );
     }
+    const draining = percent === 100 ? await this.draining(this.other(to), signal) : undefined;
     const calls = this.elb.calls.slice(callsBefore);
     this.said.push(`${percent < 100 ? `Shift to ${to} ${percent}%` : `Flip to ${to}`}: ${calls.length} ELBv2 API call(s) (${calls.join(', ')}).`);
-    if (percent === 100) await this.sayDraining(this.other(to), signal);
+    if (draining) this.said.push(draining);
   }
 
   /**
@@ -183,12 +184,13 @@ export class AlbRouter implements Router {
     }
   }
 
-  private async sayDraining(color: Color, signal?: AbortSignal): Promise<void> {
+  /** When the old color is really idle: in-flight requests may last up to its deregistration delay. */
+  private async draining(color: Color, signal?: AbortSignal): Promise<string | undefined> {
     const arn = this.s.targetGroups[color];
     const seconds = Number((await this.elb.attributes(arn, signal).catch(() => ({}) as Record<string, string>))['deregistration_delay.timeout_seconds']);
-    if (!Number.isFinite(seconds)) return;
+    if (!Number.isFinite(seconds)) return undefined;
     const idle = new Date(this.deps.clock.now() + seconds * 1000).toISOString();
-    this.said.push(`${color}'s target group (${arn.replace(/^.*:targetgroup\//, '')}) may finish in-flight requests for up to its deregistration delay of ${seconds} s: ${color} is idle from ${idle}.`);
+    return `${color}'s target group (${arn.replace(/^.*:targetgroup\//, '')}) may finish in-flight requests for up to its deregistration delay of ${seconds} s: ${color} is idle from ${idle}.`;
   }
 
   private async pointTestListener(color: Color, signal?: AbortSignal): Promise<void> {
