@@ -93,7 +93,8 @@ class Release {
     await this.d.onPlan?.(this.plan);
     if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
     if (s.mode === 'rollback') return this.rollbackMode();
-    this.sources = await this.d.healthSources(this.vars());
+    // The router's own view of the target's health (target health) is watched beside the user's checks.
+    this.sources = [...(await this.d.healthSources(this.vars())), ...(this.d.router.healthSources?.(this.target) ?? [])];
     if (!(await this.validateSources())) return;
     if (s.mode !== 'promote' && this.d.deployer) {
       this.d.state.save(STATE.phase, 'deploying');

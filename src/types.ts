@@ -52,6 +52,11 @@ export interface Router {
    * name the input, as settings problems do.
    */
   preflight?(): Promise<string[]>;
+  /**
+   * Health the platform itself reports about `target` (e.g. a load balancer's target health), watched
+   * beside the user's health checks during every window.
+   */
+  healthSources?(target: Color): HealthSource[];
   /** Records on the platform which version a color now holds (after deploy and smoke), where it can. */
   recordStaged?(color: Color, record: StagedRecord): Promise<void>;
   /** The version a color holds, as recorded; undefined when nothing was recorded. */

@@ -27,6 +27,14 @@ const BASES = {
   command: { router: 'command', 'router-get-command': 'get', 'router-set-command': 'set {color}', version: 'v1' },
   nginx: { router: 'nginx', 'nginx-conf': join(dir, 'live.conf'), version: 'v1' },
   haproxy: { router: 'haproxy', 'haproxy-socket': '/run/haproxy.sock', 'haproxy-map': '/etc/haproxy/live.map', version: 'v1' },
+  'aws-alb': {
+    router: 'aws-alb',
+    'listener-arn': 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2',
+    'target-groups': 'blue=arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my-blue/73e2d6bc24d8a067\ngreen=arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my-green/83e2d6bc24d8a067',
+    // Given, so the base does not depend on the machine's AWS_REGION.
+    'aws-region': 'us-east-1',
+    version: 'v1',
+  },
 };
 const base = fc.constantFrom(...Object.values(BASES));
 
@@ -92,7 +100,12 @@ describe('readSettings properties', () => {
   // An input may draw a problem onto another only when its own value is accepted:
   const DEPENDENTS: Record<string, string[]> = {
     // Switching router makes the new router's own inputs required; the base set only the old router's.
-    router: ['nginx-conf', 'haproxy-socket', 'haproxy-map', 'router-get-command', 'router-set-command', 'service'],
+    router: ['nginx-conf', 'haproxy-socket', 'haproxy-map', 'router-get-command', 'router-set-command', 'service', 'listener-arn', 'target-groups'],
+    // Other valid colors no longer match the target-groups lines; an ARN in another region disagrees with the rest.
+    colors: ['target-groups'],
+    'listener-arn': ['target-groups', 'aws-region'],
+    'rule-arn': ['target-groups', 'aws-region'],
+    'test-listener-arn': ['target-groups', 'aws-region'],
     // A valid but short window makes the unchanged interval too long; the message is put on health-interval.
     'health-window': ['health-interval'],
     // A prometheus health check needs prometheus-url, which the base leaves empty.

@@ -244,8 +244,50 @@ describe('readSettings', () => {
     expect(readSettings(inputs({ ...nginx, 'job-index': '3' })).jobIndex).toBe('3');
   });
 
-  it('refuses routers not built yet with the list of available ones', () => {
-    expect(problems({ router: 'aws-alb', version: 'v' }).join()).toMatch(/"aws-alb" is not available in this version; available: nginx, haproxy, command, kubernetes/);
+  it('builds every router the router input accepts', () => {
+    // No declared router is left unavailable: each one's own inputs are what it asks for.
+    expect(problems({ router: 'aws-alb', version: 'v' }).join('\n')).toMatch(/Input 'listener-arn': is empty: the aws-alb router needs listener-arn \(an Application Load Balancer listener ARN such as arn:aws:elasticloadbalancing:/);
+    expect(problems({ router: 'aws-alb', version: 'v' }).join()).not.toMatch(/not available/);
+  });
+
+  const tg = (name: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/73e2d6bc24d8a067`;
+  const alb = {
+    router: 'aws-alb',
+    'listener-arn': 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2',
+    'target-groups': `blue=${tg('app-blue')}\ngreen=${tg('app-green')}`,
+    'aws-region': 'us-east-1',
+    version: 'v',
+  };
+
+  it('reads the aws-alb inputs: the listener, its load balancer, a target group per color, the region', () => {
+    expect(readSettings(inputs(alb)).routing).toEqual({
+      listenerArn: alb['listener-arn'],
+      ruleArn: '',
+      lockListenerArn: alb['listener-arn'],
+      loadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/my-lb/50dc6c495c0c9188',
+      targetGroups: { blue: tg('app-blue'), green: tg('app-green') },
+      testListenerArn: '',
+      region: 'us-east-1',
+    });
+    const rule = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee';
+    expect(readSettings(inputs({ ...alb, 'listener-arn': '', 'rule-arn': rule })).routing).toMatchObject({ listenerArn: '', ruleArn: rule, lockListenerArn: alb['listener-arn'] });
+    expect(readSettings(inputs({ ...alb, 'traffic-steps': '10,100' })).traffic.steps).toEqual([10, 100]);
+  });
+
+  it.each([
+    ['listener-arn', 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2', /^Input 'listener-arn': got ".*listener\/net\/.*"; expected an Application Load Balancer listener ARN such as arn:aws:elasticloadbalancing:us-east-1:123456789012:listener\/app\/my-lb\//],
+    ['listener-arn', 'my-listener', /^Input 'listener-arn': got "my-listener"; expected an Application Load Balancer listener ARN/],
+    ['target-groups', `blue=${tg('app-blue')}`, /^Input 'target-groups': has no target group for green/],
+    ['target-groups', `blue=${tg('app-blue')}\nred=${tg('app-red')}`, /^Input 'target-groups': got "red=.*"; expected lines "color=ARN" for the colors blue and green/],
+    ['target-groups', `blue=${tg('app-blue')}\ngreen=${tg('app-blue')}`, /^Input 'target-groups': gives the same target group to both colors/],
+    ['target-groups', `blue=${tg('app-blue')}\ngreen=targetgroup/app-green`, /^Input 'target-groups': got "targetgroup\/app-green"; expected for green, a target group ARN such as/],
+    ['target-groups', `blue=${tg('app-blue')}\ngreen=${tg('app-green').replace('us-east-1', 'us-west-2')}`, /^Input 'target-groups': the ARNs name different regions \(us-east-1, us-west-2\)/],
+    ['aws-region', 'eu-west-1', /^Input 'aws-region': is "eu-west-1", but the ARNs are in us-east-1; set aws-region to us-east-1/],
+    ['aws-region', 'Europe', /^Input 'aws-region': got "Europe"; expected an AWS region such as us-east-1/],
+    ['test-listener-arn', 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2', /^Input 'test-listener-arn': is the live listener/],
+    ['rule-arn', 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee', /^Input 'rule-arn': and listener-arn are both set/],
+  ])('refuses aws-alb %s = %j', (name, value, message) => {
+    expect(problems({ ...alb, [name]: value })).toEqual([expect.stringMatching(message)]);
   });
 
   it('reads the haproxy inputs, unix socket or host:port', () => {

@@ -37475,6 +37475,40 @@ function fillArgv(argv, values) {
 
 /***/ }),
 
+/***/ 5676:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E9: () => (/* binding */ parseDuration),
+/* harmony export */   a3: () => (/* binding */ formatDuration),
+/* harmony export */   ec: () => (/* binding */ DURATION_FORM)
+/* harmony export */ });
+/** Durations are written as `500ms`, `30s`, `5m`, `1h` (a decimal number and one unit). */
+const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
+const DURATION_FORM = 'a number with a unit, e.g. 500ms, 30s, 5m, 1h';
+/** Returns milliseconds, or undefined when the text is not a duration. */
+function parseDuration(text) {
+    const match = PATTERN.exec(text.trim());
+    if (!match)
+        return undefined;
+    return Math.round(Number(match[1]) * UNITS[match[2]]);
+}
+function formatDuration(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)}ms`;
+    if (ms < 60_000)
+        return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}s`;
+    if (ms >= 3_600_000 && ms % 3_600_000 === 0)
+        return `${ms / 3_600_000}h`;
+    const minutes = Math.floor(ms / 60_000);
+    const seconds = Math.round((ms % 60_000) / 1000);
+    return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
+}
+
+
+/***/ }),
+
 /***/ 4600:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40837,30 +40871,8 @@ function lockOwner(jobIndex, env = process.env) {
     return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}`, pid: process.pid };
 }
 
-;// CONCATENATED MODULE: ./lib/infra/duration.js
-/** Durations are written as `500ms`, `30s`, `5m`, `1h` (a decimal number and one unit). */
-const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const PATTERN = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/;
-const DURATION_FORM = 'a number with a unit, e.g. 500ms, 30s, 5m, 1h';
-/** Returns milliseconds, or undefined when the text is not a duration. */
-function parseDuration(text) {
-    const match = PATTERN.exec(text.trim());
-    if (!match)
-        return undefined;
-    return Math.round(Number(match[1]) * UNITS[match[2]]);
-}
-function formatDuration(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')}s`;
-    if (ms >= 3_600_000 && ms % 3_600_000 === 0)
-        return `${ms / 3_600_000}h`;
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1000);
-    return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
-}
-
+// EXTERNAL MODULE: ./lib/infra/duration.js
+var duration = __nccwpck_require__(5676);
 // EXTERNAL MODULE: ./lib/infra/argv.js
 var infra_argv = __nccwpck_require__(2790);
 ;// CONCATENATED MODULE: ./lib/infra/parse.js
@@ -40904,7 +40916,10 @@ class Problems {
     }
     push(input, message) {
         this.failed.add(input.replace(/[[.].*$/, ''));
-        this.list.push(sanitizeProblem(message));
+        // Plug-ins that share an input (aws-region) may judge it alike: say each problem once.
+        const problem = sanitizeProblem(message);
+        if (!this.list.includes(problem))
+            this.list.push(problem);
     }
 }
 /** Problems quote what the user wrote; control characters would break the annotation they appear in. */
@@ -40914,11 +40929,11 @@ function sanitizeProblem(message) {
 }
 /** Bounds for durations: what a timer can hold, and what a GitHub-hosted job may last (6h). */
 const MAX_DURATION_MS = 6 * 3_600_000;
-function duration(problems, input, text, min = 0, max = MAX_DURATION_MS) {
-    const ms = parseDuration(text);
+function parse_duration(problems, input, text, min = 0, max = MAX_DURATION_MS) {
+    const ms = (0,duration/* parseDuration */.E9)(text);
     if (ms === undefined || ms < min || ms > max) {
-        const bounds = [min > 0 ? `at least ${formatDuration(min)}` : '', `at most ${formatDuration(max)}`].filter(Boolean).join(' and ');
-        problems.add(input, text, `${DURATION_FORM}, ${bounds}`);
+        const bounds = [min > 0 ? `at least ${(0,duration/* formatDuration */.a3)(min)}` : '', `at most ${(0,duration/* formatDuration */.a3)(max)}`].filter(Boolean).join(' and ');
+        problems.add(input, text, `${duration/* DURATION_FORM */.ec}, ${bounds}`);
         return min;
     }
     return ms;
@@ -41065,6 +41080,144 @@ function shown(value) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/routers/aws-alb/arn.js
+/**
+ * ELBv2 ARNs, checked against the forms AWS issues before any is sent: moto (the test peer) accepts
+ * anything, and a typo must be a bad input, not a "not found" after the lock was taken.
+ */
+const PARTITION = 'aws(?:-[a-z]+)*';
+const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d+';
+const ACCOUNT = '\\d{12}';
+/** Load balancer and target group names: 1–32 letters, digits and inner hyphens. */
+const NAME = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?';
+const ID = '[0-9a-f]{16}';
+const PREFIX = `arn:(${PARTITION}):elasticloadbalancing:(${REGION}):(${ACCOUNT})`;
+const FORMS = {
+    listener: new RegExp(`^${PREFIX}:listener/app/(${NAME})/(${ID})/(${ID})$`),
+    rule: new RegExp(`^${PREFIX}:listener-rule/app/(${NAME})/(${ID})/(${ID})/(${ID})$`),
+    targetGroup: new RegExp(`^${PREFIX}:targetgroup/(${NAME})/(${ID})$`),
+};
+const ARN_EXAMPLES = {
+    listener: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2',
+    rule: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee',
+    targetGroup: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/my-targets/73e2d6bc24d8a067',
+};
+const WHAT = {
+    listener: 'an Application Load Balancer listener ARN',
+    rule: 'an Application Load Balancer listener rule ARN',
+    targetGroup: 'a target group ARN',
+};
+/** The parts of an ARN of that kind, or undefined when it is not one. */
+function parseArn(kind, text) {
+    const match = FORMS[kind].exec(text);
+    if (!match)
+        return undefined;
+    const [, partition, region, account, name, lbId, listenerId] = match;
+    const base = { partition, region, account };
+    if (kind === 'targetGroup')
+        return { ...base, name };
+    const lb = `arn:${partition}:elasticloadbalancing:${region}:${account}:loadbalancer/app/${name}/${lbId}`;
+    return { ...base, loadBalancer: lb, listener: `arn:${partition}:elasticloadbalancing:${region}:${account}:listener/app/${name}/${lbId}/${listenerId}` };
+}
+/** What the input must hold, for a problem message: the form and an example. */
+function expectedArn(kind) {
+    return `${WHAT[kind]} such as ${ARN_EXAMPLES[kind]}`;
+}
+
+;// CONCATENATED MODULE: ./lib/routers/aws-alb/module.js
+
+
+const module_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const awsAlbModule = {
+    settings(input, problems) {
+        const listenerArn = input('listener-arn');
+        const ruleArn = input('rule-arn');
+        const arns = [];
+        const check = (name, kind, text) => {
+            const arn = parseArn(kind, text);
+            if (arn)
+                arns.push(arn);
+            else
+                problems.add(name, text, expectedArn(kind));
+            return arn;
+        };
+        let main;
+        if (listenerArn && ruleArn)
+            problems.note('rule-arn', 'and listener-arn are both set: give listener-arn to flip its default action, or rule-arn to flip that rule, not both.');
+        else if (ruleArn)
+            main = check('rule-arn', 'rule', ruleArn);
+        else if (listenerArn)
+            main = check('listener-arn', 'listener', listenerArn);
+        else
+            problems.note('listener-arn', `is empty: the aws-alb router needs listener-arn (${expectedArn('listener')}) or rule-arn.`);
+        const testListenerArn = input('test-listener-arn');
+        if (testListenerArn) {
+            const test = check('test-listener-arn', 'listener', testListenerArn);
+            if (test && main && test.listener === main.listener)
+                problems.note('test-listener-arn', 'is the live listener; it must be another listener (pointed at the idle color for smoke tests).');
+        }
+        const targetGroups = readTargetGroups(input, problems, arns);
+        const region = input('aws-region') || process.env.AWS_REGION || '';
+        const from = input('aws-region') ? '' : ' (from AWS_REGION, as aws-region is empty)';
+        const regions = [...new Set(arns.map((arn) => arn.region))];
+        if (regions.length > 1)
+            problems.note('target-groups', `the ARNs name different regions (${regions.join(', ')}); the load balancer, its listeners and target groups are all in one region.`);
+        if (region && !module_REGION.test(region))
+            problems.add('aws-region', region, 'an AWS region such as us-east-1');
+        else if (region && regions.length === 1 && regions[0] !== region) {
+            problems.note('aws-region', `is "${region}"${from}, but the ARNs are in ${regions[0]}; set aws-region to ${regions[0]}.`);
+        }
+        return {
+            listenerArn: ruleArn ? '' : listenerArn,
+            ruleArn,
+            lockListenerArn: main?.listener ?? '',
+            loadBalancerArn: main?.loadBalancer ?? '',
+            targetGroups,
+            testListenerArn,
+            region: region || regions[0] || '',
+        };
+    },
+    // Weighted forward actions split traffic on every ALB listener and rule.
+    cannotSplit: () => undefined,
+    async create(s, deps) {
+        const { createAlbRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(586), __nccwpck_require__.e(541)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2541));
+        return createAlbRouter(s, deps);
+    },
+};
+/** `color=arn` lines, one per color, each a target group ARN, no group twice. */
+function readTargetGroups(input, problems, arns) {
+    const groups = {};
+    // Lines are judged against the colors; refused colors would only invent a second error here.
+    if (!problems.ok('colors'))
+        return groups;
+    const colors = list(input('colors') || 'blue,green');
+    for (const line of lines(input('target-groups'))) {
+        const at = line.indexOf('=');
+        const color = at > 0 ? line.slice(0, at).trim() : '';
+        const arn = at > 0 ? line.slice(at + 1).trim() : line;
+        if (!colors.includes(color)) {
+            problems.add('target-groups', line, `lines "color=ARN" for the colors ${colors.join(' and ')}, e.g. ${colors[0]}=${expectedArn('targetGroup').replace(/^.* such as /, '')}`);
+            continue;
+        }
+        const parsed = parseArn('targetGroup', arn);
+        if (!parsed)
+            problems.add('target-groups', arn, `for ${color}, ${expectedArn('targetGroup')}`);
+        else if (color in groups)
+            problems.note('target-groups', `names ${color} twice; give one line per color.`);
+        else if (Object.values(groups).includes(arn))
+            problems.note('target-groups', `gives the same target group to both colors (${arn}); each color needs its own.`);
+        else {
+            groups[color] = arn;
+            arns.push(parsed);
+        }
+    }
+    const missing = colors.filter((color) => !(color in groups));
+    if (missing.length && problems.ok('target-groups')) {
+        problems.note('target-groups', `has no target group for ${missing.join(' and ')}: give one "color=ARN" line per color, e.g. ${colors[0]}=${expectedArn('targetGroup').replace(/^.* such as /, '')}`);
+    }
+    return groups;
+}
+
 ;// CONCATENATED MODULE: ./lib/routers/command/module.js
 
 const commandModule = {
@@ -41179,7 +41332,7 @@ const kubernetesModule = {
         if (container && !LABEL_KEY.test(container))
             problems.add('container', container, 'a container name, or empty for the only container');
         const delay = input('scale-down-delay');
-        const scaleDownDelayMs = delay ? duration(problems, 'scale-down-delay', delay, 1000) : 0;
+        const scaleDownDelayMs = delay ? parse_duration(problems, 'scale-down-delay', delay, 1000) : 0;
         return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
     },
     cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
@@ -41289,6 +41442,7 @@ const nginxModule = {
 
 
 
+
 /**
  * The registry: the one place that lists the routers and matches a `router` value. Adding a router is
  * its folder plus one line here. Kinds declared in ROUTER_KINDS but missing here are refused clearly.
@@ -41298,6 +41452,7 @@ const MODULES = {
     haproxy: haproxyModule,
     command: commandModule,
     kubernetes: kubernetesModule,
+    'aws-alb': awsAlbModule,
 };
 const AVAILABLE_ROUTERS = Object.keys(MODULES);
 function routerModule(kind) {
@@ -41472,9 +41627,9 @@ const MAX_LATENCY_MS = 5 * 60_000;
 function latency(problems, where, value) {
     if (value === undefined)
         return undefined;
-    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    const ms = typeof value === 'string' ? (0,duration/* parseDuration */.E9)(value) : undefined;
     if (ms === undefined || ms > MAX_LATENCY_MS) {
-        problems.add(where, shown(value), `${DURATION_FORM}, at most 5m`);
+        problems.add(where, shown(value), `${duration/* DURATION_FORM */.ec}, at most 5m`);
         return undefined;
     }
     return ms;
@@ -41514,7 +41669,7 @@ const cloudwatchAlarmModule = {
         return { region };
     },
     async create(checks, { region }) {
-        const { alarmSources } = await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 582));
+        const { alarmSources } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(85), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 582));
         return alarmSources(checks, region);
     },
 };
@@ -41621,9 +41776,9 @@ function judgeRange(problems, where, check) {
 }
 function scrapeInterval(problems, where, value) {
     const text = value === undefined ? DEFAULT_SCRAPE_INTERVAL : shown(value);
-    const ms = parseDuration(text);
+    const ms = (0,duration/* parseDuration */.E9)(text);
     if (ms === undefined || ms < 1000 || ms > 3_600_000) {
-        problems.add(where, text, `${DURATION_FORM}, from 1s to 1h (how often Prometheus scrapes these series)`);
+        problems.add(where, text, `${duration/* DURATION_FORM */.ec}, from 1s to 1h (how often Prometheus scrapes these series)`);
         return 15_000;
     }
     return ms;
@@ -42019,7 +42174,7 @@ function healthSection(report) {
     const out = [
         '### Health',
         '',
-        `Sampled every ${formatDuration(thresholds.intervalMs)}; rollback after ${thresholds.failure} failing or ${thresholds.error} unmeasurable sample(s) in a row.`,
+        `Sampled every ${(0,duration/* formatDuration */.a3)(thresholds.intervalMs)}; rollback after ${thresholds.failure} failing or ${thresholds.error} unmeasurable sample(s) in a row.`,
         '',
         '| check | samples | pass | fail | error | no data | value p50 / max |',
         '|---|---|---|---|---|---|---|',
@@ -42099,7 +42254,7 @@ function renderSummary(report) {
     out.push(`| Router now shows | **${cell(report.routerShows)}** |`);
     if (report.flippedAt)
         out.push(`| Flipped at | ${report.flippedAt} |`);
-    out.push(`| Duration | ${formatDuration((report.durationSeconds ?? 0) * 1000)} |`, '');
+    out.push(`| Duration | ${(0,duration/* formatDuration */.a3)((report.durationSeconds ?? 0) * 1000)} |`, '');
     if (report.reason)
         out.push(`> [!${report.result === 'failed' ? 'CAUTION' : report.result === 'promoted' || report.result === 'staged' || report.result === 'unchanged' ? 'NOTE' : 'WARNING'}]`, `> ${cell(report.reason)}`, '');
     if (report.advice)
@@ -42119,9 +42274,9 @@ function timeline(report) {
         return [];
     const start = Date.parse(report.startedAt);
     const rows = report.phases.map((p) => {
-        const at = formatDuration(Date.parse(p.startedAt) - start);
+        const at = (0,duration/* formatDuration */.a3)(Date.parse(p.startedAt) - start);
         const outcome = p.outcome === 'ok' ? 'ok' : `**failed**: ${cell(p.detail ?? '')}`;
-        return `| ${p.name} | +${at} | ${formatDuration(p.durationMs)} | ${outcome} |`;
+        return `| ${p.name} | +${at} | ${(0,duration/* formatDuration */.a3)(p.durationMs)} | ${outcome} |`;
     });
     return ['### Timeline', '', '| phase | started | took | outcome |', '|---|---|---|---|', ...rows, ''];
 }
@@ -42134,7 +42289,7 @@ function smoke(report) {
 function steps(report) {
     if (report.steps.length < 2 && report.steps.every((s) => s.percent === 100))
         return [];
-    const rows = report.steps.map((s) => `| ${s.percent}% | ${formatDuration(s.windowMs)} | ${s.passed ? '✅ passed' : '❌ failed'} |`);
+    const rows = report.steps.map((s) => `| ${s.percent}% | ${(0,duration/* formatDuration */.a3)(s.windowMs)} | ${s.passed ? '✅ passed' : '❌ failed'} |`);
     return ['### Traffic steps', '', '| traffic to new color | window | verdict |', '|---|---|---|', ...rows, ''];
 }
 
@@ -42455,7 +42610,7 @@ class Timeline {
         finally {
             record.durationMs = this.clock.now() - started;
             if (record.durationMs > 1000)
-                this.log.info(`${name} took ${formatDuration(record.durationMs)}.`);
+                this.log.info(`${name} took ${(0,duration/* formatDuration */.a3)(record.durationMs)}.`);
         }
     }
     /** A phase that ended normally but with a bad verdict (a failed smoke test, a failed window). */
@@ -42544,7 +42699,8 @@ class Release {
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
         if (s.mode === 'rollback')
             return this.rollbackMode();
-        this.sources = await this.d.healthSources(this.vars());
+        // The router's own view of the target's health (target health) is watched beside the user's checks.
+        this.sources = [...(await this.d.healthSources(this.vars())), ...(this.d.router.healthSources?.(this.target) ?? [])];
         if (!(await this.validateSources()))
             return;
         if (s.mode !== 'promote' && this.d.deployer) {
@@ -42943,30 +43099,30 @@ function readSettings(input) {
         dryRun: parse_boolean(problems, 'dry-run', input('dry-run')),
         deploy: {
             command: input('deploy-command') ? command(problems, 'deploy-command', input('deploy-command')) : undefined,
-            readyTimeoutMs: duration(problems, 'ready-timeout', input('ready-timeout') || '10m', 1),
+            readyTimeoutMs: parse_duration(problems, 'ready-timeout', input('ready-timeout') || '10m', 1),
         },
         smoke: {
             probes: withHeaders([
                 ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls')),
                 ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests')),
             ]),
-            timeoutMs: duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1, MAX_REQUEST_TIMEOUT_MS),
+            timeoutMs: parse_duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1, MAX_REQUEST_TIMEOUT_MS),
             retries: integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
         },
         health: {
-            windowMs: duration(problems, 'health-window', input('health-window') || '5m'),
-            intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
+            windowMs: parse_duration(problems, 'health-window', input('health-window') || '5m'),
+            intervalMs: parse_duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
             checks,
             failureThreshold: integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
             errorThreshold: integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
         },
         traffic: {
             steps: percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
-            stepWindowMs: duration(problems, 'step-window', input('step-window') || '1m'),
+            stepWindowMs: parse_duration(problems, 'step-window', input('step-window') || '1m'),
         },
         rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse_boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
         emergency: parse_boolean(problems, 'emergency', input('emergency')),
-        lockTimeoutMs: duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
+        lockTimeoutMs: parse_duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
         github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
         jobStatus: input('job-status'),
         jobIndex: jobIndex(problems, input('job-index')),

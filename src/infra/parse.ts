@@ -39,7 +39,9 @@ export class Problems {
   }
   private push(input: string, message: string): void {
     this.failed.add(input.replace(/[[.].*$/, ''));
-    this.list.push(sanitizeProblem(message));
+    // Plug-ins that share an input (aws-region) may judge it alike: say each problem once.
+    const problem = sanitizeProblem(message);
+    if (!this.list.includes(problem)) this.list.push(problem);
   }
 }
 

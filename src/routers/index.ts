@@ -1,4 +1,5 @@
 import type { Color, Deployer, Router, RouterKind } from '../types.js';
+import { awsAlbModule } from './aws-alb/module.js';
 import { commandModule } from './command/module.js';
 import { haproxyModule } from './haproxy/module.js';
 import { kubernetesModule } from './kubernetes/module.js';
@@ -14,6 +15,7 @@ const MODULES: Partial<Record<RouterKind, RouterModule<never>>> = {
   haproxy: haproxyModule as RouterModule<never>,
   command: commandModule as RouterModule<never>,
   kubernetes: kubernetesModule as RouterModule<never>,
+  'aws-alb': awsAlbModule as RouterModule<never>,
 };
 
 export const AVAILABLE_ROUTERS = Object.keys(MODULES) as RouterKind[];

@@ -1,0 +1,332 @@
+// The aws-alb router through the bundled action, against moto in server mode (ELBv2, EC2, IAM) on
+// 127.0.0.1: listener and rule flips, weighted steps, the test listener, target health, the lock rule.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { albFixture, enforceIam, listenerActions, listenerRules, ruleActions, setAttribute, startMoto, stopInstance } from '../../test-support/moto.mjs';
+import { ROOT, runAction } from '../../test-support/runner.mjs';
+
+type Moto = Awaited<ReturnType<typeof startMoto>>;
+type Fixture = Awaited<ReturnType<typeof albFixture>>;
+
+let moto: Moto;
+/** The app's health and smoke endpoints: moto's instances serve nothing, so answers come from here. */
+let server: Server;
+let base: string;
+const answers: Record<string, number> = { '/ok': 200, '/broken': 500 };
+
+beforeAll(async () => {
+  moto = await startMoto();
+  server = createServer((req, res) => res.writeHead(answers[req.url ?? ''] ?? 404).end('answer'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 60_000);
+afterAll(() => {
+  moto?.stop();
+  server?.close();
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+const LOCK_PRIORITY = '50000';
+
+function inputs(f: Fixture, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    router: 'aws-alb',
+    'listener-arn': f.listener,
+    'target-groups': `blue=${f.groups.blue}\ngreen=${f.groups.green}`,
+    'health-urls': `${base}/ok`,
+    'health-interval': '200ms',
+    'health-window': '1s',
+    'ready-timeout': '5s',
+    ...extra,
+  };
+}
+
+interface RunOptions {
+  env?: Record<string, string>;
+  onOutput?: (chunk: string, child: { kill(signal: string): void }) => void;
+}
+
+function run(f: Fixture, extra: Record<string, string> = {}, options: RunOptions = {}) {
+  return runAction(inputs(f, extra), { ...options, env: { ...moto.env(), ...options.env } });
+}
+
+type Actions = Awaited<ReturnType<typeof listenerActions>>;
+/** The forward action's groups as [color, weight] pairs, or the plain TargetGroupArn's color. */
+function forwards(f: Fixture, actions: Actions): unknown {
+  const color = (arn?: string) => Object.entries(f.groups).find(([, a]) => a === arn)?.[0] ?? arn;
+  const forward = actions.find((a) => a.Type === 'forward')!;
+  if (forward.ForwardConfig?.TargetGroups?.length) return forward.ForwardConfig.TargetGroups.map((g) => [color(g.TargetGroupArn), g.Weight]);
+  return color(forward.TargetGroupArn);
+}
+
+async function live(f: Fixture, elb = f.elb): Promise<unknown> {
+  return forwards(f, await listenerActions(elb, f.listener));
+}
+
+async function lockRules(f: Fixture, elb = f.elb) {
+  return (await listenerRules(elb, f.listener)).filter((r) => r.Priority === LOCK_PRIORITY);
+}
+
+describe('aws-alb router', () => {
+  it('flips the listener to the other single target group, says how long the old one drains, and releases the lock rule', async () => {
+    const f = await albFixture(moto);
+    const release = await run(f, { version: 'v2' });
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green', 'previous-color': 'blue' });
+    // The shape is kept: a plain forward to one group stays a plain forward to one group.
+    expect(await listenerActions(f.elb, f.listener)).toEqual([{ Type: 'forward', TargetGroupArn: f.groups.green }]);
+    const summary = release.summary();
+    expect(summary).toMatch(/blue's target group \(app-blue\/\w+\) may finish in-flight requests for up to its deregistration delay of 300 s: blue is idle from \d{4}-/);
+    expect(summary).toMatch(/Flip to green: \d+ ELBv2 API call\(s\) \(.*ModifyListener.*\)/);
+    expect(release.report().samples.some((s: { source: string; status: string }) => s.source.startsWith('target health of green') && s.status === 'pass')).toBe(true);
+    expect(await lockRules(f)).toEqual([]);
+  });
+
+  it('shifts a weighted forward in steps, keeping both groups and the stickiness it had (100/0 ends 0/100)', async () => {
+    const f = await albFixture(moto, { forward: 'both' });
+    const release = await run(f, { 'traffic-steps': '25,100', 'step-window': '600ms' });
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+    const actions = await listenerActions(f.elb, f.listener);
+    expect(forwards(f, actions)).toEqual([
+      ['blue', 0],
+      ['green', 100],
+    ]);
+    expect(actions[0].ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 300 });
+    expect(release.summary()).toContain('| 25% | 600ms | ✅ passed |');
+    expect(release.summary()).toMatch(/Shift to green 25%: \d+ ELBv2 API call/);
+  });
+
+  it('steps a single-group forward through a weighted split and ends on the other single group; warns when sessions would bounce', async () => {
+    const f = await albFixture(moto);
+    await setAttribute(f.elb, f.groups.blue, 'stickiness.enabled', 'true');
+    const release = await run(f, { 'traffic-steps': '50,100', 'step-window': '400ms' });
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+    expect(await listenerActions(f.elb, f.listener)).toEqual([{ Type: 'forward', TargetGroupArn: f.groups.green }]);
+    expect(release.stdout).toMatch(/::warning title=Stickiness::blue's target group keeps sessions .* target group stickiness off: during traffic steps a client bounces between colors/);
+  });
+
+  it('flips a rule instead of the listener default action', async () => {
+    const f = await albFixture(moto);
+    const { 'listener-arn': _, ...rest } = inputs(f, { 'rule-arn': f.rule });
+    const release = await runAction(rest, { env: moto.env() });
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+    expect(forwards(f, await ruleActions(f.elb, f.rule))).toBe('green');
+    expect(await live(f)).toBe('blue');
+    // The lock rule sat on the rule's listener, and is gone.
+    expect(await lockRules(f)).toEqual([]);
+  });
+
+  it('points the test listener at the idle color before smoke tests; a failing smoke test leaves live traffic alone', async () => {
+    const f = await albFixture(moto);
+    const release = await run(f, { 'test-listener-arn': f.testListener, 'smoke-urls': `${base}/broken` });
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.outputs.reason).toMatch(/Smoke test failed on green/);
+    expect(release.stdout.indexOf(`Test listener ${f.testListener} now forwards to green`)).toBeGreaterThan(-1);
+    expect(release.stdout.indexOf('Test listener')).toBeLessThan(release.stdout.indexOf('::group::smoke'));
+    expect(forwards(f, await listenerActions(f.elb, f.testListener))).toBe('green');
+    expect(await live(f)).toBe('blue');
+  });
+
+  it('rolls back on a failing window', async () => {
+    const f = await albFixture(moto);
+    const release = await run(f, { 'health-urls': `${base}/broken` });
+    expect(release.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue', 'rolled-back': 'true' });
+    expect(await listenerActions(f.elb, f.listener)).toEqual([{ Type: 'forward', TargetGroupArn: f.groups.blue }]);
+    expect(await lockRules(f)).toEqual([]);
+  });
+
+  it('refuses to flip to a target group with an unhealthy target, listing it with its reason code', async () => {
+    const f = await albFixture(moto);
+    await stopInstance(moto, f.instances.green[0]);
+    const release = await run(f, { 'ready-timeout': '2s' });
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.outputs.reason).toMatch(
+      new RegExp(`green's target group \\S+ is not ready after ready-timeout \\(2s\\): 1 of 2 target\\(s\\) not healthy: ${f.instances.green[0]}:80 unused \\(Target.InvalidState: Target is in the stopped state\\).*Traffic stayed on blue`),
+    );
+    expect(await live(f)).toBe('blue');
+  });
+
+  it('rolls back when a target of the new color turns unhealthy during the window', async () => {
+    const f = await albFixture(moto);
+    let stopped: Promise<void> | undefined;
+    const release = await run(f, { 'health-window': '20s' }, {
+      onOutput: (chunk) => {
+        if (!stopped && chunk.includes('::group::watch health window')) stopped = stopInstance(moto, f.instances.green[1]);
+      },
+    });
+    await stopped;
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'rolled-back', 'active-color': 'blue' });
+    expect(release.outputs.reason).toMatch(new RegExp(`target health of green .*1 of 2 target\\(s\\) not healthy: ${f.instances.green[1]}:80 unused \\(Target.InvalidState`));
+    expect(await live(f)).toBe('blue');
+  });
+
+  it('serializes two runs at once with the lock rule; the second releases from where the first left', async () => {
+    const f = await albFixture(moto);
+    const [a, b] = await Promise.all([run(f, { version: 'a' }), run(f, { version: 'b' })]);
+    expect([a.outputs.result, b.outputs.result], a.stdout + b.stdout).toEqual(['promoted', 'promoted']);
+    const [first, second] = /Waiting for the lock rule/.test(a.stdout) ? [b, a] : [a, b];
+    expect(second.stdout).toMatch(new RegExp(`Waiting for the lock rule on listener ${f.listener} \\(priority 50000\\): held by local run`));
+    expect(first.outputs['active-color']).toBe('green');
+    expect(second.outputs['active-color']).toBe('blue');
+    expect(await live(f)).toBe('blue');
+    expect(await lockRules(f)).toEqual([]);
+  });
+
+  it('takes over the lock rule of a run that died (expired), and waits for one that is held', async () => {
+    const f = await albFixture(moto);
+    const lock = (expires: Date) =>
+      f.elb.send(
+        new CreateRuleCommand({
+          ListenerArn: f.listener,
+          Priority: 50000,
+          Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Blue-Green-Lock', Values: ['x'] } }],
+          Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
+          Tags: [
+            { Key: 'blue-green-action:lock-holder', Value: 'run 1 attempt 1=2C job gone' },
+            { Key: 'blue-green-action:lock-expires', Value: expires.toISOString() },
+          ],
+        }),
+      );
+    await lock(new Date(Date.now() - 60_000));
+    const took = await run(f);
+    expect(took.outputs.result).toBe('promoted');
+    expect(took.stdout).toMatch(/Taking over the lock rule on listener .* from run 1 attempt 1, job gone: it expired at/);
+    await lock(new Date(Date.now() + 60_000));
+    const blocked = await run(f, { 'lock-timeout': '1s' });
+    expect(blocked.outputs.result).toBe('aborted');
+    expect(blocked.outputs.reason).toMatch(/another run holds the lock rule on listener .* \(run 1 attempt 1, job gone, held until .*\); waited lock-timeout/);
+    expect(await live(f)).toBe('green');
+  });
+
+  it('promote refuses a version other than the one staged (recorded in target group tags), then promotes it', async () => {
+    const f = await albFixture(moto);
+    expect((await run(f, { mode: 'stage', version: 'v2+build.7' })).outputs.result).toBe('staged');
+    const tags = (await f.elb.send(new DescribeTagsCommand({ ResourceArns: [f.groups.green] }))).TagDescriptions![0].Tags!;
+    expect(tags.find((t: { Key?: string }) => t.Key === 'blue-green-action:staged-version')?.Value).toBe('v2+build.7');
+    const wrong = await run(f, { mode: 'promote', version: 'v3' });
+    expect(wrong.outputs.result).toBe('aborted');
+    expect(wrong.outputs.reason).toMatch(/green holds v2\+build\.7 \(staged at .* by local run .*\), not v3/);
+    expect(await live(f)).toBe('blue');
+    expect((await run(f, { mode: 'promote', version: 'v2+build.7' })).outputs).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+  });
+
+  it('puts traffic back when cancelled mid-window', async () => {
+    const f = await albFixture(moto);
+    let sent = false;
+    const release = await run(f, { 'health-window': '30s' }, {
+      onOutput: (chunk, child) => {
+        if (!sent && chunk.includes('::group::watch health window')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(release.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue' });
+    expect(await live(f)).toBe('blue');
+    expect(await lockRules(f)).toEqual([]);
+  });
+});
+
+describe('aws-alb rights and bad inputs', () => {
+  const policy = () => JSON.parse(readFileSync(join(ROOT, 'aws/iam-policy.json'), 'utf8'));
+
+  it('the shipped IAM policy is enough for steps, a test listener and a promote', async () => {
+    const f = await albFixture(moto);
+    const { admin, deployer } = await enforceIam(moto, policy());
+    const release = await run(f, { 'test-listener-arn': f.testListener, 'traffic-steps': '50,100', 'step-window': '400ms' }, { env: deployer });
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+    const elb = moto.elb(admin);
+    expect(await live(f, elb)).toBe('green');
+    expect(await lockRules(f, elb)).toEqual([]);
+    expect(release.stdout + release.stderr + release.summary()).not.toContain(deployer.AWS_SECRET_ACCESS_KEY);
+  });
+
+  it('a policy without elasticloadbalancing:ModifyListener fails naming it, with the listener untouched', async () => {
+    const f = await albFixture(moto);
+    const narrowed = policy();
+    narrowed.Statement[1].Action = narrowed.Statement[1].Action.filter((a: string) => a !== 'elasticloadbalancing:ModifyListener');
+    const { admin, deployer } = await enforceIam(moto, narrowed);
+    const release = await run(f, {}, { env: deployer });
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.outputs.reason).toMatch(/Could not flip aws-alb listener \S+ to green: the credentials may not call elasticloadbalancing:ModifyListener on \S+ \(AccessDenied\): add "elasticloadbalancing:ModifyListener"/);
+    expect(release.outputs.reason).toMatch(/Traffic stayed on blue/);
+    expect(await live(f, moto.elb(admin))).toBe('blue');
+    expect(await lockRules(f, moto.elb(admin))).toEqual([]);
+  });
+
+  it('refuses a malformed ARN and a region that disagrees with the ARNs, before anything changes', async () => {
+    const f = await albFixture(moto);
+    const release = await run(f, { 'listener-arn': f.listener.replace('listener/app', 'listener/net'), 'aws-region': 'eu-west-1' });
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.stdout).toMatch(/Input 'listener-arn': got "arn:aws:elasticloadbalancing:us-east-1:\S+"; expected an Application Load Balancer listener ARN such as arn:aws:elasticloadbalancing:us-east-1:123456789012:listener\/app\//);
+    expect(release.stdout).toMatch(/Input 'aws-region': is "eu-west-1", but the ARNs are in us-east-1/);
+    expect(await lockRules(f)).toEqual([]);
+  });
+
+  it('names a listener that does not exist as a bad input', async () => {
+    const f = await albFixture(moto);
+    const missing = f.listener.replace(/[0-9a-f]{16}$/, '0123456789abcdef');
+    const release = await run(f, { 'listener-arn': missing });
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.outputs.reason).toMatch(new RegExp(`Input 'listener-arn': listener ${missing} was not found in us-east-1`));
+  });
+
+  it('refuses a target group attached to another load balancer, before anything changes', async () => {
+    const f = await albFixture(moto);
+    const other = (await f.elb.send(new CreateLoadBalancerCommand({ Name: 'other-lb', Subnets: f.subnets }))).LoadBalancers![0].LoadBalancerArn!;
+    const foreign = (await f.elb.send(new CreateTargetGroupCommand({ Name: 'other-tg', Protocol: 'HTTP', Port: 80, VpcId: f.vpc }))).TargetGroups![0].TargetGroupArn!;
+    await f.elb.send(new CreateListenerCommand({ LoadBalancerArn: other, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: foreign }] }));
+    const release = await run(f, { 'target-groups': `blue=${f.groups.blue}\ngreen=${foreign}` });
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.outputs.reason).toMatch(/Input 'target-groups': the target group for green \(other-tg\) is attached to load balancer \S+other-lb\S+, not to \S+app-lb\S+, the listener's/);
+    expect(await lockRules(f)).toEqual([]);
+    expect(await live(f)).toBe('blue');
+  });
+
+  it('refuses a rule that does not forward, before anything changes', async () => {
+    const f = await albFixture(moto);
+    const fixed = (
+      await f.elb.send(
+        new CreateRuleCommand({
+          ListenerArn: f.listener,
+          Priority: 20,
+          Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/maintenance'] } }],
+          Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } }],
+        }),
+      )
+    ).Rules![0].RuleArn!;
+    const { 'listener-arn': _, ...rest } = inputs(f, { 'rule-arn': fixed });
+    const release = await runAction(rest, { env: moto.env() });
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.outputs.reason).toMatch(/Input 'rule-arn': rule \S+ does not forward \(its actions: fixed-response\); only a forward action can be flipped/);
+    expect(await lockRules(f)).toEqual([]);
+  });
+});
+
+describe('plug-ins load lazily', () => {
+  it('a run of another router never loads the AWS SDK; an aws-alb run does', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'bg-modules-')), 'loaded');
+    const hook = `--import=${join(ROOT, 'test-support/module-log.mjs')}`;
+    const env = { NODE_OPTIONS: hook, BG_MODULE_LOG: log };
+    const routeFile = join(mkdtempSync(join(tmpdir(), 'bg-route-')), 'route');
+    writeFileSync(routeFile, 'blue\n');
+    const tool = `${process.execPath} ${join(ROOT, 'test-support/route-file.mjs')}`;
+    const other = await runAction({ router: 'command', 'router-get-command': `${tool} get ${routeFile}`, 'router-set-command': `${tool} set ${routeFile} {color} {weight}`, 'health-window': '0s' }, { env });
+    expect(other.outputs, other.stdout).toMatchObject({ result: 'promoted' });
+    const loaded = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const holdsSdk = (url: string) => url.startsWith('file:') && readFileSync(new URL(url), 'utf8').includes('ElasticLoadBalancingV2Client');
+    expect(loaded().length).toBeGreaterThan(0);
+    expect(loaded().filter(holdsSdk)).toEqual([]);
+    const f = await albFixture(moto);
+    writeFileSync(log, '');
+    expect((await run(f, {}, { env })).outputs.result).toBe('promoted');
+    expect(loaded().filter(holdsSdk).length).toBeGreaterThan(0);
+  });
+});

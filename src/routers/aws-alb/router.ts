@@ -1,0 +1,238 @@
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { errorMessage } from '../../infra/log.js';
+import type { Color, HealthSource, RouteState, Router, StagedRecord } from '../../types.js';
+import { assertExpected, RouteChangedError } from '../compare.js';
+import type { RouterDeps } from '../module.js';
+import { describeForward, forwardOf, groupStickiness, routeOf, withWeights } from './actions.js';
+import { Elb, fromTagValue, newClient, toTagValue } from './client.js';
+import { takeLockRule, type HeldLock } from './lock.js';
+import type { AlbSettings } from './module.js';
+import { TargetHealthSource, waitHealthy } from './targets.js';
+
+/** Where a color's staged version is recorded: tags on its target group, visible in the console. */
+export const STAGED_TAGS = { version: 'blue-green-action:staged-version', at: 'blue-green-action:staged-at', by: 'blue-green-action:staged-by' };
+const TAG_VALUE_MAX = 256;
+
+export async function createAlbRouter(s: AlbSettings, deps: RouterDeps): Promise<Router> {
+  return new AlbRouter(s, deps, new Elb(newClient({ region: s.region })));
+}
+
+/**
+ * Flips the forward action of a listener (its default action) or of one rule. ELBv2 has no
+ * conditional write, so each change reads the actions just before writing (compared with what
+ * discovery read), writes the whole list back with only the forward action changed, and reads back:
+ * a read-back that differs from the write is a lost race, reported, never papered over. Between
+ * runs of this action the lock rule excludes the race; against a person or another tool writing in
+ * the same few milliseconds, the read-back is what remains.
+ */
+export class AlbRouter implements Router {
+  readonly description: string;
+  readonly preview?: (color: Color, signal?: AbortSignal) => Promise<void>;
+  /** The forward action as this run first read it: its shape is the one every change keeps. */
+  private template?: Action;
+  /** The color that served when this run first read the router: going back there is never held up. */
+  private firstActive?: Color;
+  private held?: HeldLock;
+  private readonly said: string[] = [];
+  private stickinessChecked = false;
+
+  constructor(
+    private readonly s: AlbSettings,
+    private readonly deps: RouterDeps,
+    readonly elb: Elb,
+  ) {
+    this.description = s.ruleArn ? `aws-alb rule ${s.ruleArn}` : `aws-alb listener ${s.listenerArn}`;
+    if (s.testListenerArn) this.preview = (color, signal) => this.pointTestListener(color, signal);
+  }
+
+  get notes(): string[] {
+    const byOperation = new Map<string, number>();
+    for (const call of this.elb.calls) byOperation.set(call, (byOperation.get(call) ?? 0) + 1);
+    const counts = [...byOperation].map(([operation, n]) => `${operation} ${n}`).join(', ');
+    return [...this.said, `${this.elb.calls.length} ELBv2 API call(s) in this step${counts ? ` (${counts})` : ''}.`];
+  }
+
+  private other(color: Color): Color {
+    return this.deps.colors.find((c) => c !== color)!;
+  }
+
+  async preflight(): Promise<string[]> {
+    const { s, elb } = this;
+    const input = s.ruleArn ? 'rule-arn' : 'listener-arn';
+    const problems: string[] = [];
+    const listener = await elb.listener(s.lockListenerArn);
+    if (!listener) return [`Input '${input}': listener ${s.lockListenerArn} was not found in ${s.region}.`];
+    if (s.ruleArn) {
+      const rule = await elb.rule(s.ruleArn);
+      if (!rule) problems.push(`Input 'rule-arn': rule ${s.ruleArn} was not found.`);
+      else problems.push(...this.forwardProblems('rule-arn', `rule ${s.ruleArn}`, rule.Actions ?? []));
+    } else problems.push(...this.forwardProblems('listener-arn', `listener ${s.listenerArn}`, listener.DefaultActions ?? []));
+    for (const [color, arn] of Object.entries(s.targetGroups)) {
+      const group = await elb.targetGroup(arn);
+      const attached = group?.LoadBalancerArns ?? [];
+      if (!group) problems.push(`Input 'target-groups': the target group for ${color} (${arn}) was not found.`);
+      else if (attached.length && !attached.includes(listener.LoadBalancerArn ?? '')) {
+        problems.push(`Input 'target-groups': the target group for ${color} (${group.TargetGroupName}) is attached to load balancer ${attached.join(', ')}, not to ${listener.LoadBalancerArn}, the listener's; a target group serves one load balancer.`);
+      }
+    }
+    if (s.testListenerArn) {
+      const test = await elb.listener(s.testListenerArn);
+      if (!test) problems.push(`Input 'test-listener-arn': listener ${s.testListenerArn} was not found.`);
+      else if (test.LoadBalancerArn !== listener.LoadBalancerArn) problems.push(`Input 'test-listener-arn': listener ${s.testListenerArn} is on load balancer ${test.LoadBalancerArn}, not on ${listener.LoadBalancerArn} with the live listener.`);
+      else if (!forwardOf(test.DefaultActions ?? [])) problems.push(`Input 'test-listener-arn': listener ${s.testListenerArn} has no forward action to point at the idle color.`);
+    }
+    return problems;
+  }
+
+  /** The live forward action must exist and name only the colors' groups. */
+  private forwardProblems(input: string, where: string, actions: Action[]): string[] {
+    if (!forwardOf(actions)) return [`Input '${input}': ${where} does not forward (its actions: ${actions.map((a) => a.Type).join(', ') || 'none'}); only a forward action can be flipped.`];
+    try {
+      routeOf(actions, this.s.targetGroups, where);
+      return [];
+    } catch (error) {
+      return [`Input 'target-groups': ${errorMessage(error)}.`];
+    }
+  }
+
+  private async actions(signal?: AbortSignal): Promise<Action[]> {
+    const { s, elb } = this;
+    if (s.ruleArn) {
+      const rule = await elb.rule(s.ruleArn, signal);
+      if (!rule) throw new Error(`rule ${s.ruleArn} was not found`);
+      return rule.Actions ?? [];
+    }
+    const listener = await elb.listener(s.listenerArn, signal);
+    if (!listener) throw new Error(`listener ${s.listenerArn} was not found`);
+    return listener.DefaultActions ?? [];
+  }
+
+  private stateOf(actions: Action[]): RouteState {
+    const state = routeOf(actions, this.s.targetGroups, this.description);
+    if (!this.template) {
+      this.template = structuredClone(forwardOf(actions));
+      this.firstActive = state.weights ? undefined : state.active;
+    }
+    return state;
+  }
+
+  async read(signal?: AbortSignal): Promise<RouteState> {
+    return this.stateOf(await this.actions(signal));
+  }
+
+  flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    return this.change(to, 100, expected, signal);
+  }
+
+  setWeights(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    return this.change(to, percent, expected, signal);
+  }
+
+  private async change(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    const lost = this.held?.lost();
+    if (lost) throw new Error(`this run no longer holds the lock: ${lost}; nothing was changed`);
+    const callsBefore = this.elb.calls.length;
+    await this.requireHealthy(to, signal);
+    // Read, compare and write back to back: the window in which another writer could interleave.
+    const actions = await this.actions(signal);
+    assertExpected(this.description, this.stateOf(actions), expected);
+    if (percent < 100 && !this.stickinessChecked) await this.checkStickiness(actions, signal);
+    const written = withWeights(actions, this.template!, this.s.targetGroups[to], this.s.targetGroups[this.other(to)], percent);
+    try {
+      if (this.s.ruleArn) await this.elb.modifyRule(this.s.ruleArn, written, signal);
+      else await this.elb.modifyListener(this.s.listenerArn, written, signal);
+    } catch (error) {
+      throw new Error(`Could not ${percent < 100 ? `shift ${percent}% of` : 'flip'} ${this.description} to ${to}: ${errorMessage(error)}`);
+    }
+    const back = forwardOf(await this.actions(signal));
+    if (describeForward(back) !== describeForward(forwardOf(written))) {
+      throw new RouteChangedError(
+        `${this.description} was changed by someone else around this run's write: it forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}. ELBv2 has no conditional write; leaving it as it is.`,
+      );
+    }
+    const draining = percent === 100 ? await this.draining(this.other(to), signal) : undefined;
+    const calls = this.elb.calls.slice(callsBefore);
+    this.said.push(`${percent < 100 ? `Shift to ${to} ${percent}%` : `Flip to ${to}`}: ${calls.length} ELBv2 API call(s) (${calls.join(', ')}).`);
+    if (draining) this.said.push(draining);
+  }
+
+  /**
+   * New traffic goes only to a color whose targets are all healthy, waiting up to ready-timeout. Going
+   * back to the color that served before this run is never held up: a rollback must not wait.
+   */
+  private async requireHealthy(color: Color, signal?: AbortSignal): Promise<void> {
+    const arn = this.s.targetGroups[color];
+    if (color !== this.firstActive) {
+      await waitHealthy(this.elb, arn, color, this.deps.readyTimeoutMs, this.deps.clock, signal);
+      return;
+    }
+    await waitHealthy(this.elb, arn, color, 0, this.deps.clock, signal).catch((error: unknown) => {
+      this.deps.log.warning(`Returning traffic to ${color} although ${errorMessage(error)}.`, 'Target health');
+    });
+  }
+
+  /** Weighted steps without target group stickiness move sticky sessions between colors: warn. */
+  private async checkStickiness(actions: Action[], signal?: AbortSignal): Promise<void> {
+    this.stickinessChecked = true;
+    if (groupStickiness(actions)) return;
+    for (const [color, arn] of Object.entries(this.s.targetGroups)) {
+      if ((await this.elb.attributes(arn, signal))['stickiness.enabled'] !== 'true') continue;
+      const message = `${color}'s target group keeps sessions on a target (stickiness.enabled), but the forward action of ${this.description} has target group stickiness off: during traffic steps a client bounces between colors. Turn on TargetGroupStickinessConfig in its ForwardConfig.`;
+      this.deps.log.warning(message, 'Stickiness');
+      this.said.push(message);
+      return;
+    }
+  }
+
+  /** When the old color is really idle: in-flight requests may last up to its deregistration delay. */
+  private async draining(color: Color, signal?: AbortSignal): Promise<string | undefined> {
+    const arn = this.s.targetGroups[color];
+    const seconds = Number((await this.elb.attributes(arn, signal).catch(() => ({}) as Record<string, string>))['deregistration_delay.timeout_seconds']);
+    if (!Number.isFinite(seconds)) return undefined;
+    const idle = new Date(this.deps.clock.now() + seconds * 1000).toISOString();
+    return `${color}'s target group (${arn.replace(/^.*:targetgroup\//, '')}) may finish in-flight requests for up to its deregistration delay of ${seconds} s: ${color} is idle from ${idle}.`;
+  }
+
+  private async pointTestListener(color: Color, signal?: AbortSignal): Promise<void> {
+    const { s, elb } = this;
+    await waitHealthy(elb, s.targetGroups[color], color, this.deps.readyTimeoutMs, this.deps.clock, signal);
+    const listener = await elb.listener(s.testListenerArn, signal);
+    const actions = listener?.DefaultActions ?? [];
+    const forward = forwardOf(actions);
+    if (!forward) throw new Error(`test listener ${s.testListenerArn} was not found or does not forward`);
+    const written = withWeights(actions, forward, s.targetGroups[color], s.targetGroups[this.other(color)], 100);
+    try {
+      await elb.modifyListener(s.testListenerArn, written, signal);
+    } catch (error) {
+      throw new Error(`Could not point test listener ${s.testListenerArn} at ${color}: ${errorMessage(error)}`);
+    }
+    const back = forwardOf((await elb.listener(s.testListenerArn, signal))?.DefaultActions ?? []);
+    if (describeForward(back) !== describeForward(forwardOf(written))) throw new Error(`test listener ${s.testListenerArn} forwards to ${describeForward(back)} after this run pointed it at ${color}`);
+    this.deps.log.info(`Test listener ${s.testListenerArn} now forwards to ${color}.`);
+  }
+
+  async lock(signal?: AbortSignal): Promise<() => Promise<void>> {
+    const held = await takeLockRule(this.elb, this.s.lockListenerArn, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
+    this.held = held;
+    return () => held.release();
+  }
+
+  healthSources(target: Color): HealthSource[] {
+    return [new TargetHealthSource(this.elb, this.s.targetGroups[target], target)];
+  }
+
+  async recordStaged(color: Color, record: StagedRecord): Promise<void> {
+    const tags = { [STAGED_TAGS.version]: toTagValue(record.version), [STAGED_TAGS.at]: toTagValue(record.at), [STAGED_TAGS.by]: toTagValue(record.by) };
+    const long = Object.entries(tags).find(([, value]) => value.length > TAG_VALUE_MAX);
+    if (long) throw new Error(`tag ${long[0]} would be ${long[1].length} characters, more than the ${TAG_VALUE_MAX} AWS allows`);
+    await this.elb.addTags(this.s.targetGroups[color], tags);
+  }
+
+  async readStaged(color: Color): Promise<StagedRecord | undefined> {
+    const arn = this.s.targetGroups[color];
+    const tags = await this.elb.tags(arn);
+    if (!tags) throw new Error(`target group ${arn} was not found`);
+    if (!(STAGED_TAGS.version in tags)) return undefined;
+    return { version: fromTagValue(tags[STAGED_TAGS.version]), at: fromTagValue(tags[STAGED_TAGS.at] ?? ''), by: fromTagValue(tags[STAGED_TAGS.by] ?? '') };
+  }
+}
