@@ -92,7 +92,7 @@ const healthUrl = `http://127.0.0.1:${server.address().port}/`;
 
 const cluster = await startCluster();
 try {
-  const app = await createApp(cluster, { namespace: 'bench', replicas: { blue: 3, green: 3 } });
+  await createApp(cluster, { namespace: 'bench', replicas: { blue: 3, green: 3 } });
   const pods = getJson(cluster, ['get', 'pods', '-n', 'bench', '-l', 'app=myapp']).items;
   const podColors = new Map(pods.map((pod) => [pod.metadata.name, pod.metadata.labels.version]));
   const slices = await sliceWatcher(cluster, 'bench', 'myapp', podColors);

@@ -25,13 +25,14 @@ export const coreState: StateStore = {
 
 export const readInput = (name: string) => core.getInput(name);
 
+/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
 export function githubContext(env: NodeJS.ProcessEnv = process.env): GitHubContext {
   return {
-    apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     repository: env.GITHUB_REPOSITORY || '',
     sha: env.GITHUB_SHA || '',
     runId: env.GITHUB_RUN_ID || '',
+    runAttempt: env.GITHUB_RUN_ATTEMPT || '',
   };
 }
 

@@ -1,22 +1,33 @@
 import * as core from '@actions/core';
 import { coreLog, coreState, githubContext, lockOwner, readInput } from './adapters.js';
 import { CommandDeployer } from './deployers/command.js';
-import { HttpHealthSource } from './health/http.js';
-import { PrometheusHealthSource } from './health/prometheus.js';
-import { PrometheusClient } from './health/prometheus-client.js';
+import { createHealthSources } from './health/index.js';
 import { systemClock } from './infra/clock.js';
 import { errorMessage, inert, redactor, type Log } from './infra/log.js';
 import { DeploymentRecord } from './report/deployment.js';
+import { octokitDeployments } from './report/github-api.js';
 import { newReport, type RunReport } from './report/model.js';
 import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
+import type { Plan } from './phases/discover.js';
 import { createRouter, createRouterDeployer } from './routers/index.js';
-import { run } from './run.js';
+import { run as runRelease } from './run.js';
 import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
-import type { HealthSource } from './types.js';
 
-/** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
+/**
+ * The main step: settings, then the run, then the report. Only this file (and the post step) sets the
+ * step's failure. Exported as `run()` and called by `index.ts`, the layout the toolkit's local runner
+ * (`@github/local-action`) expects.
+ */
+export async function run(): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    core.setFailed(`Unexpected error: ${errorMessage(error)}`);
+  }
+}
+
 async function main(): Promise<void> {
   // Listen first: a cancel that arrives while inputs are read still stops the run before it starts.
   const cancel = new AbortController();
@@ -49,7 +60,7 @@ async function main(): Promise<void> {
   if (failsStep(report)) {
     // One titled annotation (setFailed would add a second, untitled one).
     core.error(inert(redact(report.reason)), { title: inert(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
-    process.exitCode = core.ExitCode.Failure;
+    process.exitCode = 1;
   }
 }
 
@@ -57,55 +68,67 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
   const clock = systemClock;
   const owner = lockOwner(settings.jobIndex);
   const router = await createRouter(settings, { clock, log, owner });
-  const { deploy, github, version } = settings;
+  const { deploy, version } = settings;
   const deployer =
     (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
-  const record = await startDeployment(settings, log, signal);
-  const report = await run(settings, {
+  let record: DeploymentRecord | undefined;
+  const report = await runRelease(settings, {
     router,
     deployer,
-    healthSources: (vars) => healthSources(settings, vars),
+    healthSources: (vars) => createHealthSources(settings.health.checks, { clock, timeoutMs: settings.smoke.timeoutMs, vars: { color: vars.color, previous: vars.previous, version: vars.version } }),
     clock,
     log,
     state: coreState,
     signal,
     job: owner.job,
+    onPlan: async (plan) => {
+      record = await deploymentRecord(settings, plan, log);
+      if (record) await startDeployment(record, settings, log, signal);
+    },
   });
-  if (record) {
-    report.deploymentId = record.deploymentId;
-    await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`, signal.aborted).catch((error) => {
-      log.warning(`Could not update the GitHub deployment for ${github.environment}: ${errorMessage(error)}`, 'Deployment record');
-    });
-  }
+  if (record) await finishDeployment(record, report, settings, log, signal);
   return report;
 }
 
-function healthSources(settings: Settings, vars: Record<string, string>): HealthSource[] {
-  const { health, smoke, prometheus } = settings;
-  const http = health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs));
-  if (!health.prometheus.length) return http;
-  const client = new PrometheusClient(prometheus.url, prometheus.headers, smoke.timeoutMs);
-  const release = { color: vars.color, previous: vars.previous, version: vars.version };
-  return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, release, systemClock.now))];
-}
-
-/** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
-async function startDeployment(settings: Settings, log: Log, signal: AbortSignal): Promise<DeploymentRecord | undefined> {
+/**
+ * A GitHub deployment record is a courtesy: failing to write it never fails a release, and a cancel
+ * still stops it. A deployment once created is finished whatever happened after.
+ */
+async function deploymentRecord(settings: Settings, plan: Plan, log: Log): Promise<DeploymentRecord | undefined> {
   const { github, mode, dryRun, version } = settings;
   if (!github.environment || dryRun || mode === 'status') return undefined;
   if (!github.token) {
     log.warning('environment is set but github-token is empty, so no deployment record is written.', 'Deployment record');
     return undefined;
   }
-  const record = new DeploymentRecord(githubContext(), github.token, github.environment, github.environmentUrl);
+  const context = githubContext();
+  const { environment, environmentUrl } = github;
   try {
-    await record.start(`${mode} ${version}`, { version, mode }, signal);
-    return record;
+    const api = await octokitDeployments(context.repository, github.token, log);
+    return new DeploymentRecord(api, context, { environment, environmentUrl, mode, version, target: plan.target, active: plan.active });
   } catch (error) {
-    if (signal.aborted) throw error;
-    log.warning(`Could not create a GitHub deployment for ${github.environment}: ${errorMessage(error)}`, 'Deployment record');
+    log.warning(`No GitHub deployment for ${environment}: ${errorMessage(error)}`, 'Deployment record');
     return undefined;
   }
+}
+
+async function startDeployment(record: DeploymentRecord, settings: Settings, log: Log, signal: AbortSignal): Promise<void> {
+  try {
+    await record.start(signal);
+    log.info(`GitHub deployment ${record.deploymentId} of ${settings.github.environment} is in progress.`);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    log.warning(`${errorMessage(error)}. The release goes on.`, 'Deployment record');
+  }
+}
+
+async function finishDeployment(record: DeploymentRecord, report: RunReport, settings: Settings, log: Log, signal: AbortSignal): Promise<void> {
+  if (!record.deploymentId) return;
+  report.deploymentId = record.deploymentId;
+  const description = report.reason || `${report.result}: ${report.target} (${settings.version})`;
+  await record.finish(report.result, description, signal).catch((error) => {
+    log.warning(`${errorMessage(error)}. The release itself is not affected.`, 'Deployment record');
+  });
 }
 
 /** Bad inputs: every problem as an annotation, outputs and summary still written, nothing touched. */
@@ -129,4 +152,3 @@ function abortedReport(settings: Settings | undefined, reason: string, routerSho
   return Object.assign(report, { result: 'aborted', reason, routerShows, endedAt: report.startedAt, durationSeconds: 0 });
 }
 
-main().catch((error) => core.setFailed(`Unexpected error: ${errorMessage(error)}`));

@@ -16,7 +16,7 @@ export interface RunDeps {
   router: Router;
   deployer?: Deployer;
   /** Health sources for a release to `target` (from `previous`). */
-  healthSources: (vars: Record<string, string>) => HealthSource[];
+  healthSources: (vars: Record<string, string>) => Promise<HealthSource[]>;
   clock: Clock;
   log: Log;
   state: StateStore;
@@ -24,6 +24,8 @@ export interface RunDeps {
   signal: AbortSignal;
   /** Who runs this release (the lock owner), for the staged-version record. */
   job?: string;
+  /** Told the plan once discovered, before anything changes (main starts the GitHub deployment record). */
+  onPlan?: (plan: Plan) => Promise<void>;
 }
 
 /** State keys the post step reads; `phase` is saved before each side effect. */
@@ -88,9 +90,10 @@ class Release {
     const { s } = this;
     this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
     this.announcePlan();
+    await this.d.onPlan?.(this.plan);
     if (s.dryRun || s.mode === 'status') return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
     if (s.mode === 'rollback') return this.rollbackMode();
-    this.sources = this.d.healthSources(this.vars());
+    this.sources = await this.d.healthSources(this.vars());
     if (!(await this.validateSources())) return;
     if (s.mode !== 'promote' && this.d.deployer) {
       this.d.state.save(STATE.phase, 'deploying');
@@ -104,6 +107,7 @@ class Release {
     }
     if (s.mode === 'stage') return this.end('staged', '');
     await this.shiftAndWatch();
+    if (this.report.result === 'promoted') await this.afterPromotion();
   }
 
   private phase<T>(name: string, body: () => Promise<T>, options?: { evenIfCancelled?: boolean }): Promise<T> {
@@ -163,7 +167,7 @@ class Release {
   }
 
   /** Returns false (and ends the run as aborted) when a smoke test failed. */
-  private async smoke(): Promise<boolean> {
+  private async smoke(advice = ''): Promise<boolean> {
     const { smoke } = this.s;
     const results = await smokeTest(smoke.probes, this.vars(), {
       timeoutMs: smoke.timeoutMs,
@@ -177,7 +181,7 @@ class Release {
     if (failed.length === 0) return true;
     this.d.signal.throwIfAborted();
     const first = failed[0];
-    const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+    const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.${advice}`;
     this.timeline.markLastFailed(reason);
     await this.end('aborted', reason);
     return false;
@@ -213,6 +217,8 @@ class Release {
       this.report.steps.push({ percent, windowMs, passed: verdict.passed });
       if (!verdict.passed) return this.windowFailed(verdict.reason!);
     }
+    // From here a stop must not flip back: the release passed its window.
+    d.state.save(STATE.phase, 'promoted');
     await this.end('promoted', '');
   }
 
@@ -240,6 +246,22 @@ class Release {
     );
   }
 
+  /**
+   * What the router does once a promotion is verified (e.g. scale the previous color down after a
+   * delay). It never undoes the promotion: a failure or a cancel here is a note, not a rollback.
+   */
+  private async afterPromotion(): Promise<void> {
+    const { router, signal } = this.d;
+    const previous = this.plan.previous;
+    if (!router.afterPromotion || !previous) return;
+    const note = await this.phase('after promotion', () =>
+      router.afterPromotion!(this.target, previous, signal).catch((error: unknown) =>
+        signal.aborted ? `Cancelled before the previous color was scaled down: ${previous} stays as it was.` : `After the promotion: ${errorMessage(error)}`,
+      ),
+    ).catch(() => `Cancelled before the previous color was scaled down: ${previous} stays as it was.`);
+    if (note) this.report.notes.push(note);
+  }
+
   private async windowFailed(reason: string): Promise<void> {
     const { previous } = this.plan;
     if (!this.s.rollbackOnFailure) return this.end('failed', `${reason}; rollback-on-failure is false, so traffic was left on ${this.target}.`);
@@ -258,7 +280,16 @@ class Release {
     }
   }
 
+  /**
+   * Flips back on request, after checking the color it returns to still serves (its smoke tests; the
+   * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`.
+   */
   private async rollbackMode(): Promise<void> {
+    const { s } = this;
+    if (s.emergency) this.report.notes.push('Emergency rollback: the color returned to was not smoke-tested first.');
+    else if (s.smoke.probes.length) {
+      if (!(await this.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.')))) return;
+    } else this.report.notes.push(`No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`);
     this.d.state.save(STATE.phase, 'rollback-on-request');
     this.trafficMoved = true;
     await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));

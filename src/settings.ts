@@ -1,6 +1,6 @@
 import * as parse from './infra/parse.js';
 import { Problems, type InputReader } from './infra/parse.js';
-import { healthChecksFromYaml, type PrometheusCheck } from './settings-checks.js';
+import { readHealthChecks, type CheckSet } from './health/index.js';
 import { type HttpProbe, probesFromUrls, probesFromYaml } from './settings-probes.js';
 import { AVAILABLE_ROUTERS, routerModule } from './routers/index.js';
 import { redactor } from './infra/log.js';
@@ -21,14 +21,15 @@ export interface Settings {
   health: {
     windowMs: number;
     intervalMs: number;
-    probes: HttpProbe[];
-    prometheus: PrometheusCheck[];
+    /** Every health check (health-urls and health-checks), by type, as each type parsed it. */
+    checks: CheckSet[];
     failureThreshold: number;
     errorThreshold: number;
   };
-  prometheus: { url: string; headers: Record<string, string> };
   traffic: { steps: number[]; stepWindowMs: number };
   rollbackOnFailure: boolean;
+  /** Mode rollback: flip back without smoke-testing the color returned to. */
+  emergency: boolean;
   lockTimeoutMs: number;
   github: { token: string; environment: string; environmentUrl: string };
   /** The status of the job, as the post step sees it (`success`, `failure`, `cancelled`). */
@@ -61,7 +62,7 @@ export function readSettings(input: InputReader): Settings {
   const router = parse.oneOf(problems, 'router', input('router'), ROUTER_KINDS);
   const smokeHeaders = parse.headerLines(problems, 'smoke-headers', input('smoke-headers'));
   const withHeaders = (probes: HttpProbe[]) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
-  const checks = healthChecksFromYaml(problems, 'health-checks', input('health-checks'));
+  const checks = readHealthChecks(problems, input, probesFromUrls(problems, 'health-urls', input('health-urls')));
   const settings: Settings = {
     mode: parse.oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
     router,
@@ -83,8 +84,7 @@ export function readSettings(input: InputReader): Settings {
     health: {
       windowMs: parse.duration(problems, 'health-window', input('health-window') || '5m'),
       intervalMs: parse.duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
-      probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
-      prometheus: checks.prometheus,
+      checks,
       failureThreshold: parse.integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
       errorThreshold: parse.integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
     },
@@ -92,8 +92,8 @@ export function readSettings(input: InputReader): Settings {
       steps: parse.percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
       stepWindowMs: parse.duration(problems, 'step-window', input('step-window') || '1m'),
     },
-    prometheus: prometheusSource(problems, input),
     rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse.boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
+    emergency: parse.boolean(problems, 'emergency', input('emergency')),
     lockTimeoutMs: parse.duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
     github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
     jobStatus: input('job-status'),
@@ -108,36 +108,9 @@ export function readSettings(input: InputReader): Settings {
   return settings;
 }
 
-/**
- * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
- * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
- */
-function prometheusSource(problems: Problems, input: InputReader): Settings['prometheus'] {
-  const headers = parse.headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
-  const text = input('prometheus-url');
-  if (!text) return { url: '', headers };
-  parse.url(problems, 'prometheus-url', text);
-  if (!problems.ok('prometheus-url')) return { url: '', headers };
-  const url = new URL(text);
-  if (url.username || url.password) {
-    if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
-      problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
-    }
-    let credentials: string;
-    try {
-      credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    } catch {
-      problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
-      return { url: '', headers };
-    }
-    headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
-    url.username = '';
-    url.password = '';
-  }
-  return { url: url.toString().replace(/\/+$/, ''), headers };
-}
-
 function jobIndex(problems: Problems, text: string): string {
+  // A local runner (@github/local-action) passes the default expression unevaluated: outside a matrix.
+  if (/^\$\{\{[^}]*\}\}$/.test(text)) return '';
   if (text && !/^\d{1,6}$/.test(text)) problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
   return text;
 }
@@ -170,8 +143,8 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
   if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
     problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
   }
-  if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url', 'health-checks')) {
-    problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+  if (settings.emergency && settings.mode !== 'rollback' && problems.ok('mode')) {
+    problems.note('emergency', `is only for mode "rollback" (this run's mode is "${settings.mode}").`);
   }
   if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
     problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');

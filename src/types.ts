@@ -38,6 +38,11 @@ export interface Router {
    * color through the real platform before live traffic moves. Present only when one is configured.
    */
   preview?(color: Color, signal?: AbortSignal): Promise<void>;
+  /**
+   * Runs once a promotion to `target` passed its window (e.g. scales `previous` down after a delay);
+   * returns a note for the summary. Never undoes the promotion.
+   */
+  afterPromotion?(target: Color, previous: Color, signal?: AbortSignal): Promise<string | undefined>;
   /** Things the summary should say about the router (e.g. a change that will not survive a reload). */
   readonly notes?: readonly string[];
   /** Excludes other jobs from this router until released; waits up to lock-timeout. */

@@ -28,6 +28,7 @@ export class FakeRouter implements Router {
   failFlipTimes = 0;
   locked = 0;
   preflight?: () => Promise<string[]>;
+  afterPromotion?: (target: Color, previous: Color, signal?: AbortSignal) => Promise<string | undefined>;
 
   constructor(active?: Color) {
     this.state = active ? { active } : {};

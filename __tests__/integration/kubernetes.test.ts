@@ -69,6 +69,25 @@ describe('kubernetes router', () => {
     expect(cluster.kubectlResult(['get', 'lease', 'blue-green-myapp', '-n', app.namespace]).code).not.toBe(0);
   });
 
+  it('keeps the previous color warm through the window, then scales it to 0 after scale-down-delay', async () => {
+    const app = await createApp(cluster);
+    // A failed release never scales anything down: the old color is where traffic went back.
+    const failed = await run(app, { 'health-urls': `${base}/broken`, 'scale-down-delay': '1s' });
+    expect(failed.outputs.result).toBe('rolled-back');
+    expect([deployment(app, 'blue').spec.replicas, deployment(app, 'green').spec.replicas]).toEqual([2, 2]);
+    const release = await run(app, { 'scale-down-delay': '1s' });
+    expect(release.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+    expect(deployment(app, 'blue').spec.replicas).toBe(0);
+    expect(deployment(app, 'green').spec.replicas).toBe(2);
+    expect(release.summary()).toContain('Scaled Deployment myapp-blue (blue, the previous color) to 0 replicas after scale-down-delay');
+    // The next release must deploy (and so scale up) the idle color first: a flip to no pods is refused.
+    const next = await run(app);
+    expect(next.outputs.result).toBe('aborted');
+    expect(next.outputs.reason).toMatch(/blue has no ready pod/);
+    expect((await run(app, { image: 'example.invalid/myapp:v3' })).outputs).toMatchObject({ result: 'promoted', 'active-color': 'blue' });
+    expect(deployment(app, 'blue').spec.replicas).toBe(2);
+  });
+
   it('aborts a rollout that never becomes ready, quoting the condition and the pod, with the Service untouched', async () => {
     const app = await createApp(cluster, { unreadyColor: 'green', progressDeadlineSeconds: 3 });
     const release = await run(app, { image: 'example.invalid/myapp:v2', version: 'v2', 'ready-timeout': '40s' });
@@ -207,7 +226,7 @@ describe('kubernetes configuration and rights', () => {
     expect(release.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green' });
     // Every credential in the kubeconfig is masked: the token never shows.
     const token = /token: (\S+)/.exec(kubeconfig)![1];
-    const shown = (release.stdout + release.stderr).split('\n').filter((line) => !line.startsWith('::add-mask::'));
+    const shown = (release.stdout + release.stderr).split('\n').filter((line: string) => !line.startsWith('::add-mask::'));
     expect(shown.join('\n') + release.summary() + readFileSync(release.outputs.report, 'utf8')).not.toContain(token);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, BadQueryError, type PrometheusClient, type Series } from '../../src/health/prometheus-client.js';
-import { PrometheusHealthSource } from '../../src/health/prometheus.js';
-import type { PrometheusCheck } from '../../src/settings-checks.js';
+import { AuthError, BadQueryError, type PrometheusClient, type Series } from '../../src/health/prometheus/client.js';
+import { PrometheusHealthSource } from '../../src/health/prometheus/source.js';
+import type { PrometheusCheck } from '../../src/health/prometheus/module.js';
 
 /** Answers each query from a table keyed by the query text, as Prometheus would for that color. */
 class FakeClient {

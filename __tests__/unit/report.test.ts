@@ -1,7 +1,5 @@
-import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { redactor } from '../../src/infra/log.js';
-import { DeploymentRecord } from '../../src/report/deployment.js';
 import { newReport, type RunReport } from '../../src/report/model.js';
 import { failsStep, outputsOf } from '../../src/report/outputs.js';
 import { renderSummary } from '../../src/report/summary.js';
@@ -154,33 +152,5 @@ describe('outputs', () => {
     const redact = redactor(['Bearer s3cret-token']);
     const text = redact(JSON.stringify(report({ reason: 'sent Bearer s3cret-token and got 401' })) + renderSummary(report({ reason: 'Bearer s3cret-token' })));
     expect(text).not.toContain('s3cret');
-  });
-});
-
-describe('GitHub deployment record', () => {
-  it('creates a deployment, marks it in progress, then final', async () => {
-    const calls: { url: string; body: Record<string, unknown>; auth: string }[] = [];
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        calls.push({ url: req.url!, body: JSON.parse(body), auth: String(req.headers.authorization) });
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 42 }));
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as { port: number };
-    const context = { apiUrl: `http://127.0.0.1:${port}`, serverUrl: 'https://github.com', repository: 'o/r', sha: 'abc', runId: '7' };
-    const record = new DeploymentRecord(context, 'tok', 'production', 'https://app.example');
-    await record.start('deploy v2', { version: 'v2' });
-    await record.finish('rolled-back', 'x'.repeat(200));
-    server.close();
-    expect(record.deploymentId).toBe('42');
-    expect(calls.map((c) => c.url)).toEqual(['/repos/o/r/deployments', '/repos/o/r/deployments/42/statuses', '/repos/o/r/deployments/42/statuses']);
-    expect(calls[0].body).toMatchObject({ ref: 'abc', environment: 'production', auto_merge: false, required_contexts: [] });
-    expect(calls[1].body).toMatchObject({ state: 'in_progress', environment_url: 'https://app.example', log_url: 'https://github.com/o/r/actions/runs/7' });
-    expect(calls[2].body.state).toBe('failure');
-    expect(String(calls[2].body.description)).toHaveLength(140);
-    expect(calls[0].auth).toBe('Bearer tok');
   });
 });

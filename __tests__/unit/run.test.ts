@@ -22,7 +22,7 @@ function setup(given: Record<string, string> = {}, active: string | null = 'blue
   const state = new MemoryState();
   const log = new RecordingLog();
   const cancel = new AbortController();
-  const deps: RunDeps = { router, deployer, healthSources: () => sources, clock, log, state, signal: cancel.signal };
+  const deps: RunDeps = { router, deployer, healthSources: async () => sources, clock, log, state, signal: cancel.signal };
   return { settings, router, deployer, clock, state, log, cancel, deps, go: () => run(settings, deps) };
 }
 
@@ -43,7 +43,29 @@ describe('run: deploy', () => {
   it('saves state before every side effect, and done at the end', async () => {
     const t = setup();
     await t.go();
-    expect(t.state.history).toEqual(['target=green', 'previous=blue', 'phase=deploying', 'phase=flipping', 'phase=watching', 'phase=done']);
+    expect(t.state.history).toEqual(['target=green', 'previous=blue', 'phase=deploying', 'phase=flipping', 'phase=watching', 'phase=promoted', 'phase=done']);
+  });
+
+  it('runs the router\'s after-promotion step once the window passed, and a cancel there never flips back', async () => {
+    const t = setup();
+    const seen: string[] = [];
+    t.router.afterPromotion = async (target, previous) => {
+      seen.push(`${target} from ${previous}`);
+      return `scaled ${previous} down`;
+    };
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'promoted', routerShows: 'green' });
+    expect(seen).toEqual(['green from blue']);
+    expect(report.notes).toContain('scaled blue down');
+    const c = setup();
+    c.router.afterPromotion = async () => {
+      c.cancel.abort(new Error('received SIGINT'));
+      throw new Error('aborted');
+    };
+    const cancelled = await c.go();
+    expect(cancelled).toMatchObject({ result: 'promoted', routerShows: 'green' });
+    expect(cancelled.notes).toContain('Cancelled before the previous color was scaled down: blue stays as it was.');
+    expect(c.router.calls).toEqual(['flip green']);
   });
 
   it('sends the first release to the first color', async () => {
@@ -249,6 +271,23 @@ describe('run: other modes', () => {
     const t = setup({ mode: 'rollback' }, 'green');
     const report = await t.go();
     expect(report).toMatchObject({ result: 'rolled-back', target: 'blue', routerShows: 'blue', rolledBack: true });
+  });
+
+  it('rollback smoke-tests the color it returns to first, and refuses when it fails, unless emergency', async () => {
+    const t = setup({ mode: 'rollback', 'smoke-urls': 'http://127.0.0.1:9/{color}', 'smoke-retries': '1' }, 'green');
+    const report = await t.go();
+    expect(report.result).toBe('aborted');
+    expect(report.reason).toMatch(/^Smoke test failed on blue: .*Live traffic was not touched\. Set emergency: true to roll back without this check\.$/);
+    expect(t.router.calls).toEqual([]);
+    const e = setup({ mode: 'rollback', 'smoke-urls': 'http://127.0.0.1:9/{color}', emergency: 'true' }, 'green');
+    const forced = await e.go();
+    expect(forced).toMatchObject({ result: 'rolled-back', routerShows: 'blue' });
+    expect(forced.notes).toContain('Emergency rollback: the color returned to was not smoke-tested first.');
+  });
+
+  it('says when a rollback had no smoke tests to check the color it returns to', async () => {
+    const report = await setup({ mode: 'rollback' }, 'green').go();
+    expect(report.notes).toContain('No smoke tests are configured, so blue was not tested before traffic returned to it.');
   });
 
   it('rollback refuses when there is no live color', async () => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { checksOf } from '../../src/health/index.js';
 import { readSettings, SettingsError } from '../../src/settings.js';
+import type { HttpProbe } from '../../src/settings-probes.js';
 import { inputs } from '../helpers/fakes.js';
 
 const nginx = { router: 'nginx', 'nginx-conf': '/etc/nginx/live.conf', version: 'v2' };
@@ -78,10 +80,11 @@ describe('readSettings', () => {
     expect(s.smoke.probes[0].headers).toEqual({ Authorization: 'Bearer sekret-token', 'X-Env': 'staging' });
     expect(s.smoke).toMatchObject({ timeoutMs: 500, retries: 5 });
     expect(s.health).toMatchObject({ windowMs: 3_600_000, intervalMs: 1500, failureThreshold: 2, errorThreshold: 4 });
-    const api = s.health.probes[1];
+    const api = checksOf<HttpProbe>(s.health.checks, 'http')[1];
     expect(api).toMatchObject({ name: 'api', url: 'http://live/api', method: 'GET', expectStatus: [200, 204], maxLatencyMs: 300 });
     expect(api.expectBody?.test('all ok')).toBe(true);
-    expect(api.headers.Authorization).toBe('Bearer sekret-token');
+    // smoke-headers go with every health request too: the http checks share them.
+    expect(s.health.checks.find((set) => set.type === 'http')?.shared).toEqual({ Authorization: 'Bearer sekret-token', 'X-Env': 'staging' });
     expect(s.traffic).toEqual({ steps: [10, 50, 100], stepWindowMs: 30_000 });
     expect(s.rollbackOnFailure).toBe(false);
     expect(s.secrets).toContain('Bearer sekret-token');
@@ -140,7 +143,7 @@ describe('readSettings', () => {
     ['smoke-tests', '- url: http://x/\n  max-latency: fast', /Input 'smoke-tests\[0\].max-latency': got "fast"/],
     ['smoke-tests', '- url: http://x/\n  retries: 3', /Input 'smoke-tests\[0\]': unknown key\(s\) retries/],
     ['smoke-tests', '- url: http://x/\n  method: FETCH', /Input 'smoke-tests\[0\].method': got "FETCH"/],
-    ['health-checks', '- type: cloudwatch-alarm\n  alarm: x', /type "cloudwatch-alarm" is not available in this version/],
+    ['health-checks', '- type: datadog\n  monitor: x', /Input 'health-checks\[0\].type': got "datadog"; expected http, prometheus, cloudwatch-alarm/],
     ['health-checks', '- type: prometheus\n  max: 1', /Input 'health-checks\[0\]': needs `query`/],
     ['health-checks', '- type: prometheus\n  query: up', /Input 'health-checks\[0\]': needs a threshold/],
     ['health-checks', '- type: prometheus\n  query: up\n  max: lots', /Input 'health-checks\[0\].max': got "lots"; expected a number/],
@@ -187,8 +190,8 @@ describe('readSettings', () => {
         ].join('\n'),
       }),
     );
-    expect(s.prometheus).toEqual({ url: 'https://prom.example', headers: { Authorization: 'Bearer prom-secret' } });
-    expect(s.health.prometheus).toEqual([
+    expect(s.health.checks.find((set) => set.type === 'prometheus')?.shared).toEqual({ url: 'https://prom.example', headers: { Authorization: 'Bearer prom-secret' } });
+    expect(checksOf(s.health.checks, 'prometheus')).toEqual([
       { name: 'errors', query: 'sum(rate(http_requests_total{color="{color}",status=~"5.."}[1m]))', max: 0.05, min: undefined, onNoData: 'wait', baseline: false, maxIncrease: undefined, maxRatio: undefined, scrapeIntervalMs: 15_000 },
       { name: 'p99{color="{color}"}', query: 'p99{color="{color}"}', max: undefined, min: undefined, onNoData: 'pass', baseline: true, maxIncrease: 0.1, maxRatio: 1.5, scrapeIntervalMs: 15_000 },
     ]);
@@ -203,7 +206,7 @@ describe('readSettings', () => {
     expect(readSettings(inputs(prom('sum(rate(errors{color="{color}"}[{since-flip}]))'))).warnings).toEqual([]);
     expect(readSettings(inputs(prom('sum(rate(errors{version="{version}"}[5m]))'))).warnings).toEqual([]);
     expect(readSettings(inputs(prom('up{color="{color}"}'))).warnings).toEqual([]);
-    expect(readSettings(inputs(prom('x[{since-flip}]', '\n  scrape-interval: 30s'))).health.prometheus[0].scrapeIntervalMs).toBe(30_000);
+    expect(readSettings(inputs(prom('x[{since-flip}]', '\n  scrape-interval: 30s'))).health.checks.find((set) => set.type === 'prometheus')?.checks[0]).toMatchObject({ scrapeIntervalMs: 30_000 });
     expect(problems(prom('x[{since-flip}]', '\n  scrape-interval: 2h')).join()).toMatch(/Input 'health-checks\[0\].scrape-interval': got "2h"; expected .* from 1s to 1h/);
     expect(problems(prom('x{version="{version}"}', '\n  baseline: true\n  max-increase: 1')).join()).toMatch(/uses \{version\} with `baseline: true`/);
   });
@@ -234,6 +237,11 @@ describe('readSettings', () => {
     expect(missing).toMatch(/router-get-command': is required/);
     expect(missing).toMatch(/router-set-command': is required/);
     expect(problems({ ...command, 'router-set-command': 'flip' }).join()).toMatch(/expected a command containing \{color\}/);
+  });
+
+  it('reads an unevaluated job-index default (a local runner) as outside a matrix', () => {
+    expect(readSettings(inputs({ ...nginx, 'job-index': '${{ strategy.job-index }}' })).jobIndex).toBe('');
+    expect(readSettings(inputs({ ...nginx, 'job-index': '3' })).jobIndex).toBe('3');
   });
 
   it('refuses routers not built yet with the list of available ones', () => {

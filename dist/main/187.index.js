@@ -681,6 +681,7 @@ class KubernetesRouter {
     description;
     converged = [];
     preview;
+    afterPromotion;
     constructor(s, deps, connection) {
         this.s = s;
         this.deps = deps;
@@ -689,6 +690,8 @@ class KubernetesRouter {
         this.description = s.httpRoute ? `Kubernetes HTTPRoute ${s.httpRoute}${where}` : `Kubernetes Service ${s.service}${where}`;
         if (s.previewService)
             this.preview = (color, signal) => this.pointPreview(color, signal);
+        if (s.scaleDownDelayMs > 0)
+            this.afterPromotion = (target, previous, signal) => this.scaleDown(target, previous, signal);
     }
     get notes() {
         return this.converged;
@@ -806,6 +809,21 @@ class KubernetesRouter {
         await this.write(ref, { metadata: { resourceVersion: preview.metadata?.resourceVersion }, spec: { selector: { [this.s.colorLabel]: color } } }, signal);
         await waitForEndpoints(this.cluster, ref.name, pods, color, Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS), signal);
         this.deps.log.info(`Preview Service ${ref.name} now routes to ${color}.`);
+    }
+    /**
+     * The previous color stays warm through the window, so a rollback is one selector change; after
+     * scale-down-delay, and only while the router still shows the promotion, it is scaled to 0.
+     */
+    async scaleDown(target, previous, signal) {
+        this.deps.log.info(`Keeping ${previous} warm for scale-down-delay (${Math.round(this.s.scaleDownDelayMs / 1000)}s), then scaling it to 0.`);
+        await this.deps.clock.sleep(this.s.scaleDownDelayMs, signal);
+        const shows = await this.read(signal);
+        if (shows.active !== target || shows.weights) {
+            return `Did not scale ${previous} down: ${this.description} shows ${(0,compare/* describeRoute */.fx)(shows)} now, not ${target} alone.`;
+        }
+        const ref = { ...DEPLOYMENT, name: this.deploymentName(previous) };
+        await this.cluster.patch(ref, { spec: { replicas: 0 } }, signal);
+        return `Scaled Deployment ${ref.name} (${previous}, the previous color) to 0 replicas after scale-down-delay, with ${this.description} on ${target}.`;
     }
     lock(signal) {
         const name = `blue-green-${this.s.service}`;

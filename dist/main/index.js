@@ -4,7 +4,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -12,7 +12,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -24,10 +23,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -276,7 +275,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -284,7 +283,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -312,29 +310,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -388,11 +386,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -403,57 +401,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -28559,6 +28557,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
 /***/ 1792:
 /***/ ((module) => {
 
@@ -28671,7 +28676,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3480:
+/***/ 1099:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
@@ -37301,6 +37306,85 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
+/***/ 3060:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ runProbe)
+/* harmony export */ });
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4708);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2790);
+
+
+
+/** A body larger than this is cut before `expect-body` is matched; probes check health, not payloads. */
+const MAX_BODY_BYTES = 1 << 20;
+/**
+ * One request, judged against the probe's expectations. Every probe opens a fresh connection
+ * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
+ */
+async function runProbe(probe, vars, timeoutMs, signal) {
+    const url = new URL((0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_2__/* .fillTemplate */ .ou)(probe.url, vars));
+    const started = performance.now();
+    try {
+        const { status, body } = await send(url, probe, timeoutMs, signal);
+        const latencyMs = Math.round(performance.now() - started);
+        const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
+        if (!statusOk) {
+            const expected = probe.expectStatus.length ? probe.expectStatus.join(' or ') : '2xx';
+            return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}` };
+        }
+        if (probe.expectBody && !probe.expectBody.test(body)) {
+            return { ok: false, status, latencyMs, detail: `${status}, but the body does not match /${probe.expectBody.source}/` };
+        }
+        if (probe.maxLatencyMs !== undefined && latencyMs > probe.maxLatencyMs) {
+            return { ok: false, status, latencyMs, detail: `${status} in ${latencyMs}ms, above max-latency ${probe.maxLatencyMs}ms` };
+        }
+        return { ok: true, status, latencyMs, detail: `${status} in ${latencyMs}ms` };
+    }
+    catch (error) {
+        const latencyMs = Math.round(performance.now() - started);
+        return { ok: false, latencyMs, detail: describeError(error, timeoutMs) };
+    }
+}
+function send(url, probe, timeoutMs, signal) {
+    const request = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_1__.request : node_http__WEBPACK_IMPORTED_MODULE_0__.request;
+    return new Promise((resolve, reject) => {
+        const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (chunk) => {
+                if (size < MAX_BODY_BYTES)
+                    chunks.push(chunk);
+                size += chunk.length;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+        req.on('error', reject);
+        req.end(probe.body);
+    });
+}
+function describeError(error, timeoutMs) {
+    const code = error.code;
+    if (code === 'ETIMEDOUT')
+        return `no answer within ${timeoutMs}ms`;
+    if (code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (code === 'ECONNRESET')
+        return 'connection reset';
+    if (code === 'ENOTFOUND')
+        return 'host not found';
+    if (error.name === 'AbortError')
+        return 'cancelled';
+    return error.message || String(error);
+}
+
+
+/***/ }),
+
 /***/ 2790:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37734,6 +37818,36 @@ function hint(error) {
 /******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -37771,6 +37885,17 @@ function hint(error) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */
@@ -40823,13 +40948,14 @@ const coreState = {
     get: (key) => getState(key),
 };
 const readInput = (name) => getInput(name);
+/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
 function githubContext(env = process.env) {
     return {
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
         serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
         repository: env.GITHUB_REPOSITORY || '',
         sha: env.GITHUB_SHA || '',
         runId: env.GITHUB_RUN_ID || '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT || '',
     };
 }
 /**
@@ -40882,441 +41008,6 @@ class CommandDeployer {
     }
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ./lib/health/probe.js
-
-
-
-/** A body larger than this is cut before `expect-body` is matched; probes check health, not payloads. */
-const MAX_BODY_BYTES = 1 << 20;
-/**
- * One request, judged against the probe's expectations. Every probe opens a fresh connection
- * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
- */
-async function runProbe(probe, vars, timeoutMs, signal) {
-    const url = new URL((0,infra_argv/* fillTemplate */.ou)(probe.url, vars));
-    const started = performance.now();
-    try {
-        const { status, body } = await send(url, probe, timeoutMs, signal);
-        const latencyMs = Math.round(performance.now() - started);
-        const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
-        if (!statusOk) {
-            const expected = probe.expectStatus.length ? probe.expectStatus.join(' or ') : '2xx';
-            return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}` };
-        }
-        if (probe.expectBody && !probe.expectBody.test(body)) {
-            return { ok: false, status, latencyMs, detail: `${status}, but the body does not match /${probe.expectBody.source}/` };
-        }
-        if (probe.maxLatencyMs !== undefined && latencyMs > probe.maxLatencyMs) {
-            return { ok: false, status, latencyMs, detail: `${status} in ${latencyMs}ms, above max-latency ${probe.maxLatencyMs}ms` };
-        }
-        return { ok: true, status, latencyMs, detail: `${status} in ${latencyMs}ms` };
-    }
-    catch (error) {
-        const latencyMs = Math.round(performance.now() - started);
-        return { ok: false, latencyMs, detail: describeError(error, timeoutMs) };
-    }
-}
-function send(url, probe, timeoutMs, signal) {
-    const request = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
-    return new Promise((resolve, reject) => {
-        const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (chunk) => {
-                if (size < MAX_BODY_BYTES)
-                    chunks.push(chunk);
-                size += chunk.length;
-            });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-            res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-        req.on('error', reject);
-        req.end(probe.body);
-    });
-}
-function describeError(error, timeoutMs) {
-    const code = error.code;
-    if (code === 'ETIMEDOUT')
-        return `no answer within ${timeoutMs}ms`;
-    if (code === 'ECONNREFUSED')
-        return 'connection refused';
-    if (code === 'ECONNRESET')
-        return 'connection reset';
-    if (code === 'ENOTFOUND')
-        return 'host not found';
-    if (error.name === 'AbortError')
-        return 'cancelled';
-    return error.message || String(error);
-}
-
-;// CONCATENATED MODULE: ./lib/health/http.js
-
-
-/**
- * An HTTP health check judges the service itself, so any unexpected answer, including no answer, is a
- * `fail`. (`error` is for sources that observe the service from outside, like a metrics server.)
- */
-class HttpHealthSource {
-    probe;
-    vars;
-    timeoutMs;
-    name;
-    info;
-    constructor(probe, vars, timeoutMs) {
-        this.probe = probe;
-        this.vars = vars;
-        this.timeoutMs = timeoutMs;
-        this.name = (0,infra_argv/* fillTemplate */.ou)(probe.name, vars);
-        this.info = { unit: 'latency ms', max: probe.maxLatencyMs };
-    }
-    async sample(signal) {
-        const result = await runProbe(this.probe, this.vars, this.timeoutMs, signal);
-        return { status: result.ok ? 'pass' : 'fail', value: result.latencyMs, detail: result.detail };
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/health/prometheus-client.js
-/** A query Prometheus refused as malformed: a bad input, not a failed measurement. */
-class BadQueryError extends Error {
-    name = 'BadQueryError';
-}
-/** Prometheus (or a proxy before it) refused the credentials. */
-class AuthError extends Error {
-    name = 'AuthError';
-}
-/** Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates. */
-class PrometheusClient {
-    baseUrl;
-    headers;
-    timeoutMs;
-    constructor(baseUrl, headers, timeoutMs) {
-        this.baseUrl = baseUrl;
-        this.headers = headers;
-        this.timeoutMs = timeoutMs;
-    }
-    async query(promql, signal) {
-        const url = `${this.baseUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`;
-        const timeout = AbortSignal.timeout(this.timeoutMs);
-        let response;
-        try {
-            response = await fetch(url, { headers: { accept: 'application/json', ...this.headers }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-        }
-        catch (error) {
-            const cause = error.cause;
-            if (timeout.aborted)
-                throw new Error(`Prometheus did not answer within ${this.timeoutMs}ms`);
-            throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`);
-        }
-        const text = await response.text();
-        if (response.status === 401 || response.status === 403) {
-            throw new AuthError(`Prometheus at ${this.baseUrl} answered ${response.status} ${response.statusText || ''}`.trim() +
-                ': the credentials were refused (set them in prometheus-headers, e.g. "Authorization: Bearer <token>", or as user:password@ in prometheus-url)');
-        }
-        let body;
-        try {
-            body = JSON.parse(text);
-        }
-        catch {
-            throw new Error(`Prometheus answered ${response.status} with a body that is not its API's JSON: ${text.slice(0, 120)}`);
-        }
-        if (body.status !== 'success' || !body.data) {
-            const message = `Prometheus answered ${response.status}: ${body.errorType ?? 'error'}: ${body.error ?? text.slice(0, 200)}`;
-            if (body.errorType === 'bad_data')
-                throw new BadQueryError(message);
-            throw new Error(message);
-        }
-        return toSeries(body.data.resultType, body.data.result);
-    }
-}
-function toSeries(type, result) {
-    if (type === 'scalar')
-        return [{ labels: {}, value: Number(result[1]) }];
-    if (type === 'vector') {
-        return result.map((s) => ({ labels: s.metric, value: Number(s.value[1]) }));
-    }
-    throw new Error(`the query returns a ${type}; health checks need an instant vector or a scalar`);
-}
-/** `{color="green",status="503"}`, or `scalar` for a scalar result. */
-function seriesName(series) {
-    const labels = Object.entries(series.labels).filter(([key]) => key !== '__name__');
-    return labels.length ? `{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}` : 'scalar';
-}
-
-;// CONCATENATED MODULE: ./lib/health/prometheus.js
-
-/**
- * A `prometheus` health check. Every series of the result is judged; the sample's value is the worst
- * one, and its detail names the offending series. With `baseline`, the same query for the previous
- * color just before the flip sets a reference that `max-increase` / `max-ratio` judge against.
- */
-class PrometheusHealthSource {
-    check;
-    client;
-    vars;
-    now;
-    name;
-    requiresData;
-    baselineValue;
-    /** When traffic first moved to the new color (clock time); until then `{since-flip}` is its floor. */
-    flippedAt;
-    constructor(check, client, vars, now = Date.now) {
-        this.check = check;
-        this.client = client;
-        this.vars = vars;
-        this.now = now;
-        this.name = check.name;
-        this.requiresData = check.onNoData === 'wait';
-    }
-    /** The fixed thresholds, and once the baseline is known, the limit derived from it. */
-    get info() {
-        return { unit: 'value', max: this.check.max, min: this.check.min, limit: this.limit() };
-    }
-    /**
-     * Asks Prometheus once, before anything is touched: a query it cannot parse, an unreachable server or
-     * refused credentials would only be found after the flip, so each is a bad input now.
-     */
-    async validate(signal) {
-        try {
-            await this.client.query(this.query(this.vars.color), signal);
-            return undefined;
-        }
-        catch (error) {
-            if (signal?.aborted)
-                throw signal.reason;
-            if (error instanceof BadQueryError)
-                return `Input 'health-checks': the query of check "${this.name}" was refused by Prometheus (${error.message}).`;
-            const input = error instanceof AuthError ? 'prometheus-headers' : 'prometheus-url';
-            return `Input '${input}': check "${this.name}" cannot query Prometheus: ${error.message}.`;
-        }
-    }
-    async beforeFlip(signal) {
-        if (!this.check.baseline || !this.vars.previous)
-            return undefined;
-        const values = (await this.client.query(this.query(this.vars.previous), signal)).map((s) => s.value).filter((v) => !Number.isNaN(v));
-        this.baselineValue = values.length ? Math.max(...values) : undefined;
-        return this.baselineValue === undefined
-            ? `${this.name}: the previous color (${this.vars.previous}) had no data, so only the fixed thresholds apply.`
-            : `${this.name}: baseline from ${this.vars.previous} is ${format(this.baselineValue)}; limit ${format(this.limit())}.`;
-    }
-    async sample(signal) {
-        if (this.warmingUp()) {
-            // Any range this early would reach back before the flip: wait, neutrally, for two scrapes.
-            return { status: 'no-data', detail: `waiting for two scrapes since the flip ({since-flip} is at least ${this.check.scrapeIntervalMs / 500}s)` };
-        }
-        const series = (await this.client.query(this.query(this.vars.color), signal)).filter((s) => !Number.isNaN(s.value));
-        if (series.length === 0) {
-            const detail = `no data (on-no-data: ${this.check.onNoData})`;
-            return { status: this.check.onNoData === 'wait' ? 'no-data' : this.check.onNoData, detail };
-        }
-        const judged = series.map((s) => ({ series: s, breach: this.breach(s.value) }));
-        const worst = judged.find((j) => j.breach) ?? judged.reduce((a, b) => (this.badness(b.series) > this.badness(a.series) ? b : a));
-        const where = series.length > 1 || Object.keys(worst.series.labels).length ? ` for ${seriesName(worst.series)}` : '';
-        if (worst.breach)
-            return { status: 'fail', value: worst.series.value, detail: `${format(worst.series.value)} ${worst.breach}${where}` };
-        return { status: 'pass', value: worst.series.value, detail: `${format(worst.series.value)}${where}` };
-    }
-    trafficMoved(at) {
-        this.flippedAt ??= at;
-    }
-    /** Only the exact tokens: PromQL itself is full of braces. */
-    query(color) {
-        const tokens = [
-            ['{color}', color],
-            ['{previous}', this.vars.previous],
-            ['{version}', this.vars.version],
-            ['{since-flip}', this.sinceFlip()],
-        ];
-        return tokens.reduce((q, [token, value]) => q.split(token).join(value), this.check.query);
-    }
-    /** True while a `{since-flip}` range could not yet start at the flip (less than two scrapes since). */
-    warmingUp() {
-        if (this.flippedAt === undefined || !this.check.query.includes('{since-flip}'))
-            return false;
-        return this.now() - this.flippedAt < 2 * this.check.scrapeIntervalMs;
-    }
-    /** Whole seconds since the flip, never below two scrape intervals (a rate needs two samples). */
-    sinceFlip() {
-        const floor = 2 * this.check.scrapeIntervalMs;
-        const elapsed = this.flippedAt === undefined ? 0 : this.now() - this.flippedAt;
-        return `${Math.ceil(Math.max(floor, elapsed) / 1000)}s`;
-    }
-    /** The most lenient of the relative bounds, so max-increase gives a floor when the baseline is ~0. */
-    limit() {
-        if (this.baselineValue === undefined)
-            return undefined;
-        const bounds = [];
-        if (this.check.maxIncrease !== undefined)
-            bounds.push(this.baselineValue + this.check.maxIncrease);
-        if (this.check.maxRatio !== undefined)
-            bounds.push(this.baselineValue * this.check.maxRatio);
-        return bounds.length ? Math.max(...bounds) : undefined;
-    }
-    breach(value) {
-        const { max, min } = this.check;
-        if (max !== undefined && value > max)
-            return `> max ${format(max)}`;
-        if (min !== undefined && value < min)
-            return `< min ${format(min)}`;
-        const limit = this.limit();
-        if (limit !== undefined && value > limit)
-            return `> ${format(limit)}, the limit from the previous color's baseline ${format(this.baselineValue)}`;
-        return undefined;
-    }
-    /** How close a passing series is to breaching, to show the most telling one. */
-    badness(series) {
-        return this.check.max === undefined && this.check.min !== undefined ? -series.value : series.value;
-    }
-}
-function format(value) {
-    return Number.isInteger(value) ? String(value) : Number(value.toPrecision(4)).toString();
-}
-
-;// CONCATENATED MODULE: ./lib/infra/clock.js
-const systemClock = {
-    now: () => Date.now(),
-    sleep: (ms, signal) => new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(signal.reason);
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(signal?.reason);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
-
-;// CONCATENATED MODULE: ./lib/report/deployment.js
-const STATE_OF = {
-    promoted: 'success',
-    staged: 'queued',
-    'rolled-back': 'failure',
-    aborted: 'failure',
-    failed: 'error',
-    unchanged: 'success',
-};
-/** The GitHub API answers within seconds; a hung call must not hold up a rollback report. */
-const API_TIMEOUT_MS = 15_000;
-/** Once cancelled, the runner kills the step 7.5 s after its first signal. */
-const CANCELLED_TIMEOUT_MS = 3000;
-/** A GitHub deployment record for `environment`: created when the release starts, updated at the end. */
-class DeploymentRecord {
-    context;
-    token;
-    environment;
-    environmentUrl;
-    id;
-    constructor(context, token, environment, environmentUrl) {
-        this.context = context;
-        this.token = token;
-        this.environment = environment;
-        this.environmentUrl = environmentUrl;
-    }
-    get deploymentId() {
-        return this.id === undefined ? undefined : String(this.id);
-    }
-    async start(description, payload, signal) {
-        const created = await this.call(`/repos/${this.context.repository}/deployments`, signal, {
-            ref: this.context.sha,
-            environment: this.environment,
-            description,
-            auto_merge: false,
-            required_contexts: [],
-            payload,
-        });
-        this.id = Number(created.id);
-        await this.status('in_progress', description, signal);
-    }
-    /** After a cancel the record is still finished, but within a short time: the runner is waiting. */
-    async finish(result, description, cancelled = false) {
-        if (this.id === undefined)
-            return;
-        await this.status(STATE_OF[result], description, AbortSignal.timeout(cancelled ? CANCELLED_TIMEOUT_MS : API_TIMEOUT_MS));
-    }
-    async status(state, description, signal) {
-        await this.call(`/repos/${this.context.repository}/deployments/${this.id}/statuses`, signal, {
-            state,
-            // The API refuses descriptions over 140 characters.
-            description: description.slice(0, 140),
-            environment_url: this.environmentUrl || undefined,
-            log_url: `${this.context.serverUrl}/${this.context.repository}/actions/runs/${this.context.runId}`,
-            auto_inactive: state === 'success',
-        });
-    }
-    async call(path, signal, body) {
-        const timeout = AbortSignal.timeout(API_TIMEOUT_MS);
-        const response = await fetch(`${this.context.apiUrl}${path}`, {
-            method: 'POST',
-            headers: {
-                authorization: `Bearer ${this.token}`,
-                accept: 'application/vnd.github+json',
-                'content-type': 'application/json',
-                'x-github-api-version': '2022-11-28',
-                'user-agent': 'blue-green-action',
-            },
-            body: JSON.stringify(body),
-            signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        });
-        const text = await response.text();
-        if (!response.ok)
-            throw new Error(`GitHub API ${path} answered ${response.status}: ${text.slice(0, 200)}`);
-        return JSON.parse(text);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/report/model.js
-function newReport(clock, base) {
-    return {
-        ...base,
-        result: 'failed',
-        reason: '',
-        rolledBack: false,
-        routerShows: 'unknown',
-        startedAt: new Date(clock.now()).toISOString(),
-        phases: [],
-        smoke: [],
-        steps: [],
-        samples: [],
-        checks: [],
-        notes: [],
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/report/outputs.js
-/** The action's outputs, by name, from a finished run (DESIGN section 2). */
-function outputsOf(report, reportPath) {
-    return {
-        result: report.result,
-        'active-color': report.active ?? '',
-        'previous-color': report.previous ?? '',
-        'target-color': report.target ?? '',
-        'rolled-back': String(report.rolledBack),
-        reason: report.reason,
-        'deployment-id': report.deploymentId ?? '',
-        report: reportPath,
-        'flipped-at': report.flippedAt ?? '',
-        'duration-seconds': String(report.durationSeconds ?? 0),
-    };
-}
-/** Results that fail the step. In mode rollback, `rolled-back` is what was asked for. */
-function failsStep(report) {
-    if (report.result === 'rolled-back')
-        return report.mode !== 'rollback';
-    return report.result === 'aborted' || report.result === 'failed';
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/infra/duration.js
 /** Durations are written as `500ms`, `30s`, `5m`, `1h` (a decimal number and one unit). */
 const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -41339,168 +41030,6 @@ function formatDuration(ms) {
     const minutes = Math.floor(ms / 60_000);
     const seconds = Math.round((ms % 60_000) / 1000);
     return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
-}
-
-;// CONCATENATED MODULE: ./lib/report/markdown.js
-/** Table cells must not break the table. */
-function cell(text) {
-    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-;// CONCATENATED MODULE: ./lib/report/health-section.js
-
-
-/** Mermaid charts get unreadable past this many points; samples are bucketed down to it. */
-const CHART_POINTS = 60;
-const FAILING_ROWS = 10;
-/** Per source: counts, latency, a chart of the samples, and the samples that did not pass. */
-function healthSection(report) {
-    if (!report.samples.length)
-        return [];
-    const bySource = new Map();
-    for (const sample of report.samples)
-        bySource.set(sample.source, [...(bySource.get(sample.source) ?? []), sample]);
-    const { thresholds } = report;
-    const out = [
-        '### Health',
-        '',
-        `Sampled every ${formatDuration(thresholds.intervalMs)}; rollback after ${thresholds.failure} failing or ${thresholds.error} unmeasurable sample(s) in a row.`,
-        '',
-        '| check | samples | pass | fail | error | no data | value p50 / max |',
-        '|---|---|---|---|---|---|---|',
-    ];
-    for (const [source, samples] of bySource) {
-        const count = (status) => samples.filter((s) => s.status === status).length;
-        const values = samples.map((s) => s.value).filter((v) => v !== undefined).sort((a, b) => a - b);
-        const unit = report.checks.find((c) => c.name === source)?.unit === 'latency ms' ? 'ms' : '';
-        const spread = values.length ? `${round(values[Math.floor(values.length / 2)])}${unit} / ${round(values[values.length - 1])}${unit}` : '—';
-        out.push(`| ${cell(source)} | ${samples.length} | ${count('pass')} | ${count('fail')} | ${count('error')} | ${count('no-data')} | ${spread} |`);
-    }
-    out.push('');
-    for (const [source, samples] of bySource)
-        out.push(...chart(source, samples, report.checks.find((c) => c.name === source)));
-    const bad = report.samples.filter((s) => s.status !== 'pass');
-    if (bad.length) {
-        out.push('<details><summary>Samples that did not pass</summary>', '', '| time | check | status | detail |', '|---|---|---|---|');
-        for (const s of bad.slice(-FAILING_ROWS))
-            out.push(`| ${s.at} | ${cell(s.source)} | ${s.status} | ${cell(s.detail)} |`);
-        out.push('', '</details>', '');
-    }
-    return out;
-}
-/** A line of the samples over the window, with the fixed thresholds as flat lines. */
-function chart(source, samples, check) {
-    const values = samples.map((s) => s.value).filter((v) => v !== undefined && Number.isFinite(v));
-    if (values.length < 2)
-        return [];
-    const size = Math.ceil(values.length / CHART_POINTS);
-    const points = [];
-    for (let i = 0; i < values.length; i += size)
-        points.push(round(Math.max(...values.slice(i, i + size))));
-    const unit = check?.unit ?? 'value';
-    const title = `${source.replace(/"/g, "'")}: ${unit}${size > 1 ? ` (max of every ${size} samples)` : ''}`;
-    const lines = [`  line [${points.join(', ')}]`];
-    const flat = [
-        ['max', check?.max],
-        ['min', check?.min],
-        ['limit from the baseline', check?.limit],
-    ];
-    const legend = [];
-    for (const [label, limit] of flat) {
-        if (limit === undefined)
-            continue;
-        lines.push(`  line [${points.map(() => limit).join(', ')}]`);
-        legend.push(`${label} ${limit}`);
-    }
-    return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, `  y-axis "${unit}"`, ...lines, '```', ...(legend.length ? [`Flat line${legend.length > 1 ? 's, in order' : ''}: ${legend.join(', ')}.`] : []), ''];
-}
-function round(value) {
-    return Number(value.toPrecision(4));
-}
-
-;// CONCATENATED MODULE: ./lib/report/summary.js
-
-
-
-const HEADLINE = {
-    promoted: '✅ Promoted',
-    'rolled-back': '↩️ Rolled back',
-    aborted: '⛔ Aborted before the flip',
-    staged: '📦 Staged',
-    unchanged: 'ℹ️ Unchanged',
-    failed: '🚨 FAILED',
-};
-/** The job summary: what happened and what the router shows, readable in ten seconds. */
-function renderSummary(report) {
-    const out = [];
-    out.push(`## ${headline(report)}`, '');
-    const from = report.previous ?? (report.mode === 'status' ? report.active : undefined) ?? 'no live color';
-    out.push('| | |', '|---|---|');
-    out.push(`| Result | **${report.result}**${report.dryRun ? ' (dry run)' : ''} |`);
-    if (report.mode !== 'status')
-        out.push(`| Plan | ${from} → **${report.target ?? '?'}** (mode ${report.mode}) |`);
-    out.push(`| Version | \`${cell(report.version)}\` |`);
-    out.push(`| Router | ${cell(report.router)} |`);
-    out.push(`| Router now shows | **${cell(report.routerShows)}** |`);
-    if (report.flippedAt)
-        out.push(`| Flipped at | ${report.flippedAt} |`);
-    out.push(`| Duration | ${formatDuration((report.durationSeconds ?? 0) * 1000)} |`, '');
-    if (report.reason)
-        out.push(`> [!${report.result === 'failed' ? 'CAUTION' : report.result === 'promoted' || report.result === 'staged' || report.result === 'unchanged' ? 'NOTE' : 'WARNING'}]`, `> ${cell(report.reason)}`, '');
-    if (report.advice)
-        out.push(`**What to do:** ${report.advice}`, '');
-    out.push(...timeline(report), ...smoke(report), ...steps(report), ...healthSection(report));
-    if (report.notes.length)
-        out.push('### Notes', '', ...report.notes.map((note) => `- ${cell(note)}`), '');
-    return out.join('\n') + '\n';
-}
-function headline(report) {
-    const color = report.result === 'rolled-back' ? report.previous : report.target;
-    const what = report.result === 'unchanged' || report.result === 'failed' ? `router shows ${report.routerShows}` : `${color ?? ''}`;
-    return `${HEADLINE[report.result]} ${what ? `— ${what}` : ''}`.trim();
-}
-function timeline(report) {
-    if (!report.phases.length)
-        return [];
-    const start = Date.parse(report.startedAt);
-    const rows = report.phases.map((p) => {
-        const at = formatDuration(Date.parse(p.startedAt) - start);
-        const outcome = p.outcome === 'ok' ? 'ok' : `**failed**: ${cell(p.detail ?? '')}`;
-        return `| ${p.name} | +${at} | ${formatDuration(p.durationMs)} | ${outcome} |`;
-    });
-    return ['### Timeline', '', '| phase | started | took | outcome |', '|---|---|---|---|', ...rows, ''];
-}
-function smoke(report) {
-    if (!report.smoke.length)
-        return [];
-    const rows = report.smoke.map((r) => `| ${r.ok ? '✅' : '❌'} ${cell(r.name)} | ${r.status ?? '—'} | ${r.latencyMs}ms | ${r.attempts} | ${cell(r.detail)} |`);
-    return ['### Smoke tests', '', '| test | status | latency | attempts | detail |', '|---|---|---|---|---|', ...rows, ''];
-}
-function steps(report) {
-    if (report.steps.length < 2 && report.steps.every((s) => s.percent === 100))
-        return [];
-    const rows = report.steps.map((s) => `| ${s.percent}% | ${formatDuration(s.windowMs)} | ${s.passed ? '✅ passed' : '❌ failed'} |`);
-    return ['### Traffic steps', '', '| traffic to new color | window | verdict |', '|---|---|---|', ...rows, ''];
-}
-
-;// CONCATENATED MODULE: ./lib/report/publish.js
-
-
-
-
-
-
-/** Writes outputs, the JSON report and the job summary; every text passes through `redact`. */
-async function publish(report, redact) {
-    const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
-    const path = (0,external_node_path_.join)(dir, `blue-green-report-${report.mode}-${Date.parse(report.startedAt)}-${process.pid}.json`);
-    // Private: it holds every sample and server answer (redacted, but not meant for other users of the runner).
-    await (0,promises_.writeFile)(path, redact(JSON.stringify(report, null, 2)) + '\n', { mode: 0o600 });
-    for (const [name, value] of Object.entries(outputsOf(report, path)))
-        setOutput(name, redact(value));
-    if (process.env.GITHUB_STEP_SUMMARY) {
-        await summary.addRaw(redact(renderSummary(report))).write();
-    }
 }
 
 ;// CONCATENATED MODULE: ./lib/infra/parse.js
@@ -41705,6 +41234,822 @@ function shown(value) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/settings-probes.js
+
+
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
+function probesFromUrls(problems, input, text) {
+    return lines(text).map((line) => ({
+        name: line,
+        url: parse_url(problems, input, line),
+        method: 'GET',
+        headers: {},
+        expectStatus: [],
+    }));
+}
+/** Parses a YAML list of mappings; problems name the input and the entry. */
+function yamlEntries(problems, input, text) {
+    if (!text.trim())
+        return [];
+    let doc;
+    try {
+        // Warnings (unknown directives and tags) would print to the log; errors throw.
+        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
+    }
+    catch (error) {
+        problems.note(input, `is not valid YAML: ${error.message.split('\n')[0]}`);
+        return [];
+    }
+    if (!Array.isArray(doc)) {
+        problems.note(input, 'expected a YAML list of entries, each a mapping.');
+        return [];
+    }
+    const entries = [];
+    doc.forEach((entry, index) => {
+        const where = `${input}[${index}]`;
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+            problems.note(where, 'expected a mapping.');
+        else
+            entries.push({ where, fields: { ...entry } });
+    });
+    return entries;
+}
+/** A YAML list of HTTP probes (`smoke-tests`). */
+function probesFromYaml(problems, input, text) {
+    return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields) ?? []);
+}
+function probeFromFields(problems, where, fields) {
+    const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
+    if (unknown.length)
+        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted: ${PROBE_KEYS.join(', ')}.`);
+    if (typeof fields.url !== 'string') {
+        problems.note(where, 'needs `url`, an absolute http:// or https:// URL.');
+        return undefined;
+    }
+    const method = typeof fields.method === 'string' ? fields.method.toUpperCase() : fields.method === undefined ? 'GET' : '?';
+    if (!METHODS.includes(method))
+        problems.add(`${where}.method`, method === '?' ? shown(fields.method) : method, `one of ${METHODS.join(', ')}`);
+    return {
+        name: typeof fields.name === 'string' ? fields.name : `${method} ${fields.url}`,
+        url: parse_url(problems, `${where}.url`, fields.url),
+        method,
+        headers: headerMap(problems, `${where}.headers`, fields.headers),
+        body: body(problems, `${where}.body`, fields.body),
+        expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
+        expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
+        maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
+    };
+}
+function headerMap(problems, where, value) {
+    if (value === undefined)
+        return {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        problems.note(where, 'expected a mapping of header names to values.');
+        return {};
+    }
+    const headers = {};
+    for (const [name, raw] of Object.entries(value)) {
+        if (raw !== null && typeof raw === 'object') {
+            problems.note(where, `the value of header "${name.slice(0, 60)}" is a ${Array.isArray(raw) ? 'list' : 'mapping'}; expected text (the value is hidden).`);
+            continue;
+        }
+        const text = shown(raw ?? '').trim();
+        if (header(problems, where, name, text))
+            headers[name] = text;
+    }
+    return headers;
+}
+/** Text as given; a mapping or list is sent as JSON (a YAML alias loop cannot be, and is refused). */
+function body(problems, where, value) {
+    if (value === undefined || typeof value === 'string')
+        return value;
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        problems.note(where, 'cannot be sent as JSON (it refers to itself through a YAML alias); write the body as text.');
+        return undefined;
+    }
+}
+function statusList(problems, where, value) {
+    if (value === undefined)
+        return [];
+    const items = Array.isArray(value) ? value : [value];
+    const codes = items.map((item) => (typeof item === 'number' ? item : typeof item === 'string' ? Number(item) : NaN));
+    if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
+        problems.add(where, shown(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
+        return [];
+    }
+    return codes;
+}
+function regex(problems, where, value) {
+    if (value === undefined)
+        return undefined;
+    try {
+        if (typeof value !== 'string' && typeof value !== 'number')
+            throw new Error('not text');
+        return new RegExp(String(value));
+    }
+    catch {
+        problems.add(where, shown(value), 'a regular expression');
+        return undefined;
+    }
+}
+/** A latency bound above the longest request timeout could never be reached. */
+const MAX_LATENCY_MS = 5 * 60_000;
+function latency(problems, where, value) {
+    if (value === undefined)
+        return undefined;
+    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
+    if (ms === undefined || ms > MAX_LATENCY_MS) {
+        problems.add(where, shown(value), `${DURATION_FORM}, at most 5m`);
+        return undefined;
+    }
+    return ms;
+}
+
+;// CONCATENATED MODULE: ./lib/health/cloudwatch-alarm/module.js
+
+const IN_ALARM_POLICIES = ['refuse', 'ignore'];
+const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const KEYS = ['name', 'alarm', 'on-no-data', 'already-in-alarm'];
+/** CloudWatch alarm names: 1-255 printable characters. */
+// eslint-disable-next-line no-control-regex
+const ALARM_NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
+const cloudwatchAlarmModule = {
+    check(problems, where, fields) {
+        const unknown = Object.keys(fields).filter((key) => !KEYS.includes(key));
+        if (unknown.length)
+            problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type cloudwatch-alarm: ${KEYS.join(', ')}.`);
+        const alarm = typeof fields.alarm === 'string' ? fields.alarm.trim() : '';
+        if (!ALARM_NAME.test(alarm)) {
+            problems.note(where, 'needs `alarm`, the name of a CloudWatch alarm (metric or composite) in aws-region.');
+            return undefined;
+        }
+        return {
+            name: typeof fields.name === 'string' && fields.name ? fields.name : `alarm ${alarm}`,
+            alarm,
+            onNoData: module_oneOf(problems, `${where}.on-no-data`, fields['on-no-data'], NO_DATA_POLICIES, 'wait'),
+            alreadyInAlarm: module_oneOf(problems, `${where}.already-in-alarm`, fields['already-in-alarm'], IN_ALARM_POLICIES, 'refuse'),
+        };
+    },
+    shared(input, problems, checks) {
+        const region = input('aws-region') || process.env.AWS_REGION || '';
+        if (region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+            problems.add('aws-region', region, 'an AWS region such as us-east-1');
+        if (checks.length && !region)
+            problems.note('aws-region', 'is required by the cloudwatch-alarm health checks (or set AWS_REGION): the region of the alarms.');
+        return { region };
+    },
+    async create(checks, { region }) {
+        const { alarmSources } = await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 582));
+        return alarmSources(checks, region);
+    },
+};
+function module_oneOf(problems, where, value, accepted, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (accepted.includes(shown(value)))
+        return value;
+    problems.add(where, shown(value), accepted.join(', '));
+    return fallback;
+}
+
+;// CONCATENATED MODULE: ./lib/health/http/module.js
+
+
+/** `type: http` (the default): the keys of smoke-tests, judged on every sample. */
+const httpModule = {
+    check: (problems, where, fields) => probeFromFields(problems, where, fields),
+    // smoke-headers go with every smoke and health request; the settings report its problems, once.
+    shared: (input) => headerLines(new Problems(), 'smoke-headers', input('smoke-headers')),
+    async create(probes, headers, deps) {
+        const { HttpHealthSource } = await __nccwpck_require__.e(/* import() */ 34).then(__nccwpck_require__.bind(__nccwpck_require__, 3034));
+        return probes.map((probe) => new HttpHealthSource({ ...probe, headers: { ...headers, ...probe.headers } }, deps.vars, deps.timeoutMs));
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/health/prometheus/module.js
+
+
+
+const module_NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
+/** Prometheus's own default is 1m; most setups scrape every 15s. */
+const DEFAULT_SCRAPE_INTERVAL = '15s';
+/** A PromQL range selector: `[5m]`, `[1h30m]`, `[5m:30s]`. */
+const RANGE = /\[((?:\d+(?:ms|s|m|h|d|w|y))+)(?::[^\]]*)?\]/;
+/** `type: prometheus`: an instant query judged on every sample, against fixed or baseline limits. */
+const prometheusModule = {
+    check: prometheusCheck,
+    shared(input, problems, checks) {
+        const server = prometheusServer(problems, input);
+        if (checks.length && !server.url && problems.ok('prometheus-url', 'health-checks')) {
+            problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+        }
+        return server;
+    },
+    async create(checks, server, deps) {
+        const [{ PrometheusClient }, { PrometheusHealthSource }] = await Promise.all([__nccwpck_require__.e(/* import() */ 480).then(__nccwpck_require__.bind(__nccwpck_require__, 3480)), __nccwpck_require__.e(/* import() */ 754).then(__nccwpck_require__.bind(__nccwpck_require__, 6754))]);
+        const client = new PrometheusClient(server.url, server.headers, deps.timeoutMs);
+        return checks.map((check) => new PrometheusHealthSource(check, client, deps.vars, deps.clock.now));
+    },
+};
+function prometheusCheck(problems, where, fields) {
+    const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
+    if (unknown.length)
+        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
+    if (typeof fields.query !== 'string' || !fields.query.trim()) {
+        problems.note(where, 'needs `query`, a PromQL instant query ({color}, {previous}, {version} and {since-flip} are replaced).');
+        return undefined;
+    }
+    const check = {
+        name: typeof fields.name === 'string' ? fields.name : fields.query.trim(),
+        query: fields.query.trim(),
+        max: number(problems, `${where}.max`, fields.max),
+        min: number(problems, `${where}.min`, fields.min),
+        onNoData: policy(problems, `${where}.on-no-data`, fields['on-no-data']),
+        baseline: fields.baseline === true,
+        maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
+        maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
+        scrapeIntervalMs: scrapeInterval(problems, `${where}.scrape-interval`, fields['scrape-interval']),
+    };
+    judgeRange(problems, where, check);
+    if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
+        problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
+    const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
+    if (check.baseline && !relative)
+        problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
+    if (!check.baseline && relative)
+        problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
+    if (check.max === undefined && check.min === undefined && !relative)
+        problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
+    if (check.maxRatio !== undefined && check.maxRatio < 1)
+        problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
+    if (check.baseline && check.maxRatio !== undefined && check.maxIncrease === undefined) {
+        problems.warn(where, 'judges by `max-ratio` alone: when the previous color\'s baseline is 0 (no errors), the limit is 0 and a single error fails the release; add `max-increase` for an absolute allowance.');
+    }
+    return check;
+}
+/**
+ * Right after the flip a range like `[1m]` still holds what the idle color ran before this release
+ * (often the version just rolled back): say so, unless the query selects the release ({version}) or
+ * starts its range at the flip ({since-flip}). {version} cannot name the previous color's release.
+ */
+function judgeRange(problems, where, check) {
+    const q = check.query;
+    if (check.baseline && q.includes('{version}')) {
+        problems.note(where, 'uses {version} with `baseline: true`, but the previous color\'s version is not known; select the baseline by {previous} alone.');
+    }
+    const range = RANGE.exec(q);
+    if (range && !q.includes('{since-flip}') && !q.includes('{version}')) {
+        problems.warn(where, `the range [${range[1]}] reaches back before the flip at the first samples, into what the new color ran before this release; ` +
+            'write [{since-flip}] to start it at the flip, or select the release with a {version} label.');
+    }
+}
+function scrapeInterval(problems, where, value) {
+    const text = value === undefined ? DEFAULT_SCRAPE_INTERVAL : shown(value);
+    const ms = parseDuration(text);
+    if (ms === undefined || ms < 1000 || ms > 3_600_000) {
+        problems.add(where, text, `${DURATION_FORM}, from 1s to 1h (how often Prometheus scrapes these series)`);
+        return 15_000;
+    }
+    return ms;
+}
+function number(problems, where, value) {
+    if (value === undefined)
+        return undefined;
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+    if (!Number.isFinite(n)) {
+        problems.add(where, shown(value), 'a number, e.g. 0.05');
+        return undefined;
+    }
+    return n;
+}
+function policy(problems, where, value) {
+    if (value === undefined)
+        return 'wait';
+    if (module_NO_DATA_POLICIES.includes(shown(value)))
+        return value;
+    problems.add(where, shown(value), module_NO_DATA_POLICIES.join(', '));
+    return 'wait';
+}
+/**
+ * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
+ * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
+ */
+function prometheusServer(problems, input) {
+    const headers = headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
+    const text = input('prometheus-url');
+    if (!text)
+        return { url: '', headers };
+    parse_url(problems, 'prometheus-url', text);
+    if (!problems.ok('prometheus-url'))
+        return { url: '', headers };
+    const url = new URL(text);
+    if (url.username || url.password) {
+        if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+            problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
+        }
+        let credentials;
+        try {
+            credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+        }
+        catch {
+            problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
+            return { url: '', headers };
+        }
+        headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+        url.username = '';
+        url.password = '';
+    }
+    return { url: url.toString().replace(/\/+$/, ''), headers };
+}
+
+;// CONCATENATED MODULE: ./lib/health/index.js
+
+
+
+
+
+/**
+ * The registry: the one place that lists the health-check types and matches a `type:` value. Adding a
+ * type is its folder plus one line here.
+ */
+const TYPES = {
+    http: httpModule,
+    prometheus: prometheusModule,
+    'cloudwatch-alarm': cloudwatchAlarmModule,
+};
+/**
+ * `health-checks`: a YAML list whose entries say their `type` (default http), each parsed by its type.
+ * `urls` are the `health-urls` probes, checks of type http ahead of the list's.
+ */
+function readHealthChecks(problems, input, urls) {
+    const checks = new Map(Object.keys(TYPES).map((type) => [type, []]));
+    checks.get('http').push(...urls);
+    for (const { where, fields } of yamlEntries(problems, 'health-checks', input('health-checks'))) {
+        const type = shown(fields.type ?? 'http');
+        delete fields.type;
+        const module = TYPES[type];
+        if (!module) {
+            problems.add(`${where}.type`, type, Object.keys(TYPES).join(', '));
+            continue;
+        }
+        const check = module.check(problems, where, fields);
+        if (check !== undefined)
+            checks.get(type).push(check);
+    }
+    return [...checks].map(([type, list]) => ({ type, checks: list, shared: TYPES[type].shared(input, problems, list) }));
+}
+/** The checks of one type (for settings that judge them, and for tests). */
+function checksOf(sets, type) {
+    return (sets.find((set) => set.type === type)?.checks ?? []);
+}
+/** Builds the health sources of a release; only the types in use are loaded. */
+async function createHealthSources(sets, deps) {
+    const built = await Promise.all(sets.filter((set) => set.checks.length).map((set) => TYPES[set.type].create(set.checks, set.shared, deps)));
+    return built.flat();
+}
+
+;// CONCATENATED MODULE: ./lib/infra/clock.js
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(signal.reason);
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+;// CONCATENATED MODULE: ./lib/report/github-api.js
+/**
+ * Retries of 5xx answers: two, after 1 s and 4 s. Few, because the record is a courtesy and must not
+ * hold up a rollback report; the longest wait stays under the 7.5 s the runner allows after a cancel.
+ */
+const RETRY = { retries: 2, retryAfterBaseValue: 1000 };
+/** Rate limits: retried only when GitHub asks for a short wait; a longer one is not worth the release's time. */
+const MAX_RATE_LIMIT_RETRIES = 2;
+const MAX_RATE_LIMIT_WAIT_S = 10;
+/** Deployments checked for the one that was serving: a promotion always follows it closely. */
+const RECENT = 10;
+/** The GitHub API answers within seconds; a hung call (retries included) must not hold up a rollback report. */
+const CALL_TIMEOUT_MS = 15_000;
+/** `owner/name` as GITHUB_REPOSITORY gives it. */
+async function octokitDeployments(repository, token, log) {
+    const [owner, repo] = repository.split('/');
+    if (!owner || !repo)
+        throw new Error(`GITHUB_REPOSITORY is "${repository}"; expected owner/name`);
+    const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
+        __nccwpck_require__.e(/* import() */ 758).then(__nccwpck_require__.bind(__nccwpck_require__, 1758)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(735)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9735)),
+        Promise.all(/* import() */[__nccwpck_require__.e(251), __nccwpck_require__.e(856)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6856)),
+    ]);
+    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
+        const again = retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_S;
+        log.info(`GitHub ${kind} on ${options.method} ${options.url}: ${again ? `retrying in ${retryAfter}s` : `asked to wait ${retryAfter}s; giving up`}.`);
+        return again;
+    };
+    const octokit = getOctokit(token, {
+        retry: RETRY,
+        throttle: { onRateLimit: onLimit('rate limit'), onSecondaryRateLimit: onLimit('secondary rate limit') },
+        // Octokit's own messages (deprecations, plugin trouble) go through the run's redacting log.
+        log: { debug: () => { }, info: () => { }, warn: (m) => log.info(`GitHub API: ${m}`), error: (m) => log.info(`GitHub API: ${m}`) },
+    }, retry, throttling);
+    const repos = octokit.rest.repos;
+    return {
+        create: (deployment, signal) => bounded(signal, async (request) => {
+            const { data } = await repos.createDeployment({
+                owner,
+                repo,
+                ...deployment,
+                // The release happens in this workflow: commit status checks and merging the default branch into
+                // `ref` belong to deployments that a separate system picks up, and would refuse or alter this one.
+                required_contexts: [],
+                auto_merge: false,
+                request,
+            });
+            if (!('id' in data))
+                throw new Error(`GitHub created no deployment: ${data.message ?? 'no reason given'}`);
+            return data.id;
+        }),
+        setStatus: (id, status, signal) => bounded(signal, async (request) => {
+            await repos.createDeploymentStatus({
+                owner,
+                repo,
+                deployment_id: id,
+                state: status.state,
+                // The API refuses descriptions over 140 characters.
+                description: status.description.slice(0, 140),
+                environment_url: status.environmentUrl || undefined,
+                log_url: status.logUrl,
+                // The previous deployment is made inactive explicitly, and only when it stopped serving (see deployment.ts).
+                auto_inactive: false,
+                request,
+            });
+        }),
+        recent: (environment, signal) => bounded(signal, async (request) => {
+            const { data } = await repos.listDeployments({ owner, repo, environment, per_page: RECENT, request });
+            return data.map((deployment) => deployment.id);
+        }),
+        latestState: (id, signal) => bounded(signal, async (request) => {
+            const { data } = await repos.listDeploymentStatuses({ owner, repo, deployment_id: id, per_page: 1, request });
+            return data[0]?.state;
+        }),
+    };
+}
+/**
+ * One call, with its retries, stopped by the run's signal or after CALL_TIMEOUT_MS. Octokit is given a
+ * signal of its own that aborts with a plain AbortError: Octokit passes that through unretried, where
+ * any other abort reason (the run's "received SIGTERM") would be taken for a network failure and
+ * retried. The race stops our wait at once even while a retry is only scheduled.
+ */
+async function bounded(signal, call) {
+    const controller = new AbortController();
+    let why = '';
+    const stop = (reason) => {
+        why ||= reason;
+        controller.abort();
+    };
+    const onAbort = () => stop(`stopped: ${signal.reason instanceof Error ? signal.reason.message : 'cancelled'}`);
+    const timer = setTimeout(() => stop(`no answer within ${CALL_TIMEOUT_MS / 1000}s`), CALL_TIMEOUT_MS);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted)
+        onAbort();
+    try {
+        if (controller.signal.aborted)
+            throw new Error(why);
+        const stopped = new Promise((_, reject) => {
+            controller.signal.addEventListener('abort', () => reject(new Error(why)), { once: true });
+        });
+        return await Promise.race([call({ signal: controller.signal }), stopped]);
+    }
+    finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+    }
+}
+/**
+ * What failed, for a warning: the call, GitHub's answer, and for a 403 the permission the job's token
+ * needs. Octokit's errors never carry the token in their message.
+ */
+function describeApiError(what, error) {
+    const status = error.status;
+    const message = error instanceof Error ? error.message : String(error);
+    if (typeof status !== 'number')
+        return `${what}: ${message}`;
+    const hint = status === 403 && !/rate limit/i.test(message)
+        ? '. The token cannot write deployments: give the job `permissions: deployments: write` (or pass a github-token that may)'
+        : '';
+    return `${what}: GitHub answered ${status}: ${message}${hint}`;
+}
+
+;// CONCATENATED MODULE: ./lib/report/deployment.js
+
+/** Once cancelled, the runner kills the step 7.5 s after its first signal: finish within a few seconds. */
+const CANCELLED_TIMEOUT_MS = 3000;
+/** The status for a finished run, and whether ours now serves in place of the previous deployment. */
+function finalState(mode, result, cancelled) {
+    if (result === 'promoted' || (mode === 'rollback' && result === 'rolled-back'))
+        return { state: 'success', serving: true };
+    if (cancelled || result === 'failed')
+        return { state: 'error', serving: false };
+    if (result === 'staged')
+        return { state: 'queued', serving: false };
+    // `unchanged` never gets a record (status and dry runs write none); if it did, ours would not be serving.
+    if (result === 'unchanged')
+        return { state: 'inactive', serving: false };
+    return { state: 'failure', serving: false };
+}
+/** The run's log: this attempt's, so a re-run's deployment does not link to the first attempt. */
+function logUrl(context) {
+    const run = `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}`;
+    return context.runAttempt ? `${run}/attempts/${context.runAttempt}` : run;
+}
+/** One deployment of `environment`: `start` creates it, `finish` sets its final state. */
+class DeploymentRecord {
+    api;
+    context;
+    plan;
+    id;
+    constructor(api, context, plan) {
+        this.api = api;
+        this.context = context;
+        this.plan = plan;
+    }
+    get deploymentId() {
+        return this.id === undefined ? undefined : String(this.id);
+    }
+    async start(signal) {
+        const { environment, mode, version, target, active } = this.plan;
+        const description = `${mode} ${version}${target ? ` to ${target}` : ''}`;
+        const payload = { version, mode, ...(target && { color: target }), ...(active && { previous: active }) };
+        this.id = await this.call(`create a GitHub deployment for ${environment}`, () => this.api.create({ ref: this.context.sha, environment, description, payload }, signal));
+        await this.status('in_progress', description, signal);
+    }
+    /**
+     * After a cancel the record is still finished, on a short deadline of its own (the run's signal has
+     * fired already); otherwise the run's signal stops it.
+     */
+    async finish(result, description, signal) {
+        if (this.id === undefined)
+            return;
+        const cancelled = signal.aborted;
+        const deadline = cancelled ? AbortSignal.timeout(CANCELLED_TIMEOUT_MS) : signal;
+        const { state, serving } = finalState(this.plan.mode, result, cancelled);
+        await this.status(state, description, deadline);
+        if (serving)
+            await this.retirePrevious(deadline);
+    }
+    /** The deployment that served before ours: the newest other one whose newest status is `success`. */
+    async retirePrevious(signal) {
+        const { environment } = this.plan;
+        const recent = await this.call(`list the deployments of ${environment}`, () => this.api.recent(environment, signal));
+        for (const id of recent) {
+            if (id === this.id)
+                continue;
+            const state = await this.call(`read the statuses of deployment ${id}`, () => this.api.latestState(id, signal));
+            if (state !== 'success')
+                continue;
+            const description = `replaced by deployment ${this.id} (${this.plan.version})`;
+            await this.call(`mark deployment ${id} inactive`, () => this.api.setStatus(id, { state: 'inactive', description, logUrl: logUrl(this.context) }, signal));
+            return;
+        }
+    }
+    async status(state, description, signal) {
+        const { environmentUrl } = this.plan;
+        await this.call(`set deployment ${this.id} to ${state}`, () => this.api.setStatus(this.id, { state, description, environmentUrl, logUrl: logUrl(this.context) }, signal));
+    }
+    /** Errors name the call that failed, GitHub's answer, and the permission a 403 asks for. */
+    async call(what, body) {
+        try {
+            return await body();
+        }
+        catch (error) {
+            throw new Error(describeApiError(`Could not ${what}`, error), { cause: error });
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/report/model.js
+function newReport(clock, base) {
+    return {
+        ...base,
+        result: 'failed',
+        reason: '',
+        rolledBack: false,
+        routerShows: 'unknown',
+        startedAt: new Date(clock.now()).toISOString(),
+        phases: [],
+        smoke: [],
+        steps: [],
+        samples: [],
+        checks: [],
+        notes: [],
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/report/outputs.js
+/** The action's outputs, by name, from a finished run (DESIGN section 2). */
+function outputsOf(report, reportPath) {
+    return {
+        result: report.result,
+        'active-color': report.active ?? '',
+        'previous-color': report.previous ?? '',
+        'target-color': report.target ?? '',
+        'rolled-back': String(report.rolledBack),
+        reason: report.reason,
+        'deployment-id': report.deploymentId ?? '',
+        report: reportPath,
+        'flipped-at': report.flippedAt ?? '',
+        'duration-seconds': String(report.durationSeconds ?? 0),
+    };
+}
+/** Results that fail the step. In mode rollback, `rolled-back` is what was asked for. */
+function failsStep(report) {
+    if (report.result === 'rolled-back')
+        return report.mode !== 'rollback';
+    return report.result === 'aborted' || report.result === 'failed';
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/report/markdown.js
+/** Table cells must not break the table. */
+function cell(text) {
+    return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./lib/report/health-section.js
+
+
+/** Mermaid charts get unreadable past this many points; samples are bucketed down to it. */
+const CHART_POINTS = 60;
+const FAILING_ROWS = 10;
+/** Per source: counts, latency, a chart of the samples, and the samples that did not pass. */
+function healthSection(report) {
+    if (!report.samples.length)
+        return [];
+    const bySource = new Map();
+    for (const sample of report.samples)
+        bySource.set(sample.source, [...(bySource.get(sample.source) ?? []), sample]);
+    const { thresholds } = report;
+    const out = [
+        '### Health',
+        '',
+        `Sampled every ${formatDuration(thresholds.intervalMs)}; rollback after ${thresholds.failure} failing or ${thresholds.error} unmeasurable sample(s) in a row.`,
+        '',
+        '| check | samples | pass | fail | error | no data | value p50 / max |',
+        '|---|---|---|---|---|---|---|',
+    ];
+    for (const [source, samples] of bySource) {
+        const count = (status) => samples.filter((s) => s.status === status).length;
+        const values = samples.map((s) => s.value).filter((v) => v !== undefined).sort((a, b) => a - b);
+        const unit = report.checks.find((c) => c.name === source)?.unit === 'latency ms' ? 'ms' : '';
+        const spread = values.length ? `${round(values[Math.floor(values.length / 2)])}${unit} / ${round(values[values.length - 1])}${unit}` : '—';
+        out.push(`| ${cell(source)} | ${samples.length} | ${count('pass')} | ${count('fail')} | ${count('error')} | ${count('no-data')} | ${spread} |`);
+    }
+    out.push('');
+    for (const [source, samples] of bySource)
+        out.push(...chart(source, samples, report.checks.find((c) => c.name === source)));
+    const bad = report.samples.filter((s) => s.status !== 'pass');
+    if (bad.length) {
+        out.push('<details><summary>Samples that did not pass</summary>', '', '| time | check | status | detail |', '|---|---|---|---|');
+        for (const s of bad.slice(-FAILING_ROWS))
+            out.push(`| ${s.at} | ${cell(s.source)} | ${s.status} | ${cell(s.detail)} |`);
+        out.push('', '</details>', '');
+    }
+    return out;
+}
+/** A line of the samples over the window, with the fixed thresholds as flat lines. */
+function chart(source, samples, check) {
+    const values = samples.map((s) => s.value).filter((v) => v !== undefined && Number.isFinite(v));
+    if (values.length < 2)
+        return [];
+    const size = Math.ceil(values.length / CHART_POINTS);
+    const points = [];
+    for (let i = 0; i < values.length; i += size)
+        points.push(round(Math.max(...values.slice(i, i + size))));
+    const unit = check?.unit ?? 'value';
+    const title = `${source.replace(/"/g, "'")}: ${unit}${size > 1 ? ` (max of every ${size} samples)` : ''}`;
+    const lines = [`  line [${points.join(', ')}]`];
+    const flat = [
+        ['max', check?.max],
+        ['min', check?.min],
+        ['limit from the baseline', check?.limit],
+    ];
+    const legend = [];
+    for (const [label, limit] of flat) {
+        if (limit === undefined)
+            continue;
+        lines.push(`  line [${points.map(() => limit).join(', ')}]`);
+        legend.push(`${label} ${limit}`);
+    }
+    return ['```mermaid', 'xychart-beta', `  title "${title}"`, `  x-axis "sample" 1 --> ${points.length}`, `  y-axis "${unit}"`, ...lines, '```', ...(legend.length ? [`Flat line${legend.length > 1 ? 's, in order' : ''}: ${legend.join(', ')}.`] : []), ''];
+}
+function round(value) {
+    return Number(value.toPrecision(4));
+}
+
+;// CONCATENATED MODULE: ./lib/report/summary.js
+
+
+
+const HEADLINE = {
+    promoted: '✅ Promoted',
+    'rolled-back': '↩️ Rolled back',
+    aborted: '⛔ Aborted before the flip',
+    staged: '📦 Staged',
+    unchanged: 'ℹ️ Unchanged',
+    failed: '🚨 FAILED',
+};
+/** The job summary: what happened and what the router shows, readable in ten seconds. */
+function renderSummary(report) {
+    const out = [];
+    out.push(`## ${headline(report)}`, '');
+    const from = report.previous ?? (report.mode === 'status' ? report.active : undefined) ?? 'no live color';
+    out.push('| | |', '|---|---|');
+    out.push(`| Result | **${report.result}**${report.dryRun ? ' (dry run)' : ''} |`);
+    if (report.mode !== 'status')
+        out.push(`| Plan | ${from} → **${report.target ?? '?'}** (mode ${report.mode}) |`);
+    out.push(`| Version | \`${cell(report.version)}\` |`);
+    out.push(`| Router | ${cell(report.router)} |`);
+    out.push(`| Router now shows | **${cell(report.routerShows)}** |`);
+    if (report.flippedAt)
+        out.push(`| Flipped at | ${report.flippedAt} |`);
+    out.push(`| Duration | ${formatDuration((report.durationSeconds ?? 0) * 1000)} |`, '');
+    if (report.reason)
+        out.push(`> [!${report.result === 'failed' ? 'CAUTION' : report.result === 'promoted' || report.result === 'staged' || report.result === 'unchanged' ? 'NOTE' : 'WARNING'}]`, `> ${cell(report.reason)}`, '');
+    if (report.advice)
+        out.push(`**What to do:** ${report.advice}`, '');
+    out.push(...timeline(report), ...smoke(report), ...steps(report), ...healthSection(report));
+    if (report.notes.length)
+        out.push('### Notes', '', ...report.notes.map((note) => `- ${cell(note)}`), '');
+    return out.join('\n') + '\n';
+}
+function headline(report) {
+    const color = report.result === 'rolled-back' ? report.previous : report.target;
+    const what = report.result === 'unchanged' || report.result === 'failed' ? `router shows ${report.routerShows}` : `${color ?? ''}`;
+    return `${HEADLINE[report.result]} ${what ? `— ${what}` : ''}`.trim();
+}
+function timeline(report) {
+    if (!report.phases.length)
+        return [];
+    const start = Date.parse(report.startedAt);
+    const rows = report.phases.map((p) => {
+        const at = formatDuration(Date.parse(p.startedAt) - start);
+        const outcome = p.outcome === 'ok' ? 'ok' : `**failed**: ${cell(p.detail ?? '')}`;
+        return `| ${p.name} | +${at} | ${formatDuration(p.durationMs)} | ${outcome} |`;
+    });
+    return ['### Timeline', '', '| phase | started | took | outcome |', '|---|---|---|---|', ...rows, ''];
+}
+function smoke(report) {
+    if (!report.smoke.length)
+        return [];
+    const rows = report.smoke.map((r) => `| ${r.ok ? '✅' : '❌'} ${cell(r.name)} | ${r.status ?? '—'} | ${r.latencyMs}ms | ${r.attempts} | ${cell(r.detail)} |`);
+    return ['### Smoke tests', '', '| test | status | latency | attempts | detail |', '|---|---|---|---|---|', ...rows, ''];
+}
+function steps(report) {
+    if (report.steps.length < 2 && report.steps.every((s) => s.percent === 100))
+        return [];
+    const rows = report.steps.map((s) => `| ${s.percent}% | ${formatDuration(s.windowMs)} | ${s.passed ? '✅ passed' : '❌ failed'} |`);
+    return ['### Traffic steps', '', '| traffic to new color | window | verdict |', '|---|---|---|', ...rows, ''];
+}
+
+;// CONCATENATED MODULE: ./lib/report/publish.js
+
+
+
+
+
+
+/** Writes outputs, the JSON report and the job summary; every text passes through `redact`. */
+async function publish(report, redact) {
+    const dir = process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)();
+    const path = (0,external_node_path_.join)(dir, `blue-green-report-${report.mode}-${Date.parse(report.startedAt)}-${process.pid}.json`);
+    // Private: it holds every sample and server answer (redacted, but not meant for other users of the runner).
+    await (0,promises_.writeFile)(path, redact(JSON.stringify(report, null, 2)) + '\n', { mode: 0o600 });
+    for (const [name, value] of Object.entries(outputsOf(report, path)))
+        setOutput(name, redact(value));
+    if (process.env.GITHUB_STEP_SUMMARY) {
+        await summary.addRaw(redact(renderSummary(report))).write();
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/routers/command/module.js
 
 const commandModule = {
@@ -41772,9 +42117,8 @@ const haproxyModule = {
     },
 };
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/module.js
+
 
 /** A Service name (RFC 1035 label) and other object names (RFC 1123 subdomain), as the API checks them. */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -41817,7 +42161,9 @@ const kubernetesModule = {
         const container = input('container');
         if (container && !LABEL_KEY.test(container))
             problems.add('container', container, 'a container name, or empty for the only container');
-        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container };
+        const delay = input('scale-down-delay');
+        const scaleDownDelayMs = delay ? duration(problems, 'scale-down-delay', delay, 1000) : 0;
+        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
     },
     cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
     secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
@@ -42075,6 +42421,8 @@ async function whyNotStaged(router, color, version, onUnverifiable) {
         : `Nothing was staged on ${color}: "promote" only promotes what "stage" recorded there. Run mode "stage" with version ${version} first.`;
 }
 
+// EXTERNAL MODULE: ./lib/health/probe.js
+var health_probe = __nccwpck_require__(3060);
 ;// CONCATENATED MODULE: ./lib/phases/smoke.js
 
 
@@ -42103,7 +42451,7 @@ async function smokeOne(probe, vars, options) {
     try {
         await retry(async (attempt) => {
             attempts = attempt;
-            last = await runProbe(probe, vars, options.timeoutMs, options.signal);
+            last = await (0,health_probe/* runProbe */.m)(probe, vars, options.timeoutMs, options.signal);
             if (!last.ok)
                 throw new Error(last.detail);
         }, { attempts: options.retries, baseDelayMs: RETRY_BASE_MS, label: probe.name, clock: options.clock, signal: options.signal });
@@ -42342,11 +42690,12 @@ class Release {
         const { s } = this;
         this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
         this.announcePlan();
+        await this.d.onPlan?.(this.plan);
         if (s.dryRun || s.mode === 'status')
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
         if (s.mode === 'rollback')
             return this.rollbackMode();
-        this.sources = this.d.healthSources(this.vars());
+        this.sources = await this.d.healthSources(this.vars());
         if (!(await this.validateSources()))
             return;
         if (s.mode !== 'promote' && this.d.deployer) {
@@ -42365,6 +42714,8 @@ class Release {
         if (s.mode === 'stage')
             return this.end('staged', '');
         await this.shiftAndWatch();
+        if (this.report.result === 'promoted')
+            await this.afterPromotion();
     }
     phase(name, body, options) {
         return this.timeline.phase(name, body, options);
@@ -42419,7 +42770,7 @@ class Release {
         return false;
     }
     /** Returns false (and ends the run as aborted) when a smoke test failed. */
-    async smoke() {
+    async smoke(advice = '') {
         const { smoke } = this.s;
         const results = await smokeTest(smoke.probes, this.vars(), {
             timeoutMs: smoke.timeoutMs,
@@ -42434,7 +42785,7 @@ class Release {
             return true;
         this.d.signal.throwIfAborted();
         const first = failed[0];
-        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.${advice}`;
         this.timeline.markLastFailed(reason);
         await this.end('aborted', reason);
         return false;
@@ -42476,6 +42827,8 @@ class Release {
             if (!verdict.passed)
                 return this.windowFailed(verdict.reason);
         }
+        // From here a stop must not flip back: the release passed its window.
+        d.state.save(STATE.phase, 'promoted');
         await this.end('promoted', '');
     }
     /** Watches the health sources, and the router itself beside them, for one window. */
@@ -42500,6 +42853,19 @@ class Release {
             },
         }));
     }
+    /**
+     * What the router does once a promotion is verified (e.g. scale the previous color down after a
+     * delay). It never undoes the promotion: a failure or a cancel here is a note, not a rollback.
+     */
+    async afterPromotion() {
+        const { router, signal } = this.d;
+        const previous = this.plan.previous;
+        if (!router.afterPromotion || !previous)
+            return;
+        const note = await this.phase('after promotion', () => router.afterPromotion(this.target, previous, signal).catch((error) => signal.aborted ? `Cancelled before the previous color was scaled down: ${previous} stays as it was.` : `After the promotion: ${(0,infra_log/* errorMessage */.gJ)(error)}`)).catch(() => `Cancelled before the previous color was scaled down: ${previous} stays as it was.`);
+        if (note)
+            this.report.notes.push(note);
+    }
     async windowFailed(reason) {
         const { previous } = this.plan;
         if (!this.s.rollbackOnFailure)
@@ -42519,7 +42885,20 @@ class Release {
             await this.end('failed', `${reason}; then the rollback to ${previous} failed: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
         }
     }
+    /**
+     * Flips back on request, after checking the color it returns to still serves (its smoke tests; the
+     * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`.
+     */
     async rollbackMode() {
+        const { s } = this;
+        if (s.emergency)
+            this.report.notes.push('Emergency rollback: the color returned to was not smoke-tested first.');
+        else if (s.smoke.probes.length) {
+            if (!(await this.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.'))))
+                return;
+        }
+        else
+            this.report.notes.push(`No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`);
         this.d.state.save(STATE.phase, 'rollback-on-request');
         this.trafficMoved = true;
         await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));
@@ -42675,255 +43054,6 @@ function basic(credentials) {
     return [token, `Basic ${token}`];
 }
 
-;// CONCATENATED MODULE: ./lib/settings-probes.js
-
-
-
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
-function probesFromUrls(problems, input, text) {
-    return lines(text).map((line) => ({
-        name: line,
-        url: parse_url(problems, input, line),
-        method: 'GET',
-        headers: {},
-        expectStatus: [],
-    }));
-}
-/** Parses a YAML list of mappings; problems name the input and the entry. */
-function yamlEntries(problems, input, text) {
-    if (!text.trim())
-        return [];
-    let doc;
-    try {
-        // Warnings (unknown directives and tags) would print to the log; errors throw.
-        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
-    }
-    catch (error) {
-        problems.note(input, `is not valid YAML: ${error.message.split('\n')[0]}`);
-        return [];
-    }
-    if (!Array.isArray(doc)) {
-        problems.note(input, 'expected a YAML list of entries, each a mapping.');
-        return [];
-    }
-    const entries = [];
-    doc.forEach((entry, index) => {
-        const where = `${input}[${index}]`;
-        if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-            problems.note(where, 'expected a mapping.');
-        else
-            entries.push({ where, fields: { ...entry } });
-    });
-    return entries;
-}
-/** A YAML list of HTTP probes (`smoke-tests`). */
-function probesFromYaml(problems, input, text) {
-    return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields) ?? []);
-}
-function probeFromFields(problems, where, fields) {
-    const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
-    if (unknown.length)
-        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted: ${PROBE_KEYS.join(', ')}.`);
-    if (typeof fields.url !== 'string') {
-        problems.note(where, 'needs `url`, an absolute http:// or https:// URL.');
-        return undefined;
-    }
-    const method = typeof fields.method === 'string' ? fields.method.toUpperCase() : fields.method === undefined ? 'GET' : '?';
-    if (!METHODS.includes(method))
-        problems.add(`${where}.method`, method === '?' ? shown(fields.method) : method, `one of ${METHODS.join(', ')}`);
-    return {
-        name: typeof fields.name === 'string' ? fields.name : `${method} ${fields.url}`,
-        url: parse_url(problems, `${where}.url`, fields.url),
-        method,
-        headers: headerMap(problems, `${where}.headers`, fields.headers),
-        body: body(problems, `${where}.body`, fields.body),
-        expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
-        expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
-        maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
-    };
-}
-function headerMap(problems, where, value) {
-    if (value === undefined)
-        return {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        problems.note(where, 'expected a mapping of header names to values.');
-        return {};
-    }
-    const headers = {};
-    for (const [name, raw] of Object.entries(value)) {
-        if (raw !== null && typeof raw === 'object') {
-            problems.note(where, `the value of header "${name.slice(0, 60)}" is a ${Array.isArray(raw) ? 'list' : 'mapping'}; expected text (the value is hidden).`);
-            continue;
-        }
-        const text = shown(raw ?? '').trim();
-        if (header(problems, where, name, text))
-            headers[name] = text;
-    }
-    return headers;
-}
-/** Text as given; a mapping or list is sent as JSON (a YAML alias loop cannot be, and is refused). */
-function body(problems, where, value) {
-    if (value === undefined || typeof value === 'string')
-        return value;
-    try {
-        return JSON.stringify(value);
-    }
-    catch {
-        problems.note(where, 'cannot be sent as JSON (it refers to itself through a YAML alias); write the body as text.');
-        return undefined;
-    }
-}
-function statusList(problems, where, value) {
-    if (value === undefined)
-        return [];
-    const items = Array.isArray(value) ? value : [value];
-    const codes = items.map((item) => (typeof item === 'number' ? item : typeof item === 'string' ? Number(item) : NaN));
-    if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
-        problems.add(where, shown(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
-        return [];
-    }
-    return codes;
-}
-function regex(problems, where, value) {
-    if (value === undefined)
-        return undefined;
-    try {
-        if (typeof value !== 'string' && typeof value !== 'number')
-            throw new Error('not text');
-        return new RegExp(String(value));
-    }
-    catch {
-        problems.add(where, shown(value), 'a regular expression');
-        return undefined;
-    }
-}
-/** A latency bound above the longest request timeout could never be reached. */
-const MAX_LATENCY_MS = 5 * 60_000;
-function latency(problems, where, value) {
-    if (value === undefined)
-        return undefined;
-    const ms = typeof value === 'string' ? parseDuration(value) : undefined;
-    if (ms === undefined || ms > MAX_LATENCY_MS) {
-        problems.add(where, shown(value), `${DURATION_FORM}, at most 5m`);
-        return undefined;
-    }
-    return ms;
-}
-
-;// CONCATENATED MODULE: ./lib/settings-checks.js
-
-
-
-const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
-const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
-/** Prometheus's own default is 1m; most setups scrape every 15s. */
-const DEFAULT_SCRAPE_INTERVAL = '15s';
-/** A PromQL range selector: `[5m]`, `[1h30m]`, `[5m:30s]`. */
-const RANGE = /\[((?:\d+(?:ms|s|m|h|d|w|y))+)(?::[^\]]*)?\]/;
-const TYPES = ['http', 'prometheus'];
-/** `health-checks`: a YAML list whose entries say their `type` (default http). */
-function healthChecksFromYaml(problems, input, text) {
-    const checks = { probes: [], prometheus: [] };
-    for (const { where, fields } of yamlEntries(problems, input, text)) {
-        const type = shown(fields.type ?? 'http');
-        delete fields.type;
-        if (type === 'http') {
-            const probe = probeFromFields(problems, where, fields);
-            if (probe)
-                checks.probes.push(probe);
-        }
-        else if (type === 'prometheus') {
-            const check = prometheusCheck(problems, where, fields);
-            if (check)
-                checks.prometheus.push(check);
-        }
-        else if (type === 'cloudwatch-alarm') {
-            problems.note(where, `type "cloudwatch-alarm" is not available in this version; available: ${TYPES.join(', ')}.`);
-        }
-        else {
-            problems.add(`${where}.type`, type, TYPES.join(' or '));
-        }
-    }
-    return checks;
-}
-function prometheusCheck(problems, where, fields) {
-    const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
-    if (unknown.length)
-        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
-    if (typeof fields.query !== 'string' || !fields.query.trim()) {
-        problems.note(where, 'needs `query`, a PromQL instant query ({color}, {previous}, {version} and {since-flip} are replaced).');
-        return undefined;
-    }
-    const check = {
-        name: typeof fields.name === 'string' ? fields.name : fields.query.trim(),
-        query: fields.query.trim(),
-        max: number(problems, `${where}.max`, fields.max),
-        min: number(problems, `${where}.min`, fields.min),
-        onNoData: policy(problems, `${where}.on-no-data`, fields['on-no-data']),
-        baseline: fields.baseline === true,
-        maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
-        maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
-        scrapeIntervalMs: scrapeInterval(problems, `${where}.scrape-interval`, fields['scrape-interval']),
-    };
-    judgeRange(problems, where, check);
-    if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
-        problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
-    const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
-    if (check.baseline && !relative)
-        problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
-    if (!check.baseline && relative)
-        problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
-    if (check.max === undefined && check.min === undefined && !relative)
-        problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
-    if (check.maxRatio !== undefined && check.maxRatio < 1)
-        problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
-    return check;
-}
-/**
- * Right after the flip a range like `[1m]` still holds what the idle color ran before this release
- * (often the version just rolled back): say so, unless the query selects the release ({version}) or
- * starts its range at the flip ({since-flip}). {version} cannot name the previous color's release.
- */
-function judgeRange(problems, where, check) {
-    const q = check.query;
-    if (check.baseline && q.includes('{version}')) {
-        problems.note(where, 'uses {version} with `baseline: true`, but the previous color\'s version is not known; select the baseline by {previous} alone.');
-    }
-    const range = RANGE.exec(q);
-    if (range && !q.includes('{since-flip}') && !q.includes('{version}')) {
-        problems.warn(where, `the range [${range[1]}] reaches back before the flip at the first samples, into what the new color ran before this release; ` +
-            'write [{since-flip}] to start it at the flip, or select the release with a {version} label.');
-    }
-}
-function scrapeInterval(problems, where, value) {
-    const text = value === undefined ? DEFAULT_SCRAPE_INTERVAL : shown(value);
-    const ms = parseDuration(text);
-    if (ms === undefined || ms < 1000 || ms > 3_600_000) {
-        problems.add(where, text, `${DURATION_FORM}, from 1s to 1h (how often Prometheus scrapes these series)`);
-        return 15_000;
-    }
-    return ms;
-}
-function number(problems, where, value) {
-    if (value === undefined)
-        return undefined;
-    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
-    if (!Number.isFinite(n)) {
-        problems.add(where, shown(value), 'a number, e.g. 0.05');
-        return undefined;
-    }
-    return n;
-}
-function policy(problems, where, value) {
-    if (value === undefined)
-        return 'wait';
-    if (NO_DATA_POLICIES.includes(shown(value)))
-        return value;
-    problems.add(where, shown(value), NO_DATA_POLICIES.join(', '));
-    return 'wait';
-}
-
 ;// CONCATENATED MODULE: ./lib/types.js
 const MODES = ['deploy', 'stage', 'promote', 'rollback', 'status'];
 const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'];
@@ -42955,7 +43085,7 @@ function readSettings(input) {
     const router = oneOf(problems, 'router', input('router'), ROUTER_KINDS);
     const smokeHeaders = headerLines(problems, 'smoke-headers', input('smoke-headers'));
     const withHeaders = (probes) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
-    const checks = healthChecksFromYaml(problems, 'health-checks', input('health-checks'));
+    const checks = readHealthChecks(problems, input, probesFromUrls(problems, 'health-urls', input('health-urls')));
     const settings = {
         mode: oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
         router,
@@ -42977,8 +43107,7 @@ function readSettings(input) {
         health: {
             windowMs: duration(problems, 'health-window', input('health-window') || '5m'),
             intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
-            probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
-            prometheus: checks.prometheus,
+            checks,
             failureThreshold: integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
             errorThreshold: integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
         },
@@ -42986,8 +43115,8 @@ function readSettings(input) {
             steps: percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
             stepWindowMs: duration(problems, 'step-window', input('step-window') || '1m'),
         },
-        prometheus: prometheusSource(problems, input),
         rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse_boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
+        emergency: parse_boolean(problems, 'emergency', input('emergency')),
         lockTimeoutMs: duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
         github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
         jobStatus: input('job-status'),
@@ -43003,38 +43132,10 @@ function readSettings(input) {
         throw new SettingsError(problems.list);
     return settings;
 }
-/**
- * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
- * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
- */
-function prometheusSource(problems, input) {
-    const headers = headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
-    const text = input('prometheus-url');
-    if (!text)
-        return { url: '', headers };
-    parse_url(problems, 'prometheus-url', text);
-    if (!problems.ok('prometheus-url'))
-        return { url: '', headers };
-    const url = new URL(text);
-    if (url.username || url.password) {
-        if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
-            problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
-        }
-        let credentials;
-        try {
-            credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-        }
-        catch {
-            problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
-            return { url: '', headers };
-        }
-        headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
-        url.username = '';
-        url.password = '';
-    }
-    return { url: url.toString().replace(/\/+$/, ''), headers };
-}
 function jobIndex(problems, text) {
+    // A local runner (@github/local-action) passes the default expression unevaluated: outside a matrix.
+    if (/^\$\{\{[^}]*\}\}$/.test(text))
+        return '';
     if (text && !/^\d{1,6}$/.test(text))
         problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
     return text;
@@ -43068,8 +43169,8 @@ function checkCombinations(problems, input, settings) {
     if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
         problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
     }
-    if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url', 'health-checks')) {
-        problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+    if (settings.emergency && settings.mode !== 'rollback' && problems.ok('mode')) {
+        problems.note('emergency', `is only for mode "rollback" (this run's mode is "${settings.mode}").`);
     }
     if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
         problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');
@@ -43092,8 +43193,19 @@ function checkCombinations(problems, input, settings) {
 
 
 
-
-/** Entry of the main step: settings, then the run, then the report. Only this file calls setFailed. */
+/**
+ * The main step: settings, then the run, then the report. Only this file (and the post step) sets the
+ * step's failure. Exported as `run()` and called by `index.ts`, the layout the toolkit's local runner
+ * (`@github/local-action`) expects.
+ */
+async function main_run() {
+    try {
+        await main();
+    }
+    catch (error) {
+        setFailed(`Unexpected error: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
+    }
+}
 async function main() {
     // Listen first: a cancel that arrives while inputs are read still stops the run before it starts.
     const cancel = new AbortController();
@@ -43129,45 +43241,40 @@ async function main() {
     if (failsStep(report)) {
         // One titled annotation (setFailed would add a second, untitled one).
         core_error((0,infra_log/* inert */.tJ)(redact(report.reason)), { title: (0,infra_log/* inert */.tJ)(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
-        process.exitCode = ExitCode.Failure;
+        process.exitCode = 1;
     }
 }
 async function release(settings, log, signal) {
     const clock = systemClock;
     const owner = lockOwner(settings.jobIndex);
     const router = await createRouter(settings, { clock, log, owner });
-    const { deploy, github, version } = settings;
+    const { deploy, version } = settings;
     const deployer = (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
-    const record = await startDeployment(settings, log, signal);
+    let record;
     const report = await run(settings, {
         router,
         deployer,
-        healthSources: (vars) => healthSources(settings, vars),
+        healthSources: (vars) => createHealthSources(settings.health.checks, { clock, timeoutMs: settings.smoke.timeoutMs, vars: { color: vars.color, previous: vars.previous, version: vars.version } }),
         clock,
         log,
         state: coreState,
         signal,
         job: owner.job,
+        onPlan: async (plan) => {
+            record = await deploymentRecord(settings, plan, log);
+            if (record)
+                await startDeployment(record, settings, log, signal);
+        },
     });
-    if (record) {
-        report.deploymentId = record.deploymentId;
-        await record.finish(report.result, report.reason || `${report.result}: ${report.target} (${version})`, signal.aborted).catch((error) => {
-            log.warning(`Could not update the GitHub deployment for ${github.environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
-        });
-    }
+    if (record)
+        await finishDeployment(record, report, settings, log, signal);
     return report;
 }
-function healthSources(settings, vars) {
-    const { health, smoke, prometheus } = settings;
-    const http = health.probes.map((probe) => new HttpHealthSource(probe, vars, smoke.timeoutMs));
-    if (!health.prometheus.length)
-        return http;
-    const client = new PrometheusClient(prometheus.url, prometheus.headers, smoke.timeoutMs);
-    const release = { color: vars.color, previous: vars.previous, version: vars.version };
-    return [...http, ...health.prometheus.map((check) => new PrometheusHealthSource(check, client, release, systemClock.now))];
-}
-/** A GitHub deployment record is a courtesy: failing to write it never fails a release. */
-async function startDeployment(settings, log, signal) {
+/**
+ * A GitHub deployment record is a courtesy: failing to write it never fails a release, and a cancel
+ * still stops it. A deployment once created is finished whatever happened after.
+ */
+async function deploymentRecord(settings, plan, log) {
     const { github, mode, dryRun, version } = settings;
     if (!github.environment || dryRun || mode === 'status')
         return undefined;
@@ -43175,17 +43282,36 @@ async function startDeployment(settings, log, signal) {
         log.warning('environment is set but github-token is empty, so no deployment record is written.', 'Deployment record');
         return undefined;
     }
-    const record = new DeploymentRecord(githubContext(), github.token, github.environment, github.environmentUrl);
+    const context = githubContext();
+    const { environment, environmentUrl } = github;
     try {
-        await record.start(`${mode} ${version}`, { version, mode }, signal);
-        return record;
+        const api = await octokitDeployments(context.repository, github.token, log);
+        return new DeploymentRecord(api, context, { environment, environmentUrl, mode, version, target: plan.target, active: plan.active });
+    }
+    catch (error) {
+        log.warning(`No GitHub deployment for ${environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
+        return undefined;
+    }
+}
+async function startDeployment(record, settings, log, signal) {
+    try {
+        await record.start(signal);
+        log.info(`GitHub deployment ${record.deploymentId} of ${settings.github.environment} is in progress.`);
     }
     catch (error) {
         if (signal.aborted)
             throw error;
-        log.warning(`Could not create a GitHub deployment for ${github.environment}: ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Deployment record');
-        return undefined;
+        log.warning(`${(0,infra_log/* errorMessage */.gJ)(error)}. The release goes on.`, 'Deployment record');
     }
+}
+async function finishDeployment(record, report, settings, log, signal) {
+    if (!record.deploymentId)
+        return;
+    report.deploymentId = record.deploymentId;
+    const description = report.reason || `${report.result}: ${report.target} (${settings.version})`;
+    await record.finish(report.result, description, signal).catch((error) => {
+        log.warning(`${(0,infra_log/* errorMessage */.gJ)(error)}. The release itself is not affected.`, 'Deployment record');
+    });
 }
 /** Bad inputs: every problem as an annotation, outputs and summary still written, nothing touched. */
 async function invalidInputs(error, redact) {
@@ -43207,5 +43333,9 @@ function abortedReport(settings, reason, routerShows) {
     });
     return Object.assign(report, { result: 'aborted', reason, routerShows, endedAt: report.startedAt, durationSeconds: 0 });
 }
-main().catch((error) => setFailed(`Unexpected error: ${(0,infra_log/* errorMessage */.gJ)(error)}`));
+
+;// CONCATENATED MODULE: ./lib/index.js
+// Entry of the main step: the bundle runs this file; `main.ts` holds the step, as `run()`.
+
+void main_run();
 

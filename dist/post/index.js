@@ -28559,6 +28559,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
+
+/***/ }),
+
 /***/ 1792:
 /***/ ((module) => {
 
@@ -37301,6 +37308,85 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
+/***/ 3060:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   m: () => (/* binding */ runProbe)
+/* harmony export */ });
+/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
+/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4708);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2790);
+
+
+
+/** A body larger than this is cut before `expect-body` is matched; probes check health, not payloads. */
+const MAX_BODY_BYTES = 1 << 20;
+/**
+ * One request, judged against the probe's expectations. Every probe opens a fresh connection
+ * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
+ */
+async function runProbe(probe, vars, timeoutMs, signal) {
+    const url = new URL((0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_2__/* .fillTemplate */ .ou)(probe.url, vars));
+    const started = performance.now();
+    try {
+        const { status, body } = await send(url, probe, timeoutMs, signal);
+        const latencyMs = Math.round(performance.now() - started);
+        const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
+        if (!statusOk) {
+            const expected = probe.expectStatus.length ? probe.expectStatus.join(' or ') : '2xx';
+            return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}` };
+        }
+        if (probe.expectBody && !probe.expectBody.test(body)) {
+            return { ok: false, status, latencyMs, detail: `${status}, but the body does not match /${probe.expectBody.source}/` };
+        }
+        if (probe.maxLatencyMs !== undefined && latencyMs > probe.maxLatencyMs) {
+            return { ok: false, status, latencyMs, detail: `${status} in ${latencyMs}ms, above max-latency ${probe.maxLatencyMs}ms` };
+        }
+        return { ok: true, status, latencyMs, detail: `${status} in ${latencyMs}ms` };
+    }
+    catch (error) {
+        const latencyMs = Math.round(performance.now() - started);
+        return { ok: false, latencyMs, detail: describeError(error, timeoutMs) };
+    }
+}
+function send(url, probe, timeoutMs, signal) {
+    const request = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_1__.request : node_http__WEBPACK_IMPORTED_MODULE_0__.request;
+    return new Promise((resolve, reject) => {
+        const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (chunk) => {
+                if (size < MAX_BODY_BYTES)
+                    chunks.push(chunk);
+                size += chunk.length;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+        req.on('error', reject);
+        req.end(probe.body);
+    });
+}
+function describeError(error, timeoutMs) {
+    const code = error.code;
+    if (code === 'ETIMEDOUT')
+        return `no answer within ${timeoutMs}ms`;
+    if (code === 'ECONNREFUSED')
+        return 'connection refused';
+    if (code === 'ECONNRESET')
+        return 'connection reset';
+    if (code === 'ENOTFOUND')
+        return 'host not found';
+    if (error.name === 'AbortError')
+        return 'cancelled';
+    return error.message || String(error);
+}
+
+
+/***/ }),
+
 /***/ 2790:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37600,6 +37686,36 @@ function hint(error) {
 /******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -37637,6 +37753,17 @@ function hint(error) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */
@@ -40689,13 +40816,14 @@ const coreState = {
     get: (key) => getState(key),
 };
 const readInput = (name) => getInput(name);
+/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
 function githubContext(env = process.env) {
     return {
-        apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
         serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
         repository: env.GITHUB_REPOSITORY || '',
         sha: env.GITHUB_SHA || '',
         runId: env.GITHUB_RUN_ID || '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT || '',
     };
 }
 /**
@@ -40788,78 +40916,8 @@ function rollback_readForVerdict(router, clock) {
     return retry(() => router.read(), { attempts: 3, baseDelayMs: 200, label: 'Reading the router', clock });
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-;// CONCATENATED MODULE: ./lib/health/probe.js
-
-
-
-/** A body larger than this is cut before `expect-body` is matched; probes check health, not payloads. */
-const MAX_BODY_BYTES = (/* unused pure expression or super */ null && (1 << 20));
-/**
- * One request, judged against the probe's expectations. Every probe opens a fresh connection
- * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
- */
-async function probe_runProbe(probe, vars, timeoutMs, signal) {
-    const url = new URL(fillTemplate(probe.url, vars));
-    const started = performance.now();
-    try {
-        const { status, body } = await send(url, probe, timeoutMs, signal);
-        const latencyMs = Math.round(performance.now() - started);
-        const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
-        if (!statusOk) {
-            const expected = probe.expectStatus.length ? probe.expectStatus.join(' or ') : '2xx';
-            return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}` };
-        }
-        if (probe.expectBody && !probe.expectBody.test(body)) {
-            return { ok: false, status, latencyMs, detail: `${status}, but the body does not match /${probe.expectBody.source}/` };
-        }
-        if (probe.maxLatencyMs !== undefined && latencyMs > probe.maxLatencyMs) {
-            return { ok: false, status, latencyMs, detail: `${status} in ${latencyMs}ms, above max-latency ${probe.maxLatencyMs}ms` };
-        }
-        return { ok: true, status, latencyMs, detail: `${status} in ${latencyMs}ms` };
-    }
-    catch (error) {
-        const latencyMs = Math.round(performance.now() - started);
-        return { ok: false, latencyMs, detail: describeError(error, timeoutMs) };
-    }
-}
-function send(url, probe, timeoutMs, signal) {
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-        const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (chunk) => {
-                if (size < MAX_BODY_BYTES)
-                    chunks.push(chunk);
-                size += chunk.length;
-            });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-            res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-        req.on('error', reject);
-        req.end(probe.body);
-    });
-}
-function describeError(error, timeoutMs) {
-    const code = error.code;
-    if (code === 'ETIMEDOUT')
-        return `no answer within ${timeoutMs}ms`;
-    if (code === 'ECONNREFUSED')
-        return 'connection refused';
-    if (code === 'ECONNRESET')
-        return 'connection reset';
-    if (code === 'ENOTFOUND')
-        return 'host not found';
-    if (error.name === 'AbortError')
-        return 'cancelled';
-    return error.message || String(error);
-}
-
+// EXTERNAL MODULE: ./lib/health/probe.js
+var probe = __nccwpck_require__(3060);
 ;// CONCATENATED MODULE: ./lib/phases/smoke.js
 
 
@@ -41042,11 +41100,12 @@ class Release {
         const { s } = this;
         this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
         this.announcePlan();
+        await this.d.onPlan?.(this.plan);
         if (s.dryRun || s.mode === 'status')
             return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
         if (s.mode === 'rollback')
             return this.rollbackMode();
-        this.sources = this.d.healthSources(this.vars());
+        this.sources = await this.d.healthSources(this.vars());
         if (!(await this.validateSources()))
             return;
         if (s.mode !== 'promote' && this.d.deployer) {
@@ -41065,6 +41124,8 @@ class Release {
         if (s.mode === 'stage')
             return this.end('staged', '');
         await this.shiftAndWatch();
+        if (this.report.result === 'promoted')
+            await this.afterPromotion();
     }
     phase(name, body, options) {
         return this.timeline.phase(name, body, options);
@@ -41119,7 +41180,7 @@ class Release {
         return false;
     }
     /** Returns false (and ends the run as aborted) when a smoke test failed. */
-    async smoke() {
+    async smoke(advice = '') {
         const { smoke } = this.s;
         const results = await smokeTest(smoke.probes, this.vars(), {
             timeoutMs: smoke.timeoutMs,
@@ -41134,7 +41195,7 @@ class Release {
             return true;
         this.d.signal.throwIfAborted();
         const first = failed[0];
-        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.${advice}`;
         this.timeline.markLastFailed(reason);
         await this.end('aborted', reason);
         return false;
@@ -41176,6 +41237,8 @@ class Release {
             if (!verdict.passed)
                 return this.windowFailed(verdict.reason);
         }
+        // From here a stop must not flip back: the release passed its window.
+        d.state.save(STATE.phase, 'promoted');
         await this.end('promoted', '');
     }
     /** Watches the health sources, and the router itself beside them, for one window. */
@@ -41200,6 +41263,19 @@ class Release {
             },
         }));
     }
+    /**
+     * What the router does once a promotion is verified (e.g. scale the previous color down after a
+     * delay). It never undoes the promotion: a failure or a cancel here is a note, not a rollback.
+     */
+    async afterPromotion() {
+        const { router, signal } = this.d;
+        const previous = this.plan.previous;
+        if (!router.afterPromotion || !previous)
+            return;
+        const note = await this.phase('after promotion', () => router.afterPromotion(this.target, previous, signal).catch((error) => signal.aborted ? `Cancelled before the previous color was scaled down: ${previous} stays as it was.` : `After the promotion: ${errorMessage(error)}`)).catch(() => `Cancelled before the previous color was scaled down: ${previous} stays as it was.`);
+        if (note)
+            this.report.notes.push(note);
+    }
     async windowFailed(reason) {
         const { previous } = this.plan;
         if (!this.s.rollbackOnFailure)
@@ -41219,7 +41295,20 @@ class Release {
             await this.end('failed', `${reason}; then the rollback to ${previous} failed: ${errorMessage(error)}`);
         }
     }
+    /**
+     * Flips back on request, after checking the color it returns to still serves (its smoke tests; the
+     * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`.
+     */
     async rollbackMode() {
+        const { s } = this;
+        if (s.emergency)
+            this.report.notes.push('Emergency rollback: the color returned to was not smoke-tested first.');
+        else if (s.smoke.probes.length) {
+            if (!(await this.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.'))))
+                return;
+        }
+        else
+            this.report.notes.push(`No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`);
         this.d.state.save(STATE.phase, 'rollback-on-request');
         this.trafficMoved = true;
         await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));
@@ -41584,6 +41673,7 @@ const haproxyModule = {
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/module.js
 
+
 /** A Service name (RFC 1035 label) and other object names (RFC 1123 subdomain), as the API checks them. */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
@@ -41625,7 +41715,9 @@ const kubernetesModule = {
         const container = input('container');
         if (container && !LABEL_KEY.test(container))
             problems.add('container', container, 'a container name, or empty for the only container');
-        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container };
+        const delay = input('scale-down-delay');
+        const scaleDownDelayMs = delay ? duration(problems, 'scale-down-delay', delay, 1000) : 0;
+        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
     },
     cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
     secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
@@ -41999,42 +42091,93 @@ function latency(problems, where, value) {
     return ms;
 }
 
-;// CONCATENATED MODULE: ./lib/settings-checks.js
+;// CONCATENATED MODULE: ./lib/health/cloudwatch-alarm/module.js
 
-
-
+const IN_ALARM_POLICIES = ['refuse', 'ignore'];
 const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const KEYS = ['name', 'alarm', 'on-no-data', 'already-in-alarm'];
+/** CloudWatch alarm names: 1-255 printable characters. */
+// eslint-disable-next-line no-control-regex
+const ALARM_NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
+const cloudwatchAlarmModule = {
+    check(problems, where, fields) {
+        const unknown = Object.keys(fields).filter((key) => !KEYS.includes(key));
+        if (unknown.length)
+            problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type cloudwatch-alarm: ${KEYS.join(', ')}.`);
+        const alarm = typeof fields.alarm === 'string' ? fields.alarm.trim() : '';
+        if (!ALARM_NAME.test(alarm)) {
+            problems.note(where, 'needs `alarm`, the name of a CloudWatch alarm (metric or composite) in aws-region.');
+            return undefined;
+        }
+        return {
+            name: typeof fields.name === 'string' && fields.name ? fields.name : `alarm ${alarm}`,
+            alarm,
+            onNoData: module_oneOf(problems, `${where}.on-no-data`, fields['on-no-data'], NO_DATA_POLICIES, 'wait'),
+            alreadyInAlarm: module_oneOf(problems, `${where}.already-in-alarm`, fields['already-in-alarm'], IN_ALARM_POLICIES, 'refuse'),
+        };
+    },
+    shared(input, problems, checks) {
+        const region = input('aws-region') || process.env.AWS_REGION || '';
+        if (region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+            problems.add('aws-region', region, 'an AWS region such as us-east-1');
+        if (checks.length && !region)
+            problems.note('aws-region', 'is required by the cloudwatch-alarm health checks (or set AWS_REGION): the region of the alarms.');
+        return { region };
+    },
+    async create(checks, { region }) {
+        const { alarmSources } = await Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 582));
+        return alarmSources(checks, region);
+    },
+};
+function module_oneOf(problems, where, value, accepted, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (accepted.includes(shown(value)))
+        return value;
+    problems.add(where, shown(value), accepted.join(', '));
+    return fallback;
+}
+
+;// CONCATENATED MODULE: ./lib/health/http/module.js
+
+
+/** `type: http` (the default): the keys of smoke-tests, judged on every sample. */
+const httpModule = {
+    check: (problems, where, fields) => probeFromFields(problems, where, fields),
+    // smoke-headers go with every smoke and health request; the settings report its problems, once.
+    shared: (input) => headerLines(new Problems(), 'smoke-headers', input('smoke-headers')),
+    async create(probes, headers, deps) {
+        const { HttpHealthSource } = await __nccwpck_require__.e(/* import() */ 34).then(__nccwpck_require__.bind(__nccwpck_require__, 3034));
+        return probes.map((probe) => new HttpHealthSource({ ...probe, headers: { ...headers, ...probe.headers } }, deps.vars, deps.timeoutMs));
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/health/prometheus/module.js
+
+
+
+const module_NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
 const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
 /** Prometheus's own default is 1m; most setups scrape every 15s. */
 const DEFAULT_SCRAPE_INTERVAL = '15s';
 /** A PromQL range selector: `[5m]`, `[1h30m]`, `[5m:30s]`. */
 const RANGE = /\[((?:\d+(?:ms|s|m|h|d|w|y))+)(?::[^\]]*)?\]/;
-const TYPES = ['http', 'prometheus'];
-/** `health-checks`: a YAML list whose entries say their `type` (default http). */
-function healthChecksFromYaml(problems, input, text) {
-    const checks = { probes: [], prometheus: [] };
-    for (const { where, fields } of yamlEntries(problems, input, text)) {
-        const type = shown(fields.type ?? 'http');
-        delete fields.type;
-        if (type === 'http') {
-            const probe = probeFromFields(problems, where, fields);
-            if (probe)
-                checks.probes.push(probe);
+/** `type: prometheus`: an instant query judged on every sample, against fixed or baseline limits. */
+const prometheusModule = {
+    check: prometheusCheck,
+    shared(input, problems, checks) {
+        const server = prometheusServer(problems, input);
+        if (checks.length && !server.url && problems.ok('prometheus-url', 'health-checks')) {
+            problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
         }
-        else if (type === 'prometheus') {
-            const check = prometheusCheck(problems, where, fields);
-            if (check)
-                checks.prometheus.push(check);
-        }
-        else if (type === 'cloudwatch-alarm') {
-            problems.note(where, `type "cloudwatch-alarm" is not available in this version; available: ${TYPES.join(', ')}.`);
-        }
-        else {
-            problems.add(`${where}.type`, type, TYPES.join(' or '));
-        }
-    }
-    return checks;
-}
+        return server;
+    },
+    async create(checks, server, deps) {
+        const [{ PrometheusClient }, { PrometheusHealthSource }] = await Promise.all([__nccwpck_require__.e(/* import() */ 480).then(__nccwpck_require__.bind(__nccwpck_require__, 1099)), __nccwpck_require__.e(/* import() */ 754).then(__nccwpck_require__.bind(__nccwpck_require__, 6754))]);
+        const client = new PrometheusClient(server.url, server.headers, deps.timeoutMs);
+        return checks.map((check) => new PrometheusHealthSource(check, client, deps.vars, deps.clock.now));
+    },
+};
 function prometheusCheck(problems, where, fields) {
     const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
     if (unknown.length)
@@ -42066,6 +42209,9 @@ function prometheusCheck(problems, where, fields) {
         problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
     if (check.maxRatio !== undefined && check.maxRatio < 1)
         problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
+    if (check.baseline && check.maxRatio !== undefined && check.maxIncrease === undefined) {
+        problems.warn(where, 'judges by `max-ratio` alone: when the previous color\'s baseline is 0 (no errors), the limit is 0 and a single error fails the release; add `max-increase` for an absolute allowance.');
+    }
     return check;
 }
 /**
@@ -42106,10 +42252,87 @@ function number(problems, where, value) {
 function policy(problems, where, value) {
     if (value === undefined)
         return 'wait';
-    if (NO_DATA_POLICIES.includes(shown(value)))
+    if (module_NO_DATA_POLICIES.includes(shown(value)))
         return value;
-    problems.add(where, shown(value), NO_DATA_POLICIES.join(', '));
+    problems.add(where, shown(value), module_NO_DATA_POLICIES.join(', '));
     return 'wait';
+}
+/**
+ * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
+ * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
+ */
+function prometheusServer(problems, input) {
+    const headers = headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
+    const text = input('prometheus-url');
+    if (!text)
+        return { url: '', headers };
+    parse_url(problems, 'prometheus-url', text);
+    if (!problems.ok('prometheus-url'))
+        return { url: '', headers };
+    const url = new URL(text);
+    if (url.username || url.password) {
+        if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+            problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
+        }
+        let credentials;
+        try {
+            credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+        }
+        catch {
+            problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
+            return { url: '', headers };
+        }
+        headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+        url.username = '';
+        url.password = '';
+    }
+    return { url: url.toString().replace(/\/+$/, ''), headers };
+}
+
+;// CONCATENATED MODULE: ./lib/health/index.js
+
+
+
+
+
+/**
+ * The registry: the one place that lists the health-check types and matches a `type:` value. Adding a
+ * type is its folder plus one line here.
+ */
+const TYPES = {
+    http: httpModule,
+    prometheus: prometheusModule,
+    'cloudwatch-alarm': cloudwatchAlarmModule,
+};
+/**
+ * `health-checks`: a YAML list whose entries say their `type` (default http), each parsed by its type.
+ * `urls` are the `health-urls` probes, checks of type http ahead of the list's.
+ */
+function readHealthChecks(problems, input, urls) {
+    const checks = new Map(Object.keys(TYPES).map((type) => [type, []]));
+    checks.get('http').push(...urls);
+    for (const { where, fields } of yamlEntries(problems, 'health-checks', input('health-checks'))) {
+        const type = shown(fields.type ?? 'http');
+        delete fields.type;
+        const module = TYPES[type];
+        if (!module) {
+            problems.add(`${where}.type`, type, Object.keys(TYPES).join(', '));
+            continue;
+        }
+        const check = module.check(problems, where, fields);
+        if (check !== undefined)
+            checks.get(type).push(check);
+    }
+    return [...checks].map(([type, list]) => ({ type, checks: list, shared: TYPES[type].shared(input, problems, list) }));
+}
+/** The checks of one type (for settings that judge them, and for tests). */
+function checksOf(sets, type) {
+    return (sets.find((set) => set.type === type)?.checks ?? []);
+}
+/** Builds the health sources of a release; only the types in use are loaded. */
+async function createHealthSources(sets, deps) {
+    const built = await Promise.all(sets.filter((set) => set.checks.length).map((set) => TYPES[set.type].create(set.checks, set.shared, deps)));
+    return built.flat();
 }
 
 ;// CONCATENATED MODULE: ./lib/types.js
@@ -42143,7 +42366,7 @@ function readSettings(input) {
     const router = oneOf(problems, 'router', input('router'), ROUTER_KINDS);
     const smokeHeaders = headerLines(problems, 'smoke-headers', input('smoke-headers'));
     const withHeaders = (probes) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
-    const checks = healthChecksFromYaml(problems, 'health-checks', input('health-checks'));
+    const checks = readHealthChecks(problems, input, probesFromUrls(problems, 'health-urls', input('health-urls')));
     const settings = {
         mode: oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
         router,
@@ -42165,8 +42388,7 @@ function readSettings(input) {
         health: {
             windowMs: duration(problems, 'health-window', input('health-window') || '5m'),
             intervalMs: duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
-            probes: withHeaders([...probesFromUrls(problems, 'health-urls', input('health-urls')), ...checks.probes]),
-            prometheus: checks.prometheus,
+            checks,
             failureThreshold: integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
             errorThreshold: integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
         },
@@ -42174,8 +42396,8 @@ function readSettings(input) {
             steps: percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
             stepWindowMs: duration(problems, 'step-window', input('step-window') || '1m'),
         },
-        prometheus: prometheusSource(problems, input),
         rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse_boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
+        emergency: parse_boolean(problems, 'emergency', input('emergency')),
         lockTimeoutMs: duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
         github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
         jobStatus: input('job-status'),
@@ -42191,38 +42413,10 @@ function readSettings(input) {
         throw new SettingsError(problems.list);
     return settings;
 }
-/**
- * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
- * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
- */
-function prometheusSource(problems, input) {
-    const headers = headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
-    const text = input('prometheus-url');
-    if (!text)
-        return { url: '', headers };
-    parse_url(problems, 'prometheus-url', text);
-    if (!problems.ok('prometheus-url'))
-        return { url: '', headers };
-    const url = new URL(text);
-    if (url.username || url.password) {
-        if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
-            problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
-        }
-        let credentials;
-        try {
-            credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-        }
-        catch {
-            problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
-            return { url: '', headers };
-        }
-        headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
-        url.username = '';
-        url.password = '';
-    }
-    return { url: url.toString().replace(/\/+$/, ''), headers };
-}
 function jobIndex(problems, text) {
+    // A local runner (@github/local-action) passes the default expression unevaluated: outside a matrix.
+    if (/^\$\{\{[^}]*\}\}$/.test(text))
+        return '';
     if (text && !/^\d{1,6}$/.test(text))
         problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
     return text;
@@ -42256,8 +42450,8 @@ function checkCombinations(problems, input, settings) {
     if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
         problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
     }
-    if (settings.health.prometheus.length && !settings.prometheus.url && problems.ok('prometheus-url', 'health-checks')) {
-        problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+    if (settings.emergency && settings.mode !== 'rollback' && problems.ok('mode')) {
+        problems.note('emergency', `is only for mode "rollback" (this run's mode is "${settings.mode}").`);
     }
     if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
         problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');

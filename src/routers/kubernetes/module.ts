@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import * as parse from '../../infra/parse.js';
 import type { RouterModule } from '../module.js';
 
 export interface KubernetesSettings {
@@ -15,6 +16,8 @@ export interface KubernetesSettings {
   /** Image set on the idle color's Deployment; '' when another deployer (or none) deploys. */
   image: string;
   container: string;
+  /** After a verified promotion, wait this long, then scale the previous color to 0; 0: keep it warm. */
+  scaleDownDelayMs: number;
 }
 
 /** A Service name (RFC 1035 label) and other object names (RFC 1123 subdomain), as the API checks them. */
@@ -50,7 +53,9 @@ export const kubernetesModule: RouterModule<KubernetesSettings> = {
     if (image && input('deploy-command')) problems.note('image', 'and deploy-command both deploy the idle color; give one.');
     const container = input('container');
     if (container && !LABEL_KEY.test(container)) problems.add('container', container, 'a container name, or empty for the only container');
-    return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container };
+    const delay = input('scale-down-delay');
+    const scaleDownDelayMs = delay ? parse.duration(problems, 'scale-down-delay', delay, 1000) : 0;
+    return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
   },
   cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
   secrets: (input) => kubeconfigSecrets(input('kubeconfig')),

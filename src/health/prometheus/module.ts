@@ -1,6 +1,7 @@
-import { DURATION_FORM, parseDuration } from './infra/duration.js';
-import { shown, type Problems } from './infra/parse.js';
-import { type HttpProbe, probeFromFields, yamlEntries } from './settings-probes.js';
+import { DURATION_FORM, parseDuration } from '../../infra/duration.js';
+import * as parse from '../../infra/parse.js';
+import { shown, type InputReader, type Problems } from '../../infra/parse.js';
+import type { HealthTypeModule } from '../module.js';
 
 export const NO_DATA_POLICIES = ['wait', 'pass', 'fail'] as const;
 export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
@@ -28,38 +29,34 @@ export interface PrometheusCheck {
   maxRatio?: number;
 }
 
-export interface HealthChecks {
-  probes: HttpProbe[];
-  prometheus: PrometheusCheck[];
-}
-
 const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
 /** Prometheus's own default is 1m; most setups scrape every 15s. */
 const DEFAULT_SCRAPE_INTERVAL = '15s';
 /** A PromQL range selector: `[5m]`, `[1h30m]`, `[5m:30s]`. */
 const RANGE = /\[((?:\d+(?:ms|s|m|h|d|w|y))+)(?::[^\]]*)?\]/;
-const TYPES = ['http', 'prometheus'];
 
-/** `health-checks`: a YAML list whose entries say their `type` (default http). */
-export function healthChecksFromYaml(problems: Problems, input: string, text: string): HealthChecks {
-  const checks: HealthChecks = { probes: [], prometheus: [] };
-  for (const { where, fields } of yamlEntries(problems, input, text)) {
-    const type = shown(fields.type ?? 'http');
-    delete fields.type;
-    if (type === 'http') {
-      const probe = probeFromFields(problems, where, fields);
-      if (probe) checks.probes.push(probe);
-    } else if (type === 'prometheus') {
-      const check = prometheusCheck(problems, where, fields);
-      if (check) checks.prometheus.push(check);
-    } else if (type === 'cloudwatch-alarm') {
-      problems.note(where, `type "cloudwatch-alarm" is not available in this version; available: ${TYPES.join(', ')}.`);
-    } else {
-      problems.add(`${where}.type`, type, TYPES.join(' or '));
-    }
-  }
-  return checks;
+/** Where the checks ask: the Prometheus HTTP API, and the headers sent to it (secrets). */
+export interface PrometheusServer {
+  url: string;
+  headers: Record<string, string>;
 }
+
+/** `type: prometheus`: an instant query judged on every sample, against fixed or baseline limits. */
+export const prometheusModule: HealthTypeModule<PrometheusCheck, PrometheusServer> = {
+  check: prometheusCheck,
+  shared(input, problems, checks) {
+    const server = prometheusServer(problems, input);
+    if (checks.length && !server.url && problems.ok('prometheus-url', 'health-checks')) {
+      problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+    }
+    return server;
+  },
+  async create(checks, server, deps) {
+    const [{ PrometheusClient }, { PrometheusHealthSource }] = await Promise.all([import('./client.js'), import('./source.js')]);
+    const client = new PrometheusClient(server.url, server.headers, deps.timeoutMs);
+    return checks.map((check) => new PrometheusHealthSource(check, client, deps.vars, deps.clock.now));
+  },
+};
 
 function prometheusCheck(problems: Problems, where: string, fields: Record<string, unknown>): PrometheusCheck | undefined {
   const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
@@ -86,6 +83,12 @@ function prometheusCheck(problems: Problems, where: string, fields: Record<strin
   if (!check.baseline && relative) problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
   if (check.max === undefined && check.min === undefined && !relative) problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
   if (check.maxRatio !== undefined && check.maxRatio < 1) problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
+  if (check.baseline && check.maxRatio !== undefined && check.maxIncrease === undefined) {
+    problems.warn(
+      where,
+      'judges by `max-ratio` alone: when the previous color\'s baseline is 0 (no errors), the limit is 0 and a single error fails the release; add `max-increase` for an absolute allowance.',
+    );
+  }
   return check;
 }
 
@@ -134,4 +137,33 @@ function policy(problems: Problems, where: string, value: unknown): NoDataPolicy
   if ((NO_DATA_POLICIES as readonly string[]).includes(shown(value))) return value as NoDataPolicy;
   problems.add(where, shown(value), NO_DATA_POLICIES.join(', '));
   return 'wait';
+}
+
+/**
+ * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
+ * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
+ */
+function prometheusServer(problems: Problems, input: InputReader): PrometheusServer {
+  const headers = parse.headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
+  const text = input('prometheus-url');
+  if (!text) return { url: '', headers };
+  parse.url(problems, 'prometheus-url', text);
+  if (!problems.ok('prometheus-url')) return { url: '', headers };
+  const url = new URL(text);
+  if (url.username || url.password) {
+    if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+      problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
+    }
+    let credentials: string;
+    try {
+      credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    } catch {
+      problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
+      return { url: '', headers };
+    }
+    headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  return { url: url.toString().replace(/\/+$/, ''), headers };
 }

@@ -1,6 +1,6 @@
-import type { PrometheusCheck } from '../settings-checks.js';
-import type { HealthSource, Sample } from '../types.js';
-import { AuthError, BadQueryError, type PrometheusClient, type Series, seriesName } from './prometheus-client.js';
+import type { PrometheusCheck } from './module.js';
+import type { HealthSource, Sample } from '../../types.js';
+import { AuthError, BadQueryError, type PrometheusClient, type Series, seriesName } from './client.js';
 
 type Verdict = Omit<Sample, 'source' | 'at'>;
 

@@ -1,0 +1,84 @@
+export const id = 480;
+export const ids = [480];
+export const modules = {
+
+/***/ 1099:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   AuthError: () => (/* binding */ AuthError),
+/* harmony export */   BadQueryError: () => (/* binding */ BadQueryError),
+/* harmony export */   PrometheusClient: () => (/* binding */ PrometheusClient),
+/* harmony export */   seriesName: () => (/* binding */ seriesName)
+/* harmony export */ });
+/** A query Prometheus refused as malformed: a bad input, not a failed measurement. */
+class BadQueryError extends Error {
+    name = 'BadQueryError';
+}
+/** Prometheus (or a proxy before it) refused the credentials. */
+class AuthError extends Error {
+    name = 'AuthError';
+}
+/** Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates. */
+class PrometheusClient {
+    baseUrl;
+    headers;
+    timeoutMs;
+    constructor(baseUrl, headers, timeoutMs) {
+        this.baseUrl = baseUrl;
+        this.headers = headers;
+        this.timeoutMs = timeoutMs;
+    }
+    async query(promql, signal) {
+        const url = `${this.baseUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`;
+        const timeout = AbortSignal.timeout(this.timeoutMs);
+        let response;
+        try {
+            response = await fetch(url, { headers: { accept: 'application/json', ...this.headers }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        }
+        catch (error) {
+            const cause = error.cause;
+            if (timeout.aborted)
+                throw new Error(`Prometheus did not answer within ${this.timeoutMs}ms`);
+            throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`);
+        }
+        const text = await response.text();
+        if (response.status === 401 || response.status === 403) {
+            throw new AuthError(`Prometheus at ${this.baseUrl} answered ${response.status} ${response.statusText || ''}`.trim() +
+                ': the credentials were refused (set them in prometheus-headers, e.g. "Authorization: Bearer <token>", or as user:password@ in prometheus-url)');
+        }
+        let body;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            throw new Error(`Prometheus answered ${response.status} with a body that is not its API's JSON: ${text.slice(0, 120)}`);
+        }
+        if (body.status !== 'success' || !body.data) {
+            const message = `Prometheus answered ${response.status}: ${body.errorType ?? 'error'}: ${body.error ?? text.slice(0, 200)}`;
+            if (body.errorType === 'bad_data')
+                throw new BadQueryError(message);
+            throw new Error(message);
+        }
+        return toSeries(body.data.resultType, body.data.result);
+    }
+}
+function toSeries(type, result) {
+    if (type === 'scalar')
+        return [{ labels: {}, value: Number(result[1]) }];
+    if (type === 'vector') {
+        return result.map((s) => ({ labels: s.metric, value: Number(s.value[1]) }));
+    }
+    throw new Error(`the query returns a ${type}; health checks need an instant vector or a scalar`);
+}
+/** `{color="green",status="503"}`, or `scalar` for a scalar result. */
+function seriesName(series) {
+    const labels = Object.entries(series.labels).filter(([key]) => key !== '__name__');
+    return labels.length ? `{${labels.map(([k, v]) => `${k}="${v}"`).join(',')}}` : 'scalar';
+}
+
+
+/***/ })
+
+};
