@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { coreLog, coreState, githubContext, lockOwner, readInput } from './adapters.js';
-import { CommandDeployer } from './deployers/command.js';
+import { createDeployer } from './deployers/index.js';
 import { createHealthSources } from './health/index.js';
 import { systemClock } from './infra/clock.js';
 import { errorMessage, inert, redactor, type Log } from './infra/log.js';
@@ -10,7 +10,7 @@ import { newReport, type RunReport } from './report/model.js';
 import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
 import type { Plan } from './phases/discover.js';
-import { createRouter, createRouterDeployer } from './routers/index.js';
+import { createRouter } from './routers/index.js';
 import { run as runRelease } from './run.js';
 import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
@@ -68,9 +68,7 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
   const clock = systemClock;
   const owner = lockOwner(settings.jobIndex);
   const router = await createRouter(settings, { clock, log, owner });
-  const { deploy, version } = settings;
-  const deployer =
-    (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
+  const deployer = await createDeployer(settings, { clock, log, owner });
   let record: DeploymentRecord | undefined;
   const report = await runRelease(settings, {
     router,

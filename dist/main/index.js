@@ -28676,7 +28676,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 1099:
+/***/ 3480:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
@@ -37475,139 +37475,6 @@ function fillArgv(argv, values) {
 
 /***/ }),
 
-/***/ 817:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   RT: () => (/* binding */ tail),
-/* harmony export */   Vt: () => (/* binding */ execOrThrow),
-/* harmony export */   m0: () => (/* binding */ exec)
-/* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-
-/** How long a command gets to exit after SIGTERM before SIGKILL. */
-const KILL_GRACE_MS = 3000;
-/**
- * Runs argv directly (never through a shell) and collects its output. Resolves when the process exits,
- * not when its output closes: a command that starts a background process and exits is done, and the
- * result says it left processes running. A signal that is already aborted runs nothing.
- */
-function exec(argv, options = {}) {
-    if (options.signal?.aborted)
-        return Promise.resolve({ code: null, stdout: '', stderr: '', timedOut: false, aborted: true, leftRunning: false });
-    return new Promise((resolve, reject) => {
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(argv[0], argv.slice(1), {
-            shell: false,
-            // A process group of its own, so a timeout or a cancel also stops what a deploy script started.
-            detached: true,
-            env: { ...process.env, ...options.env },
-            stdio: ['pipe', 'pipe', 'pipe'],
-        });
-        const out = [];
-        const err = [];
-        let timedOut = false;
-        let aborted = false;
-        const stop = () => {
-            signalGroup(child.pid, 'SIGTERM');
-            setTimeout(() => signalGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS).unref();
-        };
-        const timer = options.timeoutMs
-            ? setTimeout(() => {
-                timedOut = true;
-                stop();
-            }, options.timeoutMs)
-            : undefined;
-        const onAbort = () => {
-            aborted = true;
-            stop();
-        };
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        const closed = Promise.all([pipeLines(child.stdout, out, (line) => options.onLine?.(line, 'stdout')), pipeLines(child.stderr, err, (line) => options.onLine?.(line, 'stderr'))]);
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input ?? '');
-        child.on('error', (error) => {
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-            const hint = error.code === 'ENOENT' ? `command not found: ${argv[0]}` : error.message;
-            reject(new Error(hint));
-        });
-        child.on('exit', async (code) => {
-            clearTimeout(timer);
-            options.signal?.removeEventListener('abort', onAbort);
-            // Output written just before the exit is still in the pipes: give it a moment to arrive.
-            const drained = await Promise.race([closed.then(() => true), new Promise((r) => setTimeout(() => r(false), DRAIN_MS))]);
-            const leftRunning = groupAlive(child.pid);
-            if (!drained) {
-                // A process it left behind holds the pipes open; stop reading them so we do not wait for it.
-                child.stdout.destroy();
-                child.stderr.destroy();
-            }
-            resolve({ code, stdout: out.join(''), stderr: err.join(''), timedOut, aborted, leftRunning });
-        });
-    });
-}
-/** How long output may keep arriving after the process exited. */
-const DRAIN_MS = 200;
-function signalGroup(pid, signal) {
-    try {
-        if (pid)
-            process.kill(-pid, signal);
-    }
-    catch {
-        /* already gone */
-    }
-}
-function groupAlive(pid) {
-    try {
-        if (pid)
-            process.kill(-pid, 0);
-        return Boolean(pid);
-    }
-    catch {
-        return false;
-    }
-}
-/** Collects a stream and hands on each line; resolves when it ends. */
-function pipeLines(stream, sink, onLine) {
-    let pending = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
-        sink.push(chunk);
-        pending += chunk;
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        for (const line of lines)
-            onLine(line);
-    });
-    return new Promise((resolve) => {
-        stream.on('end', () => {
-            if (pending)
-                onLine(pending);
-            resolve();
-        });
-        stream.on('close', () => resolve());
-    });
-}
-/** The last lines of a command's output, for error messages. */
-function tail(text, lines = 5) {
-    return text.trim().split('\n').slice(-lines).join('\n');
-}
-/** Runs a command and throws with its output when it exits non-zero. */
-async function execOrThrow(argv, what, options = {}) {
-    const result = await exec(argv, options);
-    if (result.aborted)
-        throw options.signal?.reason ?? new Error(`${what}: cancelled`);
-    if (result.code !== 0) {
-        const why = result.timedOut ? `timed out after ${options.timeoutMs}ms` : `exited with ${result.code ?? 'a signal'}`;
-        const output = tail(result.stderr || result.stdout);
-        throw new Error(`${what}: \`${argv.join(' ')}\` ${why}${output ? `: ${output}` : ''}`);
-    }
-    return result;
-}
-
-
-/***/ }),
-
 /***/ 4600:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40970,44 +40837,6 @@ function lockOwner(jobIndex, env = process.env) {
     return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}`, pid: process.pid };
 }
 
-// EXTERNAL MODULE: ./lib/infra/argv.js
-var infra_argv = __nccwpck_require__(2790);
-// EXTERNAL MODULE: ./lib/infra/exec.js
-var infra_exec = __nccwpck_require__(817);
-;// CONCATENATED MODULE: ./lib/deployers/command.js
-
-
-/** Runs `deploy-command` for the idle color, without a shell, bounded by `ready-timeout`. */
-class CommandDeployer {
-    argv;
-    version;
-    timeoutMs;
-    log;
-    description;
-    constructor(argv, version, timeoutMs, log) {
-        this.argv = argv;
-        this.version = version;
-        this.timeoutMs = timeoutMs;
-        this.log = log;
-        this.description = `deploy-command \`${argv.join(' ')}\``;
-    }
-    async deploy(target, active, signal) {
-        const argv = (0,infra_argv/* fillArgv */.AS)(this.argv, { color: target, version: this.version });
-        const env = { BG_COLOR: target, BG_ACTIVE_COLOR: active ?? '', BG_VERSION: this.version };
-        const result = await (0,infra_exec/* exec */.m0)(argv, { env, timeoutMs: this.timeoutMs, signal, onLine: (line) => this.log.info(line) });
-        if (result.aborted)
-            throw signal?.reason ?? new Error('deploy-command was stopped: the run was cancelled');
-        if (result.timedOut)
-            throw new Error(`deploy-command did not finish within ready-timeout (${this.timeoutMs}ms) and was stopped`);
-        if (result.code !== 0) {
-            throw new Error(`deploy-command exited with ${result.code ?? 'a signal'} for ${target}: ${(0,infra_exec/* tail */.RT)(result.stderr || result.stdout, 3)}`);
-        }
-        if (result.leftRunning) {
-            this.log.info('deploy-command exited and left processes running (it started them in the background); they keep running, and their output is not shown here.');
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/infra/duration.js
 /** Durations are written as `500ms`, `30s`, `5m`, `1h` (a decimal number and one unit). */
 const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -41032,6 +40861,8 @@ function formatDuration(ms) {
     return seconds ? `${minutes}m ${seconds}s` : `${minutes}m`;
 }
 
+// EXTERNAL MODULE: ./lib/infra/argv.js
+var infra_argv = __nccwpck_require__(2790);
 ;// CONCATENATED MODULE: ./lib/infra/parse.js
 
 
@@ -41234,8 +41065,285 @@ function shown(value) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/routers/command/module.js
+
+const commandModule = {
+    settings(input, problems) {
+        const get = input('router-get-command');
+        const set = input('router-set-command');
+        if (!get)
+            problems.note('router-get-command', 'is required with router "command": a command that prints the live color.');
+        if (!set)
+            problems.note('router-set-command', 'is required with router "command": a command that points traffic at {color}.');
+        else if (!set.includes('{color}'))
+            problems.add('router-set-command', set, 'a command containing {color}');
+        return {
+            get: get ? command(problems, 'router-get-command', get) : [],
+            set: set ? command(problems, 'router-set-command', set) : [],
+        };
+    },
+    cannotSplit: (s) => (s.set.some((arg) => arg.includes('{weight}')) ? undefined : 'router "command" splits traffic only when router-set-command contains {weight}'),
+    async create(s, deps) {
+        const { CommandRouter } = await __nccwpck_require__.e(/* import() */ 452).then(__nccwpck_require__.bind(__nccwpck_require__, 5452));
+        return new CommandRouter(s, deps);
+    },
+};
+
+// EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
+var runtime_api = __nccwpck_require__(253);
+;// CONCATENATED MODULE: ./lib/routers/haproxy/module.js
+
+/** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
+const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
+/**
+ * Every HAProxy value ends up in a Runtime API command line, where spaces separate arguments, `;` and
+ * line breaks separate commands and `\` escapes: each is held to the grammar of what it names.
+ */
+const haproxyModule = {
+    settings(input, problems) {
+        const socket = input('haproxy-socket');
+        const address = (0,runtime_api/* parseAddress */.or)(socket);
+        if (!address)
+            problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
+        const map = input('haproxy-map');
+        if (!map.startsWith('/') || !runtime_api/* RUNTIME_API_WORD */.n5.test(map)) {
+            problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
+        }
+        const key = input('haproxy-map-key') || 'active';
+        if (!runtime_api/* RUNTIME_API_WORD */.n5.test(key))
+            problems.add('haproxy-map-key', key, 'a map key of printable characters without spaces, quotes, ";", "#" or "\\"');
+        const backend = input('haproxy-backend') || '{color}';
+        if (!backend.includes('{color}') || !HAPROXY_NAME.test(backend.split('{color}').join('x'))) {
+            problems.add('haproxy-backend', backend, 'a backend name template containing {color}, otherwise letters, digits and "-_.:" as HAProxy names allow');
+        }
+        const splitBackend = input('haproxy-split-backend');
+        if (splitBackend && !HAPROXY_NAME.test(splitBackend))
+            problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
+        const serverStateFile = input('haproxy-server-state-file');
+        if (serverStateFile && !serverStateFile.startsWith('/')) {
+            problems.add('haproxy-server-state-file', serverStateFile, 'the absolute path HAProxy names in its `server-state-file` directive');
+        }
+        return { address: address ?? { path: socket }, map, key, backend, splitBackend, serverStateFile };
+    },
+    cannotSplit: (s) => (s.splitBackend ? undefined : 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'),
+    async create(s, deps) {
+        const { HaproxyRouter } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 5287));
+        return new HaproxyRouter(s, deps);
+    },
+};
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./lib/routers/kubernetes/module.js
+
+
+/** A Service name (RFC 1035 label) and other object names (RFC 1123 subdomain), as the API checks them. */
+const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+/** A label key: an optional DNS prefix and `/`, then a name of letters, digits, `-_.`. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const IMAGE = /^[^\s@]+(@sha256:[a-f0-9]{64})?$/;
+const kubernetesModule = {
+    settings(input, problems) {
+        const service = input('service');
+        if (!SERVICE_NAME.test(service))
+            problems.add('service', service, 'the name of the live Service (lowercase letters, digits and "-", starting with a letter)');
+        const namespace = input('namespace');
+        if (namespace && !SERVICE_NAME.test(namespace))
+            problems.add('namespace', namespace, 'a namespace name (lowercase letters, digits and "-"), or empty for the context\'s namespace');
+        const deployment = input('deployment') || '{service}-{color}';
+        if (!deployment.includes('{color}') || !OBJECT_NAME.test(deployment.replaceAll('{service}', 'x').replaceAll('{color}', 'x'))) {
+            problems.add('deployment', deployment, 'a Deployment name template containing {color} (and optionally {service}), e.g. {service}-{color}');
+        }
+        const colorLabel = input('color-label') || 'version';
+        if (!LABEL_KEY.test(colorLabel))
+            problems.add('color-label', colorLabel, 'a label key such as "version" or "example.com/color"');
+        const previewService = input('preview-service');
+        if (previewService && !SERVICE_NAME.test(previewService))
+            problems.add('preview-service', previewService, 'a Service name, or empty');
+        if (previewService && previewService === service)
+            problems.note('preview-service', `names the live Service "${service}"; it must be another Service (pointed at the idle color).`);
+        const httpRoute = input('http-route');
+        if (httpRoute && !OBJECT_NAME.test(httpRoute))
+            problems.add('http-route', httpRoute, 'the name of a Gateway API HTTPRoute, or empty');
+        const kubeconfig = input('kubeconfig');
+        if (kubeconfig && !looksLikeKubeconfig(kubeconfig)) {
+            problems.note('kubeconfig', 'is not a kubeconfig: expected its YAML content (clusters, users, contexts), e.g. from a secret; not a path.');
+        }
+        const image = input('image');
+        if (image && !IMAGE.test(image))
+            problems.add('image', image, 'an image reference such as registry.example.com/app:1.2.3 (no spaces)');
+        if (image && input('deploy-command'))
+            problems.note('image', 'and deploy-command both deploy the idle color; give one.');
+        const container = input('container');
+        if (container && !LABEL_KEY.test(container))
+            problems.add('container', container, 'a container name, or empty for the only container');
+        const delay = input('scale-down-delay');
+        const scaleDownDelayMs = delay ? duration(problems, 'scale-down-delay', delay, 1000) : 0;
+        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
+    },
+    cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
+    secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
+    async create(s, deps) {
+        const { createKubernetesRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(532)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5532));
+        return createKubernetesRouter(s, deps);
+    },
+    async deployer(s, deps) {
+        if (!s.image)
+            return undefined;
+        const { createKubernetesDeployer } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(187)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4187));
+        return createKubernetesDeployer(s, deps);
+    },
+};
+function looksLikeKubeconfig(text) {
+    try {
+        const doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
+        return Boolean(doc && typeof doc === 'object' && Array.isArray(doc.clusters));
+    }
+    catch {
+        return false;
+    }
+}
+/** Keys under which a kubeconfig keeps credentials (tokens, keys, passwords, auth-provider secrets). */
+const CREDENTIAL_KEYS = new Set(['token', 'client-key-data', 'password', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
+/** Every credential inside a kubeconfig, read tolerantly (also from one that fails validation). */
+function kubeconfigSecrets(text) {
+    if (!text)
+        return [];
+    let doc;
+    try {
+        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
+    }
+    catch {
+        return [];
+    }
+    const found = [];
+    // YAML aliases can make a document refer to itself: each node is visited once.
+    const seen = new Set();
+    const walk = (node) => {
+        if (node && typeof node === 'object') {
+            if (seen.has(node))
+                return;
+            seen.add(node);
+        }
+        if (Array.isArray(node))
+            node.forEach(walk);
+        else if (node && typeof node === 'object') {
+            for (const [key, value] of Object.entries(node)) {
+                if (CREDENTIAL_KEYS.has(key) && typeof value === 'string') {
+                    found.push(value);
+                    // A key given as base64 data also appears decoded (PEM) in error messages of TLS libraries.
+                    if (key.endsWith('-data'))
+                        found.push(...Buffer.from(value, 'base64').toString('utf8').split('\n').filter((line) => line.length > 16 && !line.startsWith('-----')));
+                }
+                else
+                    walk(value);
+            }
+        }
+    };
+    walk(doc);
+    return found;
+}
+
+;// CONCATENATED MODULE: ./lib/routers/nginx/module.js
+
+/** An absolute path, `{color}` in the file name only (all markers in one folder), no other placeholder. */
+const MARKER = /^\/(?:[^{}\0\n]*\/)?[^/{}\0\n]*\{color\}[^/{}\0\n]*$/;
+const nginxModule = {
+    settings(input, problems) {
+        const conf = input('nginx-conf');
+        const marker = input('nginx-marker');
+        if (marker && conf)
+            problems.note('nginx-marker', 'and nginx-conf are two ways to switch nginx; give one (nginx-marker needs no reload).');
+        if (marker && !MARKER.test(marker)) {
+            problems.add('nginx-marker', marker, 'an absolute path whose file name holds {color}, e.g. /var/lib/blue-green/app/{color}');
+        }
+        if (!conf && !marker) {
+            problems.note('nginx-conf', 'is required with router "nginx" (or nginx-marker): the path of the include file the action owns.');
+        }
+        const template = input('nginx-template') || 'proxy_pass http://{color};';
+        if (!template.includes('{color}'))
+            problems.add('nginx-template', template, 'text containing {color}');
+        return {
+            marker,
+            conf,
+            template,
+            testCommand: command(problems, 'nginx-test-command', input('nginx-test-command') || 'nginx -t'),
+            reloadCommand: command(problems, 'nginx-reload-command', input('nginx-reload-command') || 'nginx -s reload'),
+            pidFile: input('nginx-pid-file'),
+        };
+    },
+    cannotSplit: () => 'router "nginx" cannot split traffic',
+    async create(s, deps) {
+        if (s.marker) {
+            const { NginxMarkerRouter } = await __nccwpck_require__.e(/* import() */ 650).then(__nccwpck_require__.bind(__nccwpck_require__, 6650));
+            return new NginxMarkerRouter(s, deps);
+        }
+        const { NginxRouter } = await __nccwpck_require__.e(/* import() */ 473).then(__nccwpck_require__.bind(__nccwpck_require__, 2473));
+        return new NginxRouter(s, deps);
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/routers/index.js
+
+
+
+
+/**
+ * The registry: the one place that lists the routers and matches a `router` value. Adding a router is
+ * its folder plus one line here. Kinds declared in ROUTER_KINDS but missing here are refused clearly.
+ */
+const MODULES = {
+    nginx: nginxModule,
+    haproxy: haproxyModule,
+    command: commandModule,
+    kubernetes: kubernetesModule,
+};
+const AVAILABLE_ROUTERS = Object.keys(MODULES);
+function routerModule(kind) {
+    return MODULES[kind];
+}
+/** Builds the chosen router; its implementation is imported only now. */
+async function createRouter(settings, deps) {
+    return chosen(settings).create(settings.routing, routerDeps(settings, deps));
+}
+/** The router's own deployer, when its inputs ask for one (Kubernetes with `image`); else undefined. */
+async function createRouterDeployer(settings, deps) {
+    return chosen(settings).deployer?.(settings.routing, routerDeps(settings, deps));
+}
+/** Every credential any router would read from these raw inputs; each router reads its own. */
+function routerSecrets(input) {
+    return Object.values(MODULES).flatMap((module) => module.secrets?.(input) ?? []);
+}
+function chosen(settings) {
+    const module = routerModule(settings.router);
+    // Settings refuse routers that are not built; reaching here is a programming error.
+    if (!module)
+        throw new Error(`router "${settings.router}" is not available in this version`);
+    return module;
+}
+function routerDeps(settings, deps) {
+    return { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs, readyTimeoutMs: settings.deploy.readyTimeoutMs, version: settings.version };
+}
+
+;// CONCATENATED MODULE: ./lib/deployers/index.js
+
+/**
+ * Who deploys the idle color: the router's own platform when its inputs ask for it (Kubernetes with
+ * `image`, which shares the router's cluster, namespace and names), else `deploy-command`, else nobody
+ * (the idle color is assumed deployed). Settings refuse asking for both.
+ */
+async function createDeployer(settings, deps) {
+    const own = await createRouterDeployer(settings, deps);
+    if (own)
+        return own;
+    const { command, readyTimeoutMs } = settings.deploy;
+    if (!command)
+        return undefined;
+    const { CommandDeployer } = await __nccwpck_require__.e(/* import() */ 648).then(__nccwpck_require__.bind(__nccwpck_require__, 1648));
+    return new CommandDeployer(command, settings.version, readyTimeoutMs, deps.log);
+}
+
 ;// CONCATENATED MODULE: ./lib/settings-probes.js
 
 
@@ -41454,7 +41562,7 @@ const prometheusModule = {
         return server;
     },
     async create(checks, server, deps) {
-        const [{ PrometheusClient }, { PrometheusHealthSource }] = await Promise.all([__nccwpck_require__.e(/* import() */ 480).then(__nccwpck_require__.bind(__nccwpck_require__, 3480)), __nccwpck_require__.e(/* import() */ 754).then(__nccwpck_require__.bind(__nccwpck_require__, 6754))]);
+        const [{ PrometheusClient }, { PrometheusHealthSource }] = await Promise.all([__nccwpck_require__.e(/* import() */ 480).then(__nccwpck_require__.bind(__nccwpck_require__, 1099)), __nccwpck_require__.e(/* import() */ 754).then(__nccwpck_require__.bind(__nccwpck_require__, 6754))]);
         const client = new PrometheusClient(server.url, server.headers, deps.timeoutMs);
         return checks.map((check) => new PrometheusHealthSource(check, client, deps.vars, deps.clock.now));
     },
@@ -42048,265 +42156,6 @@ async function publish(report, redact) {
     if (process.env.GITHUB_STEP_SUMMARY) {
         await summary.addRaw(redact(renderSummary(report))).write();
     }
-}
-
-;// CONCATENATED MODULE: ./lib/routers/command/module.js
-
-const commandModule = {
-    settings(input, problems) {
-        const get = input('router-get-command');
-        const set = input('router-set-command');
-        if (!get)
-            problems.note('router-get-command', 'is required with router "command": a command that prints the live color.');
-        if (!set)
-            problems.note('router-set-command', 'is required with router "command": a command that points traffic at {color}.');
-        else if (!set.includes('{color}'))
-            problems.add('router-set-command', set, 'a command containing {color}');
-        return {
-            get: get ? command(problems, 'router-get-command', get) : [],
-            set: set ? command(problems, 'router-set-command', set) : [],
-        };
-    },
-    cannotSplit: (s) => (s.set.some((arg) => arg.includes('{weight}')) ? undefined : 'router "command" splits traffic only when router-set-command contains {weight}'),
-    async create(s, deps) {
-        const { CommandRouter } = await __nccwpck_require__.e(/* import() */ 452).then(__nccwpck_require__.bind(__nccwpck_require__, 5452));
-        return new CommandRouter(s, deps);
-    },
-};
-
-// EXTERNAL MODULE: ./lib/routers/haproxy/runtime-api.js
-var runtime_api = __nccwpck_require__(253);
-;// CONCATENATED MODULE: ./lib/routers/haproxy/module.js
-
-/** What HAProxy accepts in proxy names (its `invalid_char`): letters, digits and `-_.:`. */
-const HAPROXY_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
-/**
- * Every HAProxy value ends up in a Runtime API command line, where spaces separate arguments, `;` and
- * line breaks separate commands and `\` escapes: each is held to the grammar of what it names.
- */
-const haproxyModule = {
-    settings(input, problems) {
-        const socket = input('haproxy-socket');
-        const address = (0,runtime_api/* parseAddress */.or)(socket);
-        if (!address)
-            problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
-        const map = input('haproxy-map');
-        if (!map.startsWith('/') || !runtime_api/* RUNTIME_API_WORD */.n5.test(map)) {
-            problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
-        }
-        const key = input('haproxy-map-key') || 'active';
-        if (!runtime_api/* RUNTIME_API_WORD */.n5.test(key))
-            problems.add('haproxy-map-key', key, 'a map key of printable characters without spaces, quotes, ";", "#" or "\\"');
-        const backend = input('haproxy-backend') || '{color}';
-        if (!backend.includes('{color}') || !HAPROXY_NAME.test(backend.split('{color}').join('x'))) {
-            problems.add('haproxy-backend', backend, 'a backend name template containing {color}, otherwise letters, digits and "-_.:" as HAProxy names allow');
-        }
-        const splitBackend = input('haproxy-split-backend');
-        if (splitBackend && !HAPROXY_NAME.test(splitBackend))
-            problems.add('haproxy-split-backend', splitBackend, 'a backend name: letters, digits and "-_.:" as HAProxy names allow');
-        const serverStateFile = input('haproxy-server-state-file');
-        if (serverStateFile && !serverStateFile.startsWith('/')) {
-            problems.add('haproxy-server-state-file', serverStateFile, 'the absolute path HAProxy names in its `server-state-file` directive');
-        }
-        return { address: address ?? { path: socket }, map, key, backend, splitBackend, serverStateFile };
-    },
-    cannotSplit: (s) => (s.splitBackend ? undefined : 'router "haproxy" splits traffic only through haproxy-split-backend (a backend whose servers are named by color)'),
-    async create(s, deps) {
-        const { HaproxyRouter } = await __nccwpck_require__.e(/* import() */ 287).then(__nccwpck_require__.bind(__nccwpck_require__, 5287));
-        return new HaproxyRouter(s, deps);
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/routers/kubernetes/module.js
-
-
-/** A Service name (RFC 1035 label) and other object names (RFC 1123 subdomain), as the API checks them. */
-const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-/** A label key: an optional DNS prefix and `/`, then a name of letters, digits, `-_.`. */
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const IMAGE = /^[^\s@]+(@sha256:[a-f0-9]{64})?$/;
-const kubernetesModule = {
-    settings(input, problems) {
-        const service = input('service');
-        if (!SERVICE_NAME.test(service))
-            problems.add('service', service, 'the name of the live Service (lowercase letters, digits and "-", starting with a letter)');
-        const namespace = input('namespace');
-        if (namespace && !SERVICE_NAME.test(namespace))
-            problems.add('namespace', namespace, 'a namespace name (lowercase letters, digits and "-"), or empty for the context\'s namespace');
-        const deployment = input('deployment') || '{service}-{color}';
-        if (!deployment.includes('{color}') || !OBJECT_NAME.test(deployment.replaceAll('{service}', 'x').replaceAll('{color}', 'x'))) {
-            problems.add('deployment', deployment, 'a Deployment name template containing {color} (and optionally {service}), e.g. {service}-{color}');
-        }
-        const colorLabel = input('color-label') || 'version';
-        if (!LABEL_KEY.test(colorLabel))
-            problems.add('color-label', colorLabel, 'a label key such as "version" or "example.com/color"');
-        const previewService = input('preview-service');
-        if (previewService && !SERVICE_NAME.test(previewService))
-            problems.add('preview-service', previewService, 'a Service name, or empty');
-        if (previewService && previewService === service)
-            problems.note('preview-service', `names the live Service "${service}"; it must be another Service (pointed at the idle color).`);
-        const httpRoute = input('http-route');
-        if (httpRoute && !OBJECT_NAME.test(httpRoute))
-            problems.add('http-route', httpRoute, 'the name of a Gateway API HTTPRoute, or empty');
-        const kubeconfig = input('kubeconfig');
-        if (kubeconfig && !looksLikeKubeconfig(kubeconfig)) {
-            problems.note('kubeconfig', 'is not a kubeconfig: expected its YAML content (clusters, users, contexts), e.g. from a secret; not a path.');
-        }
-        const image = input('image');
-        if (image && !IMAGE.test(image))
-            problems.add('image', image, 'an image reference such as registry.example.com/app:1.2.3 (no spaces)');
-        if (image && input('deploy-command'))
-            problems.note('image', 'and deploy-command both deploy the idle color; give one.');
-        const container = input('container');
-        if (container && !LABEL_KEY.test(container))
-            problems.add('container', container, 'a container name, or empty for the only container');
-        const delay = input('scale-down-delay');
-        const scaleDownDelayMs = delay ? duration(problems, 'scale-down-delay', delay, 1000) : 0;
-        return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
-    },
-    cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
-    secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
-    async create(s, deps) {
-        const { createKubernetesRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(312)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8312));
-        return createKubernetesRouter(s, deps);
-    },
-    async deployer(s, deps) {
-        if (!s.image)
-            return undefined;
-        const { createKubernetesDeployer } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(187)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4187));
-        return createKubernetesDeployer(s, deps);
-    },
-};
-function looksLikeKubeconfig(text) {
-    try {
-        const doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
-        return Boolean(doc && typeof doc === 'object' && Array.isArray(doc.clusters));
-    }
-    catch {
-        return false;
-    }
-}
-/** Keys under which a kubeconfig keeps credentials (tokens, keys, passwords, auth-provider secrets). */
-const CREDENTIAL_KEYS = new Set(['token', 'client-key-data', 'password', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
-/** Every credential inside a kubeconfig, read tolerantly (also from one that fails validation). */
-function kubeconfigSecrets(text) {
-    if (!text)
-        return [];
-    let doc;
-    try {
-        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
-    }
-    catch {
-        return [];
-    }
-    const found = [];
-    // YAML aliases can make a document refer to itself: each node is visited once.
-    const seen = new Set();
-    const walk = (node) => {
-        if (node && typeof node === 'object') {
-            if (seen.has(node))
-                return;
-            seen.add(node);
-        }
-        if (Array.isArray(node))
-            node.forEach(walk);
-        else if (node && typeof node === 'object') {
-            for (const [key, value] of Object.entries(node)) {
-                if (CREDENTIAL_KEYS.has(key) && typeof value === 'string') {
-                    found.push(value);
-                    // A key given as base64 data also appears decoded (PEM) in error messages of TLS libraries.
-                    if (key.endsWith('-data'))
-                        found.push(...Buffer.from(value, 'base64').toString('utf8').split('\n').filter((line) => line.length > 16 && !line.startsWith('-----')));
-                }
-                else
-                    walk(value);
-            }
-        }
-    };
-    walk(doc);
-    return found;
-}
-
-;// CONCATENATED MODULE: ./lib/routers/nginx/module.js
-
-/** An absolute path, `{color}` in the file name only (all markers in one folder), no other placeholder. */
-const MARKER = /^\/(?:[^{}\0\n]*\/)?[^/{}\0\n]*\{color\}[^/{}\0\n]*$/;
-const nginxModule = {
-    settings(input, problems) {
-        const conf = input('nginx-conf');
-        const marker = input('nginx-marker');
-        if (marker && conf)
-            problems.note('nginx-marker', 'and nginx-conf are two ways to switch nginx; give one (nginx-marker needs no reload).');
-        if (marker && !MARKER.test(marker)) {
-            problems.add('nginx-marker', marker, 'an absolute path whose file name holds {color}, e.g. /var/lib/blue-green/app/{color}');
-        }
-        if (!conf && !marker) {
-            problems.note('nginx-conf', 'is required with router "nginx" (or nginx-marker): the path of the include file the action owns.');
-        }
-        const template = input('nginx-template') || 'proxy_pass http://{color};';
-        if (!template.includes('{color}'))
-            problems.add('nginx-template', template, 'text containing {color}');
-        return {
-            marker,
-            conf,
-            template,
-            testCommand: command(problems, 'nginx-test-command', input('nginx-test-command') || 'nginx -t'),
-            reloadCommand: command(problems, 'nginx-reload-command', input('nginx-reload-command') || 'nginx -s reload'),
-            pidFile: input('nginx-pid-file'),
-        };
-    },
-    cannotSplit: () => 'router "nginx" cannot split traffic',
-    async create(s, deps) {
-        if (s.marker) {
-            const { NginxMarkerRouter } = await __nccwpck_require__.e(/* import() */ 650).then(__nccwpck_require__.bind(__nccwpck_require__, 6650));
-            return new NginxMarkerRouter(s, deps);
-        }
-        const { NginxRouter } = await __nccwpck_require__.e(/* import() */ 473).then(__nccwpck_require__.bind(__nccwpck_require__, 2473));
-        return new NginxRouter(s, deps);
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/routers/index.js
-
-
-
-
-/**
- * The registry: the one place that lists the routers and matches a `router` value. Adding a router is
- * its folder plus one line here. Kinds declared in ROUTER_KINDS but missing here are refused clearly.
- */
-const MODULES = {
-    nginx: nginxModule,
-    haproxy: haproxyModule,
-    command: commandModule,
-    kubernetes: kubernetesModule,
-};
-const AVAILABLE_ROUTERS = Object.keys(MODULES);
-function routerModule(kind) {
-    return MODULES[kind];
-}
-/** Builds the chosen router; its implementation is imported only now. */
-async function createRouter(settings, deps) {
-    return chosen(settings).create(settings.routing, routerDeps(settings, deps));
-}
-/** The router's own deployer, when its inputs ask for one (Kubernetes with `image`); else undefined. */
-async function createRouterDeployer(settings, deps) {
-    return chosen(settings).deployer?.(settings.routing, routerDeps(settings, deps));
-}
-/** Every credential any router would read from these raw inputs; each router reads its own. */
-function routerSecrets(input) {
-    return Object.values(MODULES).flatMap((module) => module.secrets?.(input) ?? []);
-}
-function chosen(settings) {
-    const module = routerModule(settings.router);
-    // Settings refuse routers that are not built; reaching here is a programming error.
-    if (!module)
-        throw new Error(`router "${settings.router}" is not available in this version`);
-    return module;
-}
-function routerDeps(settings, deps) {
-    return { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs, readyTimeoutMs: settings.deploy.readyTimeoutMs, version: settings.version };
 }
 
 // EXTERNAL MODULE: ./lib/routers/compare.js
@@ -43248,8 +43097,7 @@ async function release(settings, log, signal) {
     const clock = systemClock;
     const owner = lockOwner(settings.jobIndex);
     const router = await createRouter(settings, { clock, log, owner });
-    const { deploy, version } = settings;
-    const deployer = (await createRouterDeployer(settings, { clock, log, owner })) ?? (deploy.command ? new CommandDeployer(deploy.command, version, deploy.readyTimeoutMs, log) : undefined);
+    const deployer = await createDeployer(settings, { clock, log, owner });
     let record;
     const report = await run(settings, {
         router,

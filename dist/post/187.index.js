@@ -1,200 +1,19 @@
 export const id = 187;
-export const ids = [187,312];
+export const ids = [187];
 export const modules = {
 
-/***/ 4187:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   createKubernetesDeployer: () => (/* binding */ createKubernetesDeployer)
-/* harmony export */ });
-/* unused harmony export VERSION_ANNOTATION */
-/* harmony import */ var _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2953);
-/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9210);
-/* harmony import */ var _router_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8312);
-
-
-
-const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
-/** The version the color's Deployment runs, beside the image (what `kubectl describe` shows). */
-const VERSION_ANNOTATION = 'blue-green-action/version';
-async function createKubernetesDeployer(s, deps) {
-    return new KubernetesDeployer(s, deps, (0,_router_js__WEBPACK_IMPORTED_MODULE_1__/* .connect */ .N)(s));
-}
-/**
- * Sets `image` on the idle color's Deployment, sizes it to carry the live color's load, and waits for
- * the rollout as `kubectl rollout status` would, with a watch, bounded by ready-timeout.
- */
-class KubernetesDeployer {
-    s;
-    deps;
-    connection;
-    description;
-    constructor(s, deps, connection) {
-        this.s = s;
-        this.deps = deps;
-        this.connection = connection;
-        this.description = `image ${s.image} on Deployment ${s.deployment.replaceAll('{service}', s.service)}`;
-    }
-    name(color) {
-        return this.s.deployment.replaceAll('{service}', this.s.service).replaceAll('{color}', color);
-    }
-    async deploy(target, active, signal) {
-        if (this.connection instanceof Error)
-            throw this.connection;
-        const cluster = this.connection;
-        const ref = { ...DEPLOYMENT, name: this.name(target) };
-        const deployment = await cluster.get(ref, signal);
-        if (!deployment)
-            throw new Error(`Deployment "${ref.name}" was not found in namespace "${cluster.namespace}"`);
-        const container = this.container(deployment);
-        const replicas = await this.replicas(cluster, deployment, active, signal);
-        const patch = {
-            metadata: { annotations: { [VERSION_ANNOTATION]: this.deps.version } },
-            spec: { template: { spec: { containers: [{ name: container, image: this.s.image }] } }, ...(replicas === undefined ? {} : { replicas }) },
-        };
-        // Strategic merge: the container list is merged by name, so only this container's image changes.
-        const patched = await cluster.patch(ref, patch, signal, _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .PatchStrategy */ .Qve.StrategicMergePatch);
-        const sized = replicas === undefined ? '' : `, scaled to ${replicas} replica(s) to carry ${active}'s load`;
-        this.deps.log.info(`Set ${ref.name} container ${container} to ${this.s.image}${sized}; waiting for the rollout (ready-timeout ${Math.round(this.deps.readyTimeoutMs / 1000)}s).`);
-        await this.waitForRollout(cluster, patched, signal);
-    }
-    /** The container named by `container`, else the only one; several and none named is an error. */
-    container(deployment) {
-        const names = (deployment.spec?.template?.spec?.containers ?? []).map((c) => c.name);
-        if (this.s.container) {
-            if (!names.includes(this.s.container))
-                throw new Error(`Input 'container': "${this.s.container}" is not a container of Deployment "${deployment.metadata?.name}" (it has ${names.join(', ')}).`);
-            return this.s.container;
-        }
-        if (names.length !== 1)
-            throw new Error(`Input 'container': Deployment "${deployment.metadata?.name}" has ${names.length} containers (${names.join(', ')}); name the one to update.`);
-        return names[0];
-    }
-    /**
-     * The idle color must carry the live color's full load after the flip: at least the live color's
-     * ready replicas, not an autoscaler's minimum. Undefined when it already has enough.
-     */
-    async replicas(cluster, deployment, active, signal) {
-        if (!active)
-            return undefined;
-        const live = await cluster.get({ ...DEPLOYMENT, name: this.name(active) }, signal);
-        const needed = live?.status?.readyReplicas ?? 0;
-        return (deployment.spec?.replicas ?? 1) < needed ? needed : undefined;
-    }
-    async waitForRollout(cluster, deployment, signal) {
-        const name = String(deployment.metadata?.name);
-        let last = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_2__/* .rolloutStatus */ .OI)(deployment);
-        let said = '';
-        const result = await cluster.watchUntil(`/apis/apps/v1/namespaces/${cluster.namespace}/deployments`, { fieldSelector: `metadata.name=${name}` }, (objects) => {
-            const now = objects.get(name);
-            if (!now)
-                return undefined;
-            last = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_2__/* .rolloutStatus */ .OI)(now);
-            if (last.message !== said)
-                this.deps.log.info(`${name}: ${(said = last.message)}`);
-            return last.state === 'waiting' ? undefined : last;
-        }, this.deps.readyTimeoutMs, signal);
-        if (result?.state === 'done')
-            return;
-        const why = result?.message ?? `not rolled out within ready-timeout (${Math.round(this.deps.readyTimeoutMs / 1000)}s): ${last.message}`;
-        const pod = await this.firstUnreadyPod(cluster, deployment, signal).catch(() => undefined);
-        throw new Error(`Deployment "${name}" ${why.startsWith(name) ? why.slice(name.length + 1) : why}${pod ? `; ${pod}` : ''}`);
-    }
-    async firstUnreadyPod(cluster, deployment, signal) {
-        const labels = deployment.spec?.selector?.matchLabels ?? {};
-        const pods = await cluster.list('v1', 'Pod', (0,_rollout_js__WEBPACK_IMPORTED_MODULE_2__/* .selectorQuery */ .SY)(labels), signal);
-        for (const pod of pods) {
-            const reason = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_2__/* .podNotReadyReason */ .qi)(pod);
-            if (reason)
-                return reason;
-        }
-        return undefined;
-    }
-}
-
-
-/***/ }),
-
-/***/ 9210:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ft: () => (/* binding */ isPodReady),
-/* harmony export */   OI: () => (/* binding */ rolloutStatus),
-/* harmony export */   SY: () => (/* binding */ selectorQuery),
-/* harmony export */   qi: () => (/* binding */ podNotReadyReason)
-/* harmony export */ });
-function rolloutStatus(deployment) {
-    const name = deployment.metadata?.name ?? 'deployment';
-    const generation = deployment.metadata?.generation ?? 0;
-    const status = deployment.status ?? {};
-    if (generation > (status.observedGeneration ?? 0))
-        return { state: 'waiting', message: `waiting for the controller to observe ${name}'s new spec` };
-    const progressing = (status.conditions ?? []).find((c) => c.type === 'Progressing');
-    if (progressing?.reason === 'ProgressDeadlineExceeded') {
-        return { state: 'failed', message: `${name} exceeded its progress deadline: ${progressing.message ?? 'no message'}` };
-    }
-    const wanted = deployment.spec?.replicas ?? 1;
-    const updated = status.updatedReplicas ?? 0;
-    const total = status.replicas ?? 0;
-    const available = status.availableReplicas ?? 0;
-    const figures = `${updated}/${wanted} updated, ${available} available`;
-    if (updated < wanted)
-        return { state: 'waiting', message: `${figures}: waiting for new replicas to be updated` };
-    if (total > updated)
-        return { state: 'waiting', message: `${figures}: ${total - updated} old replica(s) pending termination` };
-    if (available < updated)
-        return { state: 'waiting', message: `${figures}: waiting for updated replicas to be available` };
-    return { state: 'done', message: `${figures}: rolled out` };
-}
-/** Why a pod is not ready, from its status: the first waiting container, else the first false condition. */
-function podNotReadyReason(pod) {
-    const status = pod.status ?? {};
-    const ready = (status.conditions ?? []).find((c) => c.type === 'Ready');
-    if (ready?.status === 'True')
-        return undefined;
-    const name = pod.metadata?.name ?? 'pod';
-    for (const container of status.containerStatuses ?? []) {
-        const waiting = container.state?.waiting;
-        if (waiting?.reason)
-            return `pod ${name}: container ${container.name} is ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;
-        const terminated = container.state?.terminated;
-        if (terminated?.reason)
-            return `pod ${name}: container ${container.name} ${terminated.reason} (exit ${terminated.exitCode})`;
-    }
-    const failing = (status.conditions ?? []).find((c) => c.status === 'False' && (c.reason || c.message));
-    if (failing)
-        return `pod ${name}: ${failing.type} is False: ${failing.reason ?? ''}${failing.message ? ` (${failing.message})` : ''}`;
-    return `pod ${name} is ${status.phase ?? 'not ready'}`;
-}
-function isPodReady(pod) {
-    return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') && !pod.metadata?.deletionTimestamp;
-}
-/** A label selector as the API takes it in a query: `app=myapp,version=blue`. */
-function selectorQuery(labels) {
-    return Object.entries(labels)
-        .map(([key, value]) => `${key}=${value}`)
-        .join(',');
-}
-
-
-/***/ }),
-
-/***/ 8312:
+/***/ 8705:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  N: () => (/* binding */ connect),
-  createKubernetesRouter: () => (/* binding */ createKubernetesRouter)
+  d2: () => (/* binding */ Cluster),
+  Ng: () => (/* binding */ connect)
 });
 
-// UNUSED EXPORTS: STAGED_ANNOTATION
+// UNUSED EXPORTS: FIELD_MANAGER, contextNamespace, loadConfig
 
-// EXTERNAL MODULE: ./lib/routers/compare.js
-var compare = __webpack_require__(9369);
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __webpack_require__(6698);
 // EXTERNAL MODULE: external "node:fs"
@@ -458,209 +277,7 @@ class Cluster {
         return signals.run(signal, request);
     }
 }
-
-;// CONCATENATED MODULE: ./lib/routers/kubernetes/endpoints.js
-/** What the slices route to now: ready endpoints of the given pods, and endpoints of any other pod. */
-function sliceCounts(slices, targetPods) {
-    let ready = 0;
-    let others = 0;
-    for (const slice of slices) {
-        for (const endpoint of slice.endpoints ?? []) {
-            const pod = endpoint.targetRef?.kind === 'Pod' ? endpoint.targetRef.name : undefined;
-            if (!pod || !targetPods.has(pod))
-                others++;
-            // `ready` unset means ready (the API's rule for consumers).
-            else if (endpoint.conditions?.ready !== false)
-                ready++;
-        }
-    }
-    return { ready, others };
-}
-/**
- * Waits, with a watch, until the Service's EndpointSlices route only to `targetPods`. Resolves with the
- * time it took and the ready endpoints; throws with what the slices still show when `timeoutMs` passes.
- */
-async function waitForEndpoints(cluster, service, targetPods, color, timeoutMs, signal) {
-    const started = performance.now();
-    let last = { ready: 0, others: 0 };
-    const path = `/apis/discovery.k8s.io/v1/namespaces/${cluster.namespace}/endpointslices`;
-    const done = await cluster.watchUntil(path, { labelSelector: `kubernetes.io/service-name=${service}` }, (slices) => {
-        last = sliceCounts(slices.values(), targetPods);
-        return last.others === 0 && last.ready > 0 ? { ms: Math.round(performance.now() - started), ready: last.ready } : undefined;
-    }, timeoutMs, signal);
-    if (done)
-        return done;
-    throw new Error(`Service "${service}" still did not route only to ${color} after ${Math.round(timeoutMs / 1000)}s: its EndpointSlices list ${last.ready} ready ${color} endpoint(s) and ${last.others} other(s)`);
-}
-
-;// CONCATENATED MODULE: ./lib/routers/kubernetes/lease.js
-const LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
-const LEASE_SECONDS = 30;
-const RENEW_MS = 10_000;
-const POLL_MS = 500;
-/** MicroTime, as the API writes it: six decimals. */
-function microTime(ms) {
-    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-function expired(lease, now) {
-    const spec = lease.spec ?? {};
-    const renewed = Date.parse(String(spec.renewTime ?? spec.acquireTime ?? ''));
-    if (!spec.holderIdentity || Number.isNaN(renewed))
-        return true;
-    return renewed + (spec.leaseDurationSeconds ?? LEASE_SECONDS) * 1000 < now;
-}
-async function takeLease(cluster, name, holder, timeoutMs, clock, log, signal) {
-    const ref = { ...LEASE, name };
-    const deadline = Date.now() + timeoutMs;
-    const spec = (acquired) => ({ holderIdentity: holder, leaseDurationSeconds: LEASE_SECONDS, acquireTime: microTime(acquired), renewTime: microTime(Date.now()) });
-    let told = false;
-    for (;;) {
-        const lease = await cluster.get(ref, signal);
-        const conflict = (error) => (/409 Conflict|already exists/i.test(String(error.message)) ? undefined : Promise.reject(error));
-        let held;
-        if (!lease) {
-            held = await cluster.create(ref, { metadata: { labels: { 'app.kubernetes.io/managed-by': 'blue-green-action' } }, spec: spec(Date.now()) }, signal).catch(conflict);
-        }
-        else if (lease.spec?.holderIdentity === holder || expired(lease, Date.now())) {
-            held = await cluster.patch(ref, { metadata: { resourceVersion: lease.metadata?.resourceVersion }, spec: spec(Date.now()) }, signal).catch(conflict);
-        }
-        else if (Date.now() >= deadline) {
-            throw new Error(`another run holds Lease "${name}" in namespace "${cluster.namespace}" (${lease.spec?.holderIdentity}, renewed at ${lease.spec?.renewTime}); waited lock-timeout for it. Nothing was changed.`);
-        }
-        else if (!told) {
-            told = true;
-            log.info(`Waiting for Lease "${name}": held by ${lease.spec?.holderIdentity}.`);
-        }
-        if (held)
-            return keep(cluster, ref, held, spec, log);
-        await clock.sleep(POLL_MS, signal);
-    }
-}
-/** Renews the Lease until released; the release deletes it only while it is still this run's. */
-function keep(cluster, ref, held, spec, log) {
-    let current = held;
-    const acquired = Date.parse(String(held.spec?.acquireTime)) || Date.now();
-    let renewing = Promise.resolve();
-    const timer = setInterval(() => {
-        renewing = cluster.patch(ref, { metadata: { resourceVersion: current.metadata?.resourceVersion }, spec: spec(acquired) }).then((renewed) => {
-            current = renewed;
-        }, (error) => log.warning(`Could not renew Lease "${ref.name}": ${error.message}`, 'Lease'));
-    }, RENEW_MS);
-    timer.unref();
-    return async () => {
-        clearInterval(timer);
-        await renewing;
-        await cluster.delete(ref, String(current.metadata?.resourceVersion)).catch((error) => {
-            log.warning(`Could not release Lease "${ref.name}" (it expires by itself within ${LEASE_SECONDS}s): ${error.message}`, 'Lease');
-        });
-    };
-}
-
-// EXTERNAL MODULE: ./lib/routers/kubernetes/rollout.js
-var rollout = __webpack_require__(9210);
-;// CONCATENATED MODULE: ./lib/routers/kubernetes/traffic.js
-const SERVICE = { apiVersion: 'v1', kind: 'Service' };
-const HTTP_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
-/**
- * Who last wrote the selector key: the managedFields entry owning it (manager and time). A later write by
- * anyone changes it; writes to other fields (annotations, status) do not, unlike resourceVersion.
- */
-function selectorRevision(service, label) {
-    const key = `f:${label}`;
-    for (const entry of service.metadata?.managedFields ?? []) {
-        const selector = entry.fieldsV1?.['f:spec']?.['f:selector'];
-        if (selector && key in selector)
-            return `${entry.manager} ${entry.operation} ${String(entry.time instanceof Date ? entry.time.toISOString() : entry.time)}`;
-    }
-    return undefined;
-}
-function serviceState(service, label, colors) {
-    const value = service.spec?.selector?.[label];
-    const name = service.metadata?.name;
-    if (value === undefined)
-        return { revision: selectorRevision(service, label) };
-    if (!colors.includes(value)) {
-        throw new Error(`Service "${name}" selects ${label}=${value}, which is not one of the colors (${colors.join(', ')}); fix the selector or the colors input.`);
-    }
-    return { active: value, revision: selectorRevision(service, label) };
-}
-/** The backendRefs that name a color Service (`{service}-{color}`) in the route's own namespace. */
-function colorRefs(route, serviceFor, colors) {
-    const refs = new Map(colors.map((c) => [c, []]));
-    const namespace = route.metadata?.namespace;
-    for (const rule of route.spec?.rules ?? []) {
-        for (const ref of (rule.backendRefs ?? [])) {
-            if ((ref.kind ?? 'Service') !== 'Service' || (ref.group ?? '') !== '' || (ref.namespace && ref.namespace !== namespace))
-                continue;
-            for (const color of colors)
-                if (ref.name === serviceFor(color))
-                    refs.get(color).push(ref);
-        }
-    }
-    return refs;
-}
-/** Rules that route to the colors must name both, so a flip changes weights, never the route's shape. */
-function routeProblems(route, serviceFor, colors) {
-    const rules = (route.spec?.rules ?? []);
-    const names = colors.map(serviceFor);
-    const relevant = rules.filter((rule) => (rule.backendRefs ?? []).some((ref) => names.includes(ref.name ?? '')));
-    if (!relevant.length)
-        return [`HTTPRoute "${route.metadata?.name}" has no backendRef to ${names.join(' or ')}`];
-    return relevant.flatMap((rule, i) => {
-        const missing = names.filter((name) => !(rule.backendRefs ?? []).some((ref) => ref.name === name));
-        return missing.length ? [`HTTPRoute "${route.metadata?.name}" has a rule (#${i + 1} of those routing to the colors) without a backendRef to ${missing.join(', ')}`] : [];
-    });
-}
-function routeState(route, serviceFor, colors) {
-    const refs = colorRefs(route, serviceFor, colors);
-    // Every rule carries the same split (setWeights writes them all alike); the first one speaks for all.
-    const weight = (color) => {
-        const ref = refs.get(color)?.[0];
-        return ref ? (ref.weight ?? 1) : 0;
-    };
-    const [a, b] = colors;
-    const revision = `generation ${route.metadata?.generation ?? 0}`;
-    const total = weight(a) + weight(b);
-    if (total === 0)
-        return { revision };
-    if (weight(b) === 0)
-        return { active: a, revision };
-    if (weight(a) === 0)
-        return { active: b, revision };
-    const share = Math.round((weight(a) * 100) / total);
-    return { active: share >= 50 ? a : b, weights: { [a]: share, [b]: 100 - share }, revision };
-}
-/** The route's rules with `percent` on `to` and the rest on the other color; everything else as read. */
-function weightedRules(route, serviceFor, colors, to, percent) {
-    const rules = structuredClone(route.spec?.rules ?? []);
-    const names = new Map(colors.map((color) => [serviceFor(color), color]));
-    for (const rule of rules) {
-        for (const ref of rule.backendRefs ?? []) {
-            const color = ref.name !== undefined ? names.get(ref.name) : undefined;
-            if (color !== undefined && (ref.kind ?? 'Service') === 'Service')
-                ref.weight = color === to ? percent : 100 - percent;
-        }
-    }
-    return rules;
-}
-
-;// CONCATENATED MODULE: ./lib/routers/kubernetes/router.js
-
-
-
-
-
-
-const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
-const POD = { apiVersion: 'v1', kind: 'Pod' };
-/** Where a color's staged version is recorded: an annotation on its Deployment, visible to kubectl. */
-const STAGED_ANNOTATION = 'blue-green-action/staged';
-/** How long a flip may wait for the EndpointSlices to follow: they do in milliseconds when pods are ready. */
-const CONVERGE_MAX_MS = 60_000;
-async function createKubernetesRouter(s, deps) {
-    return new KubernetesRouter(s, deps, connect(s));
-}
-/** The cluster, or why there is none: a missing configuration is a bad input, reported by preflight. */
+/** The cluster, or why there is none: a missing configuration is a bad input, which preflight reports. */
 function connect(s) {
     try {
         const kc = loadConfig(s.kubeconfig);
@@ -670,187 +287,184 @@ function connect(s) {
         return error;
     }
 }
+
+
+/***/ }),
+
+/***/ 4187:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   createKubernetesDeployer: () => (/* binding */ createKubernetesDeployer)
+/* harmony export */ });
+/* unused harmony export VERSION_ANNOTATION */
+/* harmony import */ var _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2953);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8705);
+/* harmony import */ var _rollout_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9210);
+
+
+
+const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
+/** The version the color's Deployment runs, beside the image (what `kubectl describe` shows). */
+const VERSION_ANNOTATION = 'blue-green-action/version';
+async function createKubernetesDeployer(s, deps) {
+    return new KubernetesDeployer(s, deps, (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .connect */ .Ng)(s));
+}
 /**
- * Flips a Service's selector key (or an HTTPRoute's weights) by a compare-and-swap patch, and calls
- * the flip done only when the EndpointSlices route to the target's ready pods.
+ * Sets `image` on the idle color's Deployment, sizes it to carry the live color's load, and waits for
+ * the rollout as `kubectl rollout status` would, with a watch, bounded by ready-timeout.
  */
-class KubernetesRouter {
+class KubernetesDeployer {
     s;
     deps;
     connection;
     description;
-    converged = [];
-    preview;
-    afterPromotion;
     constructor(s, deps, connection) {
         this.s = s;
         this.deps = deps;
         this.connection = connection;
-        const where = connection instanceof Cluster ? ` in namespace ${connection.namespace}` : '';
-        this.description = s.httpRoute ? `Kubernetes HTTPRoute ${s.httpRoute}${where}` : `Kubernetes Service ${s.service}${where}`;
-        if (s.previewService)
-            this.preview = (color, signal) => this.pointPreview(color, signal);
-        if (s.scaleDownDelayMs > 0)
-            this.afterPromotion = (target, previous, signal) => this.scaleDown(target, previous, signal);
+        this.description = `image ${s.image} on Deployment ${s.deployment.replaceAll('{service}', s.service)}`;
     }
-    get notes() {
-        return this.converged;
-    }
-    get cluster() {
-        if (this.connection instanceof Error)
-            throw this.connection;
-        return this.connection;
-    }
-    colorService(color) {
-        return `${this.s.service}-${color}`;
-    }
-    deploymentName(color) {
+    name(color) {
         return this.s.deployment.replaceAll('{service}', this.s.service).replaceAll('{color}', color);
     }
-    async preflight() {
+    async deploy(target, active, signal) {
         if (this.connection instanceof Error)
-            return [`Input 'kubeconfig': ${this.connection.message}.`];
-        const { s, cluster } = this;
-        const missing = async (input, ref, note = '') => (await cluster.get(ref)) ? [] : [`Input '${input}': ${ref.kind} "${ref.name}"${note} was not found in namespace "${cluster.namespace}".`];
-        const problems = await missing('service', { ...SERVICE, name: s.service });
-        if (s.previewService)
-            problems.push(...(await missing('preview-service', { ...SERVICE, name: s.previewService })));
-        if (s.httpRoute) {
-            const route = await cluster.get({ ...HTTP_ROUTE, name: s.httpRoute });
-            if (!route)
-                problems.push(`Input 'http-route': HTTPRoute "${s.httpRoute}" was not found in namespace "${cluster.namespace}".`);
-            else
-                problems.push(...routeProblems(route, (c) => this.colorService(c), this.deps.colors).map((p) => `Input 'http-route': ${p}.`));
-            for (const color of this.deps.colors)
-                problems.push(...(await missing('http-route', { ...SERVICE, name: this.colorService(color) }, ` (the ${color} backend)`)));
+            throw this.connection;
+        const cluster = this.connection;
+        const ref = { ...DEPLOYMENT, name: this.name(target) };
+        const deployment = await cluster.get(ref, signal);
+        if (!deployment)
+            throw new Error(`Deployment "${ref.name}" was not found in namespace "${cluster.namespace}"`);
+        const container = this.container(deployment);
+        const replicas = await this.replicas(cluster, deployment, active, signal);
+        const patch = {
+            metadata: { annotations: { [VERSION_ANNOTATION]: this.deps.version } },
+            spec: { template: { spec: { containers: [{ name: container, image: this.s.image }] } }, ...(replicas === undefined ? {} : { replicas }) },
+        };
+        // Strategic merge: the container list is merged by name, so only this container's image changes.
+        const patched = await cluster.patch(ref, patch, signal, _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .PatchStrategy */ .Qve.StrategicMergePatch);
+        const sized = replicas === undefined ? '' : `, scaled to ${replicas} replica(s) to carry ${active}'s load`;
+        this.deps.log.info(`Set ${ref.name} container ${container} to ${this.s.image}${sized}; waiting for the rollout (ready-timeout ${Math.round(this.deps.readyTimeoutMs / 1000)}s).`);
+        await this.waitForRollout(cluster, patched, signal);
+    }
+    /** The container named by `container`, else the only one; several and none named is an error. */
+    container(deployment) {
+        const names = (deployment.spec?.template?.spec?.containers ?? []).map((c) => c.name);
+        if (this.s.container) {
+            if (!names.includes(this.s.container))
+                throw new Error(`Input 'container': "${this.s.container}" is not a container of Deployment "${deployment.metadata?.name}" (it has ${names.join(', ')}).`);
+            return this.s.container;
         }
-        if (s.image) {
-            for (const color of this.deps.colors) {
-                problems.push(...(await missing('deployment', { ...DEPLOYMENT, name: this.deploymentName(color) }, ` (from "${s.deployment}" for ${color})`)));
-            }
-        }
-        return problems;
-    }
-    async read(signal) {
-        return this.stateOf(await this.current(signal));
-    }
-    async current(signal) {
-        const ref = this.s.httpRoute ? { ...HTTP_ROUTE, name: this.s.httpRoute } : { ...SERVICE, name: this.s.service };
-        const object = await this.cluster.get(ref, signal);
-        if (!object)
-            throw new Error(`${ref.kind} "${ref.name}" was not found in namespace "${this.cluster.namespace}"`);
-        return object;
-    }
-    stateOf(object) {
-        return this.s.httpRoute ? routeState(object, (c) => this.colorService(c), this.deps.colors) : serviceState(object, this.s.colorLabel, this.deps.colors);
-    }
-    flip(to, expected, signal) {
-        return this.change(to, 100, expected, signal);
-    }
-    setWeights(to, percent, expected, signal) {
-        return this.change(to, percent, expected, signal);
-    }
-    /** Compare (what this run expects) and swap (guarded by the resourceVersion just read). */
-    async change(to, percent, expected, signal) {
-        const object = await this.current(signal);
-        (0,compare/* assertExpected */.FV)(this.description, this.stateOf(object), expected);
-        const resourceVersion = object.metadata?.resourceVersion;
-        if (this.s.httpRoute) {
-            await this.requireReadyPods(to, await this.selectorOf(this.colorService(to), signal), signal);
-            const rules = weightedRules(object, (c) => this.colorService(c), this.deps.colors, to, percent);
-            await this.write({ ...HTTP_ROUTE, name: this.s.httpRoute }, { metadata: { resourceVersion }, spec: { rules } }, signal);
-            return;
-        }
-        const selector = { ...(object.spec?.selector ?? {}), [this.s.colorLabel]: to };
-        const pods = await this.requireReadyPods(to, selector, signal);
-        const started = performance.now();
-        await this.write({ ...SERVICE, name: this.s.service }, { metadata: { resourceVersion }, spec: { selector: { [this.s.colorLabel]: to } } }, signal);
-        const timeout = Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS);
-        const done = await waitForEndpoints(this.cluster, this.s.service, pods, to, timeout, signal);
-        const total = Math.round(performance.now() - started);
-        this.converged.push(`Service ${this.s.service} routed only to ${to} (${done.ready} ready endpoint(s) in its EndpointSlices) ${total} ms after the selector patch began.`);
-    }
-    /** A 409 says who wrote the object last, from its managedFields. */
-    async write(ref, body, signal) {
-        try {
-            await this.cluster.patch(ref, body, signal);
-        }
-        catch (error) {
-            if (!/409 Conflict/.test(error.message))
-                throw error;
-            const now = await this.cluster.get(ref).catch(() => undefined);
-            const last = [...(now?.metadata?.managedFields ?? [])].sort((a, b) => String(b.time).localeCompare(String(a.time)))[0];
-            const who = last ? ` It was last written by "${last.manager}" at ${new Date(String(last.time)).toISOString()}; it shows ${(0,compare/* describeRoute */.fx)(this.stateOf(now))}.` : '';
-            throw new Error(`${error.message}${who}`);
-        }
-    }
-    async selectorOf(service, signal) {
-        const object = await this.cluster.get({ ...SERVICE, name: service }, signal);
-        if (!object)
-            throw new Error(`Service "${service}" was not found in namespace "${this.cluster.namespace}"`);
-        return object.spec?.selector ?? {};
-    }
-    /** An empty Service is an outage: refuse to send traffic to a color without a ready pod. */
-    async requireReadyPods(color, selector, signal) {
-        const pods = await this.cluster.list(POD.apiVersion, POD.kind, (0,rollout/* selectorQuery */.SY)(selector), signal);
-        const ready = pods.filter(rollout/* isPodReady */.Ft).map((pod) => String(pod.metadata?.name));
-        if (!ready.length) {
-            throw new Error(`${color} has no ready pod matching ${(0,rollout/* selectorQuery */.SY)(selector)} (${pods.length} pod(s), none ready): sending traffic there would empty the Service`);
-        }
-        return new Set(ready);
-    }
-    async pointPreview(color, signal) {
-        const ref = { ...SERVICE, name: this.s.previewService };
-        const preview = await this.cluster.get(ref, signal);
-        if (!preview)
-            throw new Error(`Service "${ref.name}" (preview-service) was not found in namespace "${this.cluster.namespace}"`);
-        const selector = { ...(preview.spec?.selector ?? {}), [this.s.colorLabel]: color };
-        const pods = await this.requireReadyPods(color, selector, signal);
-        await this.write(ref, { metadata: { resourceVersion: preview.metadata?.resourceVersion }, spec: { selector: { [this.s.colorLabel]: color } } }, signal);
-        await waitForEndpoints(this.cluster, ref.name, pods, color, Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS), signal);
-        this.deps.log.info(`Preview Service ${ref.name} now routes to ${color}.`);
+        if (names.length !== 1)
+            throw new Error(`Input 'container': Deployment "${deployment.metadata?.name}" has ${names.length} containers (${names.join(', ')}); name the one to update.`);
+        return names[0];
     }
     /**
-     * The previous color stays warm through the window, so a rollback is one selector change; after
-     * scale-down-delay, and only while the router still shows the promotion, it is scaled to 0.
+     * The idle color must carry the live color's full load after the flip: at least the live color's
+     * ready replicas, not an autoscaler's minimum. Undefined when it already has enough.
      */
-    async scaleDown(target, previous, signal) {
-        this.deps.log.info(`Keeping ${previous} warm for scale-down-delay (${Math.round(this.s.scaleDownDelayMs / 1000)}s), then scaling it to 0.`);
-        await this.deps.clock.sleep(this.s.scaleDownDelayMs, signal);
-        const shows = await this.read(signal);
-        if (shows.active !== target || shows.weights) {
-            return `Did not scale ${previous} down: ${this.description} shows ${(0,compare/* describeRoute */.fx)(shows)} now, not ${target} alone.`;
-        }
-        const ref = { ...DEPLOYMENT, name: this.deploymentName(previous) };
-        await this.cluster.patch(ref, { spec: { replicas: 0 } }, signal);
-        return `Scaled Deployment ${ref.name} (${previous}, the previous color) to 0 replicas after scale-down-delay, with ${this.description} on ${target}.`;
-    }
-    lock(signal) {
-        const name = `blue-green-${this.s.service}`;
-        return takeLease(this.cluster, name, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
-    }
-    async recordStaged(color, record) {
-        const ref = { ...DEPLOYMENT, name: this.deploymentName(color) };
-        await this.cluster.patch(ref, { metadata: { annotations: { [STAGED_ANNOTATION]: JSON.stringify(record) } } });
-    }
-    async readStaged(color) {
-        const ref = { ...DEPLOYMENT, name: this.deploymentName(color) };
-        const deployment = await this.cluster.get(ref);
-        if (!deployment)
-            throw new Error(`Deployment "${ref.name}" was not found in namespace "${this.cluster.namespace}"`);
-        const text = deployment.metadata?.annotations?.[STAGED_ANNOTATION];
-        if (!text)
+    async replicas(cluster, deployment, active, signal) {
+        if (!active)
             return undefined;
-        try {
-            const parsed = JSON.parse(text);
-            if (typeof parsed.version === 'string')
-                return parsed;
-        }
-        catch {
-            /* said below */
-        }
-        throw new Error(`Deployment "${ref.name}" has an annotation ${STAGED_ANNOTATION} that is not a staged-version record; remove it and stage again.`);
+        const live = await cluster.get({ ...DEPLOYMENT, name: this.name(active) }, signal);
+        const needed = live?.status?.readyReplicas ?? 0;
+        return (deployment.spec?.replicas ?? 1) < needed ? needed : undefined;
     }
+    async waitForRollout(cluster, deployment, signal) {
+        const name = String(deployment.metadata?.name);
+        let last = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_2__/* .rolloutStatus */ .OI)(deployment);
+        let said = '';
+        const result = await cluster.watchUntil(`/apis/apps/v1/namespaces/${cluster.namespace}/deployments`, { fieldSelector: `metadata.name=${name}` }, (objects) => {
+            const now = objects.get(name);
+            if (!now)
+                return undefined;
+            last = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_2__/* .rolloutStatus */ .OI)(now);
+            if (last.message !== said)
+                this.deps.log.info(`${name}: ${(said = last.message)}`);
+            return last.state === 'waiting' ? undefined : last;
+        }, this.deps.readyTimeoutMs, signal);
+        if (result?.state === 'done')
+            return;
+        const why = result?.message ?? `not rolled out within ready-timeout (${Math.round(this.deps.readyTimeoutMs / 1000)}s): ${last.message}`;
+        const pod = await this.firstUnreadyPod(cluster, deployment, signal).catch(() => undefined);
+        throw new Error(`Deployment "${name}" ${why.startsWith(name) ? why.slice(name.length + 1) : why}${pod ? `; ${pod}` : ''}`);
+    }
+    async firstUnreadyPod(cluster, deployment, signal) {
+        const labels = deployment.spec?.selector?.matchLabels ?? {};
+        const pods = await cluster.list('v1', 'Pod', (0,_rollout_js__WEBPACK_IMPORTED_MODULE_2__/* .selectorQuery */ .SY)(labels), signal);
+        for (const pod of pods) {
+            const reason = (0,_rollout_js__WEBPACK_IMPORTED_MODULE_2__/* .podNotReadyReason */ .qi)(pod);
+            if (reason)
+                return reason;
+        }
+        return undefined;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9210:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ft: () => (/* binding */ isPodReady),
+/* harmony export */   OI: () => (/* binding */ rolloutStatus),
+/* harmony export */   SY: () => (/* binding */ selectorQuery),
+/* harmony export */   qi: () => (/* binding */ podNotReadyReason)
+/* harmony export */ });
+function rolloutStatus(deployment) {
+    const name = deployment.metadata?.name ?? 'deployment';
+    const generation = deployment.metadata?.generation ?? 0;
+    const status = deployment.status ?? {};
+    if (generation > (status.observedGeneration ?? 0))
+        return { state: 'waiting', message: `waiting for the controller to observe ${name}'s new spec` };
+    const progressing = (status.conditions ?? []).find((c) => c.type === 'Progressing');
+    if (progressing?.reason === 'ProgressDeadlineExceeded') {
+        return { state: 'failed', message: `${name} exceeded its progress deadline: ${progressing.message ?? 'no message'}` };
+    }
+    const wanted = deployment.spec?.replicas ?? 1;
+    const updated = status.updatedReplicas ?? 0;
+    const total = status.replicas ?? 0;
+    const available = status.availableReplicas ?? 0;
+    const figures = `${updated}/${wanted} updated, ${available} available`;
+    if (updated < wanted)
+        return { state: 'waiting', message: `${figures}: waiting for new replicas to be updated` };
+    if (total > updated)
+        return { state: 'waiting', message: `${figures}: ${total - updated} old replica(s) pending termination` };
+    if (available < updated)
+        return { state: 'waiting', message: `${figures}: waiting for updated replicas to be available` };
+    return { state: 'done', message: `${figures}: rolled out` };
+}
+/** Why a pod is not ready, from its status: the first waiting container, else the first false condition. */
+function podNotReadyReason(pod) {
+    const status = pod.status ?? {};
+    const ready = (status.conditions ?? []).find((c) => c.type === 'Ready');
+    if (ready?.status === 'True')
+        return undefined;
+    const name = pod.metadata?.name ?? 'pod';
+    for (const container of status.containerStatuses ?? []) {
+        const waiting = container.state?.waiting;
+        if (waiting?.reason)
+            return `pod ${name}: container ${container.name} is ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;
+        const terminated = container.state?.terminated;
+        if (terminated?.reason)
+            return `pod ${name}: container ${container.name} ${terminated.reason} (exit ${terminated.exitCode})`;
+    }
+    const failing = (status.conditions ?? []).find((c) => c.status === 'False' && (c.reason || c.message));
+    if (failing)
+        return `pod ${name}: ${failing.type} is False: ${failing.reason ?? ''}${failing.message ? ` (${failing.message})` : ''}`;
+    return `pod ${name} is ${status.phase ?? 'not ready'}`;
+}
+function isPodReady(pod) {
+    return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') && !pod.metadata?.deletionTimestamp;
+}
+/** A label selector as the API takes it in a query: `app=myapp,version=blue`. */
+function selectorQuery(labels) {
+    return Object.entries(labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
 }
 
 

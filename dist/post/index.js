@@ -41722,7 +41722,7 @@ const kubernetesModule = {
     cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
     secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
     async create(s, deps) {
-        const { createKubernetesRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(312)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8312));
+        const { createKubernetesRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(532)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5532));
         return createKubernetesRouter(s, deps);
     },
     async deployer(s, deps) {

@@ -218,3 +218,13 @@ export class Cluster {
     return signals.run(signal, request);
   }
 }
+
+/** The cluster, or why there is none: a missing configuration is a bad input, which preflight reports. */
+export function connect(s: { kubeconfig: string; namespace: string }): Cluster | Error {
+  try {
+    const kc = loadConfig(s.kubeconfig);
+    return new Cluster(kc, s.namespace || contextNamespace(kc));
+  } catch (error) {
+    return error as Error;
+  }
+}

@@ -1,10 +1,9 @@
 import { PatchStrategy } from '@kubernetes/client-node';
 import type { RouterDeps } from '../module.js';
 import type { Color, Deployer } from '../../types.js';
-import type { Cluster, Obj } from './client.js';
+import { connect, type Cluster, type Obj } from './client.js';
 import type { KubernetesSettings } from './module.js';
 import { podNotReadyReason, rolloutStatus, selectorQuery, type Rollout } from './rollout.js';
-import { connect } from './router.js';
 
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 /** The version the color's Deployment runs, beside the image (what `kubectl describe` shows). */

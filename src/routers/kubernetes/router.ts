@@ -1,7 +1,7 @@
 import { assertExpected, describeRoute } from '../compare.js';
 import type { RouterDeps } from '../module.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
-import { Cluster, contextNamespace, loadConfig, type Obj } from './client.js';
+import { Cluster, connect, type Obj } from './client.js';
 import { waitForEndpoints } from './endpoints.js';
 import { takeLease } from './lease.js';
 import type { KubernetesSettings } from './module.js';
@@ -17,16 +17,6 @@ const CONVERGE_MAX_MS = 60_000;
 
 export async function createKubernetesRouter(s: KubernetesSettings, deps: RouterDeps): Promise<Router> {
   return new KubernetesRouter(s, deps, connect(s));
-}
-
-/** The cluster, or why there is none: a missing configuration is a bad input, reported by preflight. */
-export function connect(s: KubernetesSettings): Cluster | Error {
-  try {
-    const kc = loadConfig(s.kubeconfig);
-    return new Cluster(kc, s.namespace || contextNamespace(kc));
-  } catch (error) {
-    return error as Error;
-  }
 }
 
 /**

@@ -1,86 +1,19 @@
-export const id = 312;
-export const ids = [312];
+export const id = 532;
+export const ids = [532];
 export const modules = {
 
-/***/ 9210:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Ft: () => (/* binding */ isPodReady),
-/* harmony export */   OI: () => (/* binding */ rolloutStatus),
-/* harmony export */   SY: () => (/* binding */ selectorQuery),
-/* harmony export */   qi: () => (/* binding */ podNotReadyReason)
-/* harmony export */ });
-function rolloutStatus(deployment) {
-    const name = deployment.metadata?.name ?? 'deployment';
-    const generation = deployment.metadata?.generation ?? 0;
-    const status = deployment.status ?? {};
-    if (generation > (status.observedGeneration ?? 0))
-        return { state: 'waiting', message: `waiting for the controller to observe ${name}'s new spec` };
-    const progressing = (status.conditions ?? []).find((c) => c.type === 'Progressing');
-    if (progressing?.reason === 'ProgressDeadlineExceeded') {
-        return { state: 'failed', message: `${name} exceeded its progress deadline: ${progressing.message ?? 'no message'}` };
-    }
-    const wanted = deployment.spec?.replicas ?? 1;
-    const updated = status.updatedReplicas ?? 0;
-    const total = status.replicas ?? 0;
-    const available = status.availableReplicas ?? 0;
-    const figures = `${updated}/${wanted} updated, ${available} available`;
-    if (updated < wanted)
-        return { state: 'waiting', message: `${figures}: waiting for new replicas to be updated` };
-    if (total > updated)
-        return { state: 'waiting', message: `${figures}: ${total - updated} old replica(s) pending termination` };
-    if (available < updated)
-        return { state: 'waiting', message: `${figures}: waiting for updated replicas to be available` };
-    return { state: 'done', message: `${figures}: rolled out` };
-}
-/** Why a pod is not ready, from its status: the first waiting container, else the first false condition. */
-function podNotReadyReason(pod) {
-    const status = pod.status ?? {};
-    const ready = (status.conditions ?? []).find((c) => c.type === 'Ready');
-    if (ready?.status === 'True')
-        return undefined;
-    const name = pod.metadata?.name ?? 'pod';
-    for (const container of status.containerStatuses ?? []) {
-        const waiting = container.state?.waiting;
-        if (waiting?.reason)
-            return `pod ${name}: container ${container.name} is ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;
-        const terminated = container.state?.terminated;
-        if (terminated?.reason)
-            return `pod ${name}: container ${container.name} ${terminated.reason} (exit ${terminated.exitCode})`;
-    }
-    const failing = (status.conditions ?? []).find((c) => c.status === 'False' && (c.reason || c.message));
-    if (failing)
-        return `pod ${name}: ${failing.type} is False: ${failing.reason ?? ''}${failing.message ? ` (${failing.message})` : ''}`;
-    return `pod ${name} is ${status.phase ?? 'not ready'}`;
-}
-function isPodReady(pod) {
-    return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') && !pod.metadata?.deletionTimestamp;
-}
-/** A label selector as the API takes it in a query: `app=myapp,version=blue`. */
-function selectorQuery(labels) {
-    return Object.entries(labels)
-        .map(([key, value]) => `${key}=${value}`)
-        .join(',');
-}
-
-
-/***/ }),
-
-/***/ 8312:
+/***/ 8705:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  N: () => (/* binding */ connect),
-  createKubernetesRouter: () => (/* binding */ createKubernetesRouter)
+  d2: () => (/* binding */ Cluster),
+  Ng: () => (/* binding */ connect)
 });
 
-// UNUSED EXPORTS: STAGED_ANNOTATION
+// UNUSED EXPORTS: FIELD_MANAGER, contextNamespace, loadConfig
 
-// EXTERNAL MODULE: ./lib/routers/compare.js
-var compare = __webpack_require__(9369);
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __webpack_require__(6698);
 // EXTERNAL MODULE: external "node:fs"
@@ -344,7 +277,100 @@ class Cluster {
         return signals.run(signal, request);
     }
 }
+/** The cluster, or why there is none: a missing configuration is a bad input, which preflight reports. */
+function connect(s) {
+    try {
+        const kc = loadConfig(s.kubeconfig);
+        return new Cluster(kc, s.namespace || contextNamespace(kc));
+    }
+    catch (error) {
+        return error;
+    }
+}
 
+
+/***/ }),
+
+/***/ 9210:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Ft: () => (/* binding */ isPodReady),
+/* harmony export */   OI: () => (/* binding */ rolloutStatus),
+/* harmony export */   SY: () => (/* binding */ selectorQuery),
+/* harmony export */   qi: () => (/* binding */ podNotReadyReason)
+/* harmony export */ });
+function rolloutStatus(deployment) {
+    const name = deployment.metadata?.name ?? 'deployment';
+    const generation = deployment.metadata?.generation ?? 0;
+    const status = deployment.status ?? {};
+    if (generation > (status.observedGeneration ?? 0))
+        return { state: 'waiting', message: `waiting for the controller to observe ${name}'s new spec` };
+    const progressing = (status.conditions ?? []).find((c) => c.type === 'Progressing');
+    if (progressing?.reason === 'ProgressDeadlineExceeded') {
+        return { state: 'failed', message: `${name} exceeded its progress deadline: ${progressing.message ?? 'no message'}` };
+    }
+    const wanted = deployment.spec?.replicas ?? 1;
+    const updated = status.updatedReplicas ?? 0;
+    const total = status.replicas ?? 0;
+    const available = status.availableReplicas ?? 0;
+    const figures = `${updated}/${wanted} updated, ${available} available`;
+    if (updated < wanted)
+        return { state: 'waiting', message: `${figures}: waiting for new replicas to be updated` };
+    if (total > updated)
+        return { state: 'waiting', message: `${figures}: ${total - updated} old replica(s) pending termination` };
+    if (available < updated)
+        return { state: 'waiting', message: `${figures}: waiting for updated replicas to be available` };
+    return { state: 'done', message: `${figures}: rolled out` };
+}
+/** Why a pod is not ready, from its status: the first waiting container, else the first false condition. */
+function podNotReadyReason(pod) {
+    const status = pod.status ?? {};
+    const ready = (status.conditions ?? []).find((c) => c.type === 'Ready');
+    if (ready?.status === 'True')
+        return undefined;
+    const name = pod.metadata?.name ?? 'pod';
+    for (const container of status.containerStatuses ?? []) {
+        const waiting = container.state?.waiting;
+        if (waiting?.reason)
+            return `pod ${name}: container ${container.name} is ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`;
+        const terminated = container.state?.terminated;
+        if (terminated?.reason)
+            return `pod ${name}: container ${container.name} ${terminated.reason} (exit ${terminated.exitCode})`;
+    }
+    const failing = (status.conditions ?? []).find((c) => c.status === 'False' && (c.reason || c.message));
+    if (failing)
+        return `pod ${name}: ${failing.type} is False: ${failing.reason ?? ''}${failing.message ? ` (${failing.message})` : ''}`;
+    return `pod ${name} is ${status.phase ?? 'not ready'}`;
+}
+function isPodReady(pod) {
+    return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') && !pod.metadata?.deletionTimestamp;
+}
+/** A label selector as the API takes it in a query: `app=myapp,version=blue`. */
+function selectorQuery(labels) {
+    return Object.entries(labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',');
+}
+
+
+/***/ }),
+
+/***/ 5532:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  createKubernetesRouter: () => (/* binding */ createKubernetesRouter)
+});
+
+// UNUSED EXPORTS: STAGED_ANNOTATION
+
+// EXTERNAL MODULE: ./lib/routers/compare.js
+var compare = __webpack_require__(9369);
+// EXTERNAL MODULE: ./lib/routers/kubernetes/client.js + 1 modules
+var client = __webpack_require__(8705);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/endpoints.js
 /** What the slices route to now: ready endpoints of the given pods, and endpoints of any other pod. */
 function sliceCounts(slices, targetPods) {
@@ -544,17 +570,7 @@ const STAGED_ANNOTATION = 'blue-green-action/staged';
 /** How long a flip may wait for the EndpointSlices to follow: they do in milliseconds when pods are ready. */
 const CONVERGE_MAX_MS = 60_000;
 async function createKubernetesRouter(s, deps) {
-    return new KubernetesRouter(s, deps, connect(s));
-}
-/** The cluster, or why there is none: a missing configuration is a bad input, reported by preflight. */
-function connect(s) {
-    try {
-        const kc = loadConfig(s.kubeconfig);
-        return new Cluster(kc, s.namespace || contextNamespace(kc));
-    }
-    catch (error) {
-        return error;
-    }
+    return new KubernetesRouter(s, deps, (0,client/* connect */.Ng)(s));
 }
 /**
  * Flips a Service's selector key (or an HTTPRoute's weights) by a compare-and-swap patch, and calls
@@ -572,7 +588,7 @@ class KubernetesRouter {
         this.s = s;
         this.deps = deps;
         this.connection = connection;
-        const where = connection instanceof Cluster ? ` in namespace ${connection.namespace}` : '';
+        const where = connection instanceof client/* Cluster */.d2 ? ` in namespace ${connection.namespace}` : '';
         this.description = s.httpRoute ? `Kubernetes HTTPRoute ${s.httpRoute}${where}` : `Kubernetes Service ${s.service}${where}`;
         if (s.previewService)
             this.preview = (color, signal) => this.pointPreview(color, signal);
