@@ -216,6 +216,25 @@ describe('kubernetes router', () => {
     expect(selector(app).version).toBe('blue');
     await waitForEndpointColors(cluster, app.namespace, app.name, ['blue'], { timeoutMs: 5000 });
   });
+
+  it('the post step flips back when the main step was killed mid-window', async () => {
+    const app = await createApp(cluster);
+    let killed = false;
+    const release = await run(app, { 'health-window': '30s' }, {
+      onOutput: (chunk: string, child: { kill(signal: string): void }) => {
+        if (!killed && chunk.includes('::group::watch health window')) {
+          killed = true;
+          child.kill('SIGKILL');
+        }
+      },
+    });
+    expect(killed).toBe(true);
+    expect(selector(app).version).toBe('green');
+    const post = await release.post('cancelled');
+    expect(post.code).toBe(0);
+    expect(selector(app).version).toBe('blue');
+    await waitForEndpointColors(cluster, app.namespace, app.name, ['blue'], { timeoutMs: 5000 });
+  });
 });
 
 describe('kubernetes configuration and rights', () => {
