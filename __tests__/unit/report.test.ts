@@ -43,8 +43,8 @@ describe('summary', () => {
     expect(text).toContain('| flip | +1s | 120ms | ok |');
     expect(text).toContain('| ✅ health | 200 | 5ms | 1 | 200 in 5ms |');
     expect(text).toContain('| live | 2 | 1 | 1 | 0 | 0 | 9ms / 9ms |');
-    expect(text).toContain('```mermaid\nxychart-beta\n  title "live: latency ms"');
-    expect(text).toContain('line [3, 9]\n  line [8, 8]');
+    expect(text).toContain('```mermaid\nxychart-beta\n  title "live: latency ms (bars: failing, max 8)"');
+    expect(text).toContain('  bar [0, 9]\n  line [3, 9]\n  line [8, 8]\n```');
     expect(text).toContain('Flat line: max 8.');
     expect(text).toContain('| live | fail | expected 2xx, got 500 |');
   });
@@ -65,6 +65,52 @@ describe('summary', () => {
     expect(text).toContain('  line [0.001, 0.04]\n  line [0.05, 0.05]\n  line [0.01, 0.01]');
     expect(text).toContain('Flat lines, in order: max 0.05, limit from the baseline 0.01.');
     expect(text).toContain('### Notes\n\n- error ratio: baseline from blue is 0; limit 0.01.');
+  });
+
+  it('marks failing samples with bars and names every series in the title and under the chart', () => {
+    const at = '2026-01-01T00:00:01.000Z';
+    const values = [0.01, 0.02, 0.2, 0.01];
+    const text = renderSummary(
+      report({
+        result: 'rolled-back',
+        checks: [{ name: 'error "5xx" ratio', unit: 'value', max: 0.05, min: 0 }],
+        samples: values.map((value) => ({ source: 'error "5xx" ratio', status: value > 0.05 ? 'fail' : 'pass', at, value, detail: String(value) })),
+      }),
+    );
+    // Quotes would end Mermaid's title string early.
+    expect(text).toContain(`title "error '5xx' ratio: value (bars: failing, max 0.05, min 0)"`);
+    expect(text).toContain('  bar [0, 0, 0.2, 0]\n  line [0.01, 0.02, 0.2, 0.01]\n  line [0.05, 0.05, 0.05, 0.05]\n  line [0, 0, 0, 0]\n```');
+    expect(text).toContain('Line: the samples. Bars: failing samples (0 where every sample passed). Flat lines, in order: max 0.05, min 0.');
+  });
+
+  it('draws no bar series when every sample passed', () => {
+    const at = '2026-01-01T00:00:01.000Z';
+    const text = renderSummary(
+      report({
+        result: 'promoted',
+        checks: [{ name: 'live', unit: 'latency ms' }],
+        samples: [3, 4].map((value) => ({ source: 'live', status: 'pass' as const, at, value, detail: 'ok' })),
+      }),
+    );
+    expect(text).toContain('  title "live: latency ms"\n  x-axis "sample" 1 --> 2\n  y-axis "latency ms"\n  line [3, 4]\n```\nLine: the samples.\n');
+    expect(text).not.toContain('bar [');
+  });
+
+  it('keeps a failing sample visible when samples are merged, and says which failures have no value', () => {
+    const at = '2026-01-01T00:00:01.000Z';
+    // 120 samples: two per point. One low failure in the middle; a min-only check keeps the lowest.
+    const samples: RunReport['samples'] = Array.from({ length: 120 }, (_, i) =>
+      i === 61 ? { source: 'rps', status: 'fail', at, value: 1, detail: '1 < 5' } : { source: 'rps', status: 'pass', at, value: 10, detail: '10' },
+    );
+    samples.push({ source: 'rps', status: 'fail', at, detail: 'no answer' });
+    const text = renderSummary(report({ result: 'rolled-back', checks: [{ name: 'rps', unit: 'value', min: 5 }], samples }));
+    const series = (kind: string) => (text.match(new RegExp(`  ${kind} \\[([^\\]]*)\\]`))?.[1] ?? '').split(', ').map(Number);
+    expect(series('bar')).toHaveLength(60);
+    expect(series('bar')[30]).toBe(1);
+    expect(series('bar').filter((v) => v !== 0)).toEqual([1]);
+    expect(series('line')[30]).toBe(1);
+    expect(text).toContain('Line: the min of every 2 samples.');
+    expect(text).toContain('1 failing sample(s) had no value and are not drawn.');
   });
 
   it('tells what to do after a failed rollback', () => {
