@@ -3,14 +3,17 @@
 //     call through the SDK, retries of one call counted once), and per whole run;
 //  2. rollback: a fault injected into the new color's health endpoint after the flip -> the listener
 //     forwards to the old target group again (seen by an independent DescribeListeners poll);
-//  3. overhead: wall time of a whole run beyond the health window it was asked to watch.
+//  3. the same, the fault seen by a CloudWatch alarm (SetAlarmState to ALARM) -> the listener restored;
+//  4. overhead: wall time of a whole run beyond the health window it was asked to watch.
 // moto answers in about a millisecond; against AWS each call takes tens of milliseconds, so the call
 // counts, not these times, are what carries over.
 // Usage: node bench/aws-alb.mjs [flips, default 10] [rollbacks, default 10]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { albFixture, listenerActions, startMoto } from '../test-support/moto.mjs';
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
+import { albFixture, listenerActions, REGION, startMoto } from '../test-support/moto.mjs';
 import { ROOT, runAction } from '../test-support/runner.mjs';
 
 const FLIPS = Number(process.argv[2] ?? 10);
@@ -105,6 +108,40 @@ try {
     rollbackCalls.push(calls.flip[1]);
     runCalls.rollback.push(...calls.total);
   }
+  // 3. The same fault, seen by a CloudWatch alarm instead of an HTTP check: SetAlarmState to ALARM.
+  const alarmMs = [];
+  const cloudwatch = new CloudWatchClient({ region: REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, protocol: AwsQueryProtocol });
+  const setState = (StateValue) => cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'api-5xx', StateValue, StateReason: `bench: ${StateValue}` }));
+  for (let i = 0; i < ROLLBACKS; i++) {
+    await moto.reset();
+    const f = await albFixture(moto);
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({ AlarmName: 'api-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' }),
+    );
+    await setState('OK');
+    let faultAt = 0;
+    let restoredAt = 0;
+    let watching;
+    const inputs = { router: 'aws-alb', 'listener-arn': f.listener, 'target-groups': `blue=${f.groups.blue}\ngreen=${f.groups.green}`, 'health-checks': '- type: cloudwatch-alarm\n  alarm: api-5xx', 'health-interval': `${INTERVAL_MS}ms`, 'health-window': '30s' };
+    const release = await runAction(inputs, {
+      env: moto.env(),
+      onOutput: (chunk) => {
+        if (watching || !chunk.includes('::group::watch health window')) return;
+        watching = (async () => {
+          await sleep(100 + Math.random() * INTERVAL_MS);
+          faultAt = performance.now();
+          await setState('ALARM');
+          while (!restoredAt) {
+            if ((await forwardsTo(f)) === f.groups.blue) restoredAt = performance.now();
+            else await sleep(5);
+          }
+        })();
+      },
+    });
+    await watching;
+    if (release.outputs.result !== 'rolled-back') throw new Error(`alarm ${i}: ${release.outputs.result}: ${release.outputs.reason}`);
+    alarmMs.push(Math.round(restoredAt - faultAt));
+  }
   const rows = [
     { figure: 'ELBv2 calls per flip (target health, read and compare, ModifyListener, read-back, old group\'s deregistration delay)', unit: 'calls', ...stats(flipCalls) },
     { figure: 'ELBv2 calls per weighted step below 100% (the first one also checks stickiness)', unit: 'calls', ...stats(stepCalls) },
@@ -113,6 +150,7 @@ try {
     { figure: 'ELBv2 calls per whole run with steps 10,50,100', unit: 'calls', ...stats(runCalls.steps) },
     { figure: 'ELBv2 calls per whole rolled-back run', unit: 'calls', ...stats(runCalls.rollback) },
     { figure: `rollback: fault -> listener forwards to the old group (health-interval ${INTERVAL_MS}ms)`, unit: 'ms', ...stats(restoreMs) },
+    { figure: `rollback: alarm set to ALARM -> listener forwards to the old group (health-interval ${INTERVAL_MS}ms)`, unit: 'ms', ...stats(alarmMs) },
     { figure: `a whole promote run beyond its ${WINDOW_MS} ms health window`, unit: 'ms', ...stats(overheadMs) },
   ];
   console.log('| figure | n | median | p95 | max |');
@@ -120,7 +158,7 @@ try {
   for (const r of rows) console.log(`| ${r.figure} | ${r.n} | ${r.median} ${r.unit} | ${r.p95} ${r.unit} | ${r.max} ${r.unit} |`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, 'bench/results/aws-alb.json');
-  writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), peer: 'moto 5.2.5 (server mode)', flips: FLIPS, rollbacks: ROLLBACKS, rows, samples: { flipCalls, stepCalls, rollbackCalls, runCalls, restoreMs, overheadMs } }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), peer: 'moto 5.2.5 (server mode)', flips: FLIPS, rollbacks: ROLLBACKS, rows, samples: { flipCalls, stepCalls, rollbackCalls, runCalls, restoreMs, alarmMs, overheadMs } }, null, 2) + '\n');
   console.log(`\nwritten to ${out}`);
 } finally {
   moto.stop();
