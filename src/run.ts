@@ -8,7 +8,7 @@ import { RouteGuard, untrueVerdict } from './phases/verdict.js';
 import { watch } from './phases/watch.js';
 import { newReport, type RunReport } from './report/model.js';
 import { Timeline } from './report/timeline.js';
-import { describeRoute, RouteChangedError } from './routers/compare.js';
+import { describeRoute, RouteChangedError, sameRoute } from './routers/compare.js';
 import type { Settings } from './settings.js';
 import type { Color, Deployer, HealthSource, Result, RouteState, Router } from './types.js';
 
@@ -305,7 +305,12 @@ class Release {
     if (!this.trafficMoved) return this.end('aborted', reason);
     // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
     if (error instanceof RouteChangedError) return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
-    if (this.s.mode === 'rollback') return this.end('failed', reason);
+    if (this.s.mode === 'rollback') {
+      // A rollback refused before it changed anything (no ready pods, a failed read) left traffic as it was.
+      const now = await this.d.router.read().catch(() => undefined);
+      if (now && sameRoute(now, this.plan.current)) return this.end('aborted', `${reason}. Traffic stayed on ${describeRoute(now)}.`);
+      return this.end('failed', reason);
+    }
     const { previous } = this.plan;
     const shows = await this.d.router.read().catch(() => undefined);
     if (shows && shows.active === previous && !shows.weights) return this.end('aborted', `${reason}. Traffic stayed on ${previous ?? 'no color'}.`);

@@ -43,6 +43,19 @@ describe('command router through the bundled action', () => {
     expect(readFileSync(routeFile, 'utf8')).toBe('blue\n');
   });
 
+  it('mode rollback refuses a color that no longer answers its smoke tests, unless emergency', async () => {
+    writeFileSync(routeFile, 'green\n');
+    apps.stop(); // nothing serves blue any more
+    const rollback = { ...inputs, mode: 'rollback', 'deploy-command': '', 'health-urls': '', 'smoke-urls': 'http://127.0.0.1:9/{color}', 'smoke-retries': '1' };
+    const refused = await runAction(rollback, { env: apps.env });
+    expect(refused.outputs.result).toBe('aborted');
+    expect(refused.outputs.reason).toMatch(/^Smoke test failed on blue: .*Live traffic was not touched\. Set emergency: true to roll back without this check\.$/);
+    expect(readFileSync(routeFile, 'utf8')).toBe('green\n');
+    const forced = await runAction({ ...rollback, emergency: 'true' }, { env: apps.env });
+    expect(forced.outputs).toMatchObject({ result: 'rolled-back', 'active-color': 'blue' });
+    expect(readFileSync(routeFile, 'utf8')).toBe('blue\n');
+  });
+
   it('refuses to run when router-get-command prints something it cannot read', async () => {
     writeFileSync(routeFile, 'purple\n');
     const run = await runAction({ ...inputs, 'health-urls': '', version: 'v2' }, { env: apps.env });

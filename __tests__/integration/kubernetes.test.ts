@@ -80,10 +80,15 @@ describe('kubernetes router', () => {
     expect(deployment(app, 'blue').spec.replicas).toBe(0);
     expect(deployment(app, 'green').spec.replicas).toBe(2);
     expect(release.summary()).toContain('Scaled Deployment myapp-blue (blue, the previous color) to 0 replicas after scale-down-delay');
-    // The next release must deploy (and so scale up) the idle color first: a flip to no pods is refused.
+    // The next release must deploy (and so scale up) the idle color first: a flip to no pods is refused,
+    // and so is a rollback to a color that is no longer deployed.
     const next = await run(app);
     expect(next.outputs.result).toBe('aborted');
     expect(next.outputs.reason).toMatch(/blue has no ready pod/);
+    const back = await run(app, { mode: 'rollback' });
+    expect(back.outputs.result).toBe('aborted');
+    expect(back.outputs.reason).toMatch(/blue has no ready pod .*would empty the Service/);
+    expect(selector(app).version).toBe('green');
     expect((await run(app, { image: 'example.invalid/myapp:v3' })).outputs).toMatchObject({ result: 'promoted', 'active-color': 'blue' });
     expect(deployment(app, 'blue').spec.replicas).toBe(2);
   });

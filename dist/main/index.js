@@ -37551,10 +37551,10 @@ function inert(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   FV: () => (/* binding */ assertExpected),
+/* harmony export */   O: () => (/* binding */ sameRoute),
 /* harmony export */   fx: () => (/* binding */ describeRoute),
 /* harmony export */   m8: () => (/* binding */ RouteChangedError)
 /* harmony export */ });
-/* unused harmony export sameRoute */
 function describeRoute(state) {
     if (state.weights) {
         // Sorted, so two reads of the same split compare equal whatever order a router lists colors in.
@@ -42939,8 +42939,13 @@ class Release {
         // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
         if (error instanceof compare/* RouteChangedError */.m8)
             return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
-        if (this.s.mode === 'rollback')
+        if (this.s.mode === 'rollback') {
+            // A rollback refused before it changed anything (no ready pods, a failed read) left traffic as it was.
+            const now = await this.d.router.read().catch(() => undefined);
+            if (now && (0,compare/* sameRoute */.O)(now, this.plan.current))
+                return this.end('aborted', `${reason}. Traffic stayed on ${(0,compare/* describeRoute */.fx)(now)}.`);
             return this.end('failed', reason);
+        }
         const { previous } = this.plan;
         const shows = await this.d.router.read().catch(() => undefined);
         if (shows && shows.active === previous && !shows.weights)

@@ -41338,8 +41338,13 @@ class Release {
         // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
         if (error instanceof RouteChangedError)
             return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
-        if (this.s.mode === 'rollback')
+        if (this.s.mode === 'rollback') {
+            // A rollback refused before it changed anything (no ready pods, a failed read) left traffic as it was.
+            const now = await this.d.router.read().catch(() => undefined);
+            if (now && sameRoute(now, this.plan.current))
+                return this.end('aborted', `${reason}. Traffic stayed on ${describeRoute(now)}.`);
             return this.end('failed', reason);
+        }
         const { previous } = this.plan;
         const shows = await this.d.router.read().catch(() => undefined);
         if (shows && shows.active === previous && !shows.weights)
