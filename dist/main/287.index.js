@@ -85,8 +85,10 @@ async function restoreFile(path, previous) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   A: () => (/* binding */ acquireFileLock)
 /* harmony export */ });
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+
 
 
 const POLL_MS = 250;
@@ -102,7 +104,7 @@ const BREAKER_STALE_MS = 10_000;
  */
 async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
     const deadline = clock.now() + timeoutMs;
-    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
+    const mine = { ...owner, host: (0,node_os__WEBPACK_IMPORTED_MODULE_1__.hostname)(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
     let announced = false;
     for (;;) {
         signal?.throwIfAborted();
@@ -116,9 +118,11 @@ async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
             throw new Error(`Another release holds the router lock ${path} (${who}); waited ${Math.round(timeoutMs / 1000)}s (lock-timeout). ` +
                 'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that job is gone.');
         }
-        if (!announced)
+        // A placeholder (pid -1: a lock file not yet readable) names nobody; say who waits on once known.
+        if (!announced && holder.holder.pid !== -1) {
             onWait(`Waiting for the router lock ${path}, held by ${who}`);
-        announced = true;
+            announced = true;
+        }
         await clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - clock.now())), signal);
     }
 }
@@ -129,23 +133,31 @@ function describeHolder(holder) {
 function releaser(path, mine) {
     const text = JSON.stringify(mine);
     return async () => {
-        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8').catch(() => undefined);
         if (now === text)
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(path).catch(() => undefined);
     };
 }
+/**
+ * Creates the lock with its content in one step: the holder is written to a private file first, then
+ * hard-linked to the lock's name, which fails if the name exists (as O_EXCL would). A waiter thus never
+ * reads a lock that exists but is still empty.
+ */
 async function tryCreate(path, mine) {
+    const draft = `${path}.${process.pid}.${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomBytes)(4).toString('hex')}`;
     try {
-        const handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(path, 'wx', 0o600);
-        await handle.writeFile(JSON.stringify(mine));
-        await handle.close();
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.writeFile)(draft, JSON.stringify(mine), { mode: 0o600, flag: 'wx' });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.link)(draft, path);
         return undefined;
     }
     catch (error) {
         if (error.code !== 'EEXIST')
             throw new Error(`Could not create the router lock ${path}: ${error.message}`);
     }
-    const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => '');
+    finally {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(draft).catch(() => undefined);
+    }
+    const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8').catch(() => '');
     try {
         const holder = JSON.parse(text);
         if (typeof holder.job === 'string' && typeof holder.pid === 'number')
@@ -155,8 +167,8 @@ async function tryCreate(path, mine) {
         /* judged below */
     }
     // Just created and not yet written (held), or left half-written by a process that died (stale).
-    const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
-    return { holder: { job: 'an unreadable lock', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_0__.hostname)(), since: '?' }, text };
+    const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+    return { holder: { job: 'an unreadable lock', pid: age < UNREADABLE_GRACE_MS ? -1 : 0, host: (0,node_os__WEBPACK_IMPORTED_MODULE_1__.hostname)(), since: '?' }, text };
 }
 /** Stale: left by this same job, or by a process of this host that is gone (or whose pid was reused). */
 async function isStale(holder, mine) {
@@ -181,31 +193,31 @@ async function breakStale(path, staleText) {
     const breaker = `${path}.break`;
     let handle;
     try {
-        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.open)(breaker, 'wx', 0o600);
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(breaker, 'wx', 0o600);
     }
     catch (error) {
         if (error.code !== 'EEXIST')
             return false;
-        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
+        const age = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.stat)(breaker).then((s) => Date.now() - s.mtimeMs, () => 0);
         if (age > BREAKER_STALE_MS)
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(breaker).catch(() => undefined);
         return false;
     }
     try {
-        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path, 'utf8').catch(() => undefined);
+        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8').catch(() => undefined);
         if (now === staleText)
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(path).catch(() => undefined);
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(path).catch(() => undefined);
         return true;
     }
     finally {
         await handle.close();
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.unlink)(breaker).catch(() => undefined);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(breaker).catch(() => undefined);
     }
 }
 /** The process's start time in clock ticks since boot, where /proc tells it. */
 async function processStart(pid) {
     try {
-        const fields = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(`/proc/${pid}/stat`, 'utf8')).split(') ').at(-1).split(' ');
+        const fields = (await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(`/proc/${pid}/stat`, 'utf8')).split(') ').at(-1).split(' ');
         return fields[19];
     }
     catch {

@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import type { Clock } from './clock.js';
 
 /**
@@ -54,8 +55,11 @@ export async function acquireFileLock(
           'Serialize releases of one router with a workflow `concurrency:` group, or remove the file if that job is gone.',
       );
     }
-    if (!announced) onWait(`Waiting for the router lock ${path}, held by ${who}`);
-    announced = true;
+    // A placeholder (pid -1: a lock file not yet readable) names nobody; say who waits on once known.
+    if (!announced && holder.holder.pid !== -1) {
+      onWait(`Waiting for the router lock ${path}, held by ${who}`);
+      announced = true;
+    }
     await clock.sleep(Math.min(POLL_MS, Math.max(0, deadline - clock.now())), signal);
   }
 }
@@ -73,14 +77,21 @@ function releaser(path: string, mine: Holder): () => Promise<void> {
   };
 }
 
+/**
+ * Creates the lock with its content in one step: the holder is written to a private file first, then
+ * hard-linked to the lock's name, which fails if the name exists (as O_EXCL would). A waiter thus never
+ * reads a lock that exists but is still empty.
+ */
 async function tryCreate(path: string, mine: Holder): Promise<{ holder: Holder; text: string } | undefined> {
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   try {
-    const handle = await open(path, 'wx', 0o600);
-    await handle.writeFile(JSON.stringify(mine));
-    await handle.close();
+    await writeFile(draft, JSON.stringify(mine), { mode: 0o600, flag: 'wx' });
+    await link(draft, path);
     return undefined;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`Could not create the router lock ${path}: ${(error as Error).message}`);
+  } finally {
+    await unlink(draft).catch(() => undefined);
   }
   const text = await readFile(path, 'utf8').catch(() => '');
   try {
