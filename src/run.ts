@@ -255,11 +255,10 @@ class Release {
     const { router, signal } = this.d;
     const previous = this.plan.previous;
     if (!router.afterPromotion || !previous) return;
+    const cancelled = `The run was cancelled after the promotion was verified; ${previous} was left as it was.`;
     const note = await this.phase('after promotion', () =>
-      router.afterPromotion!(this.target, previous, signal).catch((error: unknown) =>
-        signal.aborted ? `Cancelled before the previous color was scaled down: ${previous} stays as it was.` : `After the promotion: ${errorMessage(error)}`,
-      ),
-    ).catch(() => `Cancelled before the previous color was scaled down: ${previous} stays as it was.`);
+      router.afterPromotion!(this.target, previous, signal).catch((error: unknown) => (signal.aborted ? cancelled : `After the promotion: ${errorMessage(error)}`)),
+    ).catch(() => cancelled);
     if (note) this.report.notes.push(note);
   }
 

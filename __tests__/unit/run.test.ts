@@ -64,7 +64,7 @@ describe('run: deploy', () => {
     };
     const cancelled = await c.go();
     expect(cancelled).toMatchObject({ result: 'promoted', routerShows: 'green' });
-    expect(cancelled.notes).toContain('Cancelled before the previous color was scaled down: blue stays as it was.');
+    expect(cancelled.notes).toContain('The run was cancelled after the promotion was verified; blue was left as it was.');
     expect(c.router.calls).toEqual(['flip green']);
   });
 

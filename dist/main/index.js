@@ -42887,7 +42887,8 @@ class Release {
         const previous = this.plan.previous;
         if (!router.afterPromotion || !previous)
             return;
-        const note = await this.phase('after promotion', () => router.afterPromotion(this.target, previous, signal).catch((error) => signal.aborted ? `Cancelled before the previous color was scaled down: ${previous} stays as it was.` : `After the promotion: ${(0,infra_log/* errorMessage */.gJ)(error)}`)).catch(() => `Cancelled before the previous color was scaled down: ${previous} stays as it was.`);
+        const cancelled = `The run was cancelled after the promotion was verified; ${previous} was left as it was.`;
+        const note = await this.phase('after promotion', () => router.afterPromotion(this.target, previous, signal).catch((error) => (signal.aborted ? cancelled : `After the promotion: ${(0,infra_log/* errorMessage */.gJ)(error)}`))).catch(() => cancelled);
         if (note)
             this.report.notes.push(note);
     }
