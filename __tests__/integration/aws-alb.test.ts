@@ -1,13 +1,13 @@
 // The aws-alb router through the bundled action, against moto in server mode (ELBv2, EC2, IAM) on
 // 127.0.0.1: listener and rule flips, weighted steps, the test listener, target health, the lock rule.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { albFixture, enforceIam, listenerActions, listenerRules, ruleActions, setAttribute, startMoto, stopInstance } from '../../test-support/moto.mjs';
+import { moduleLog, commandRouterRun } from '../../test-support/chunks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
 
 type Moto = Awaited<ReturnType<typeof startMoto>>;
@@ -312,21 +312,14 @@ describe('aws-alb rights and bad inputs', () => {
 
 describe('plug-ins load lazily', () => {
   it('a run of another router never loads the AWS SDK; an aws-alb run does', async () => {
-    const log = join(mkdtempSync(join(tmpdir(), 'bg-modules-')), 'loaded');
-    const hook = `--import=${join(ROOT, 'test-support/module-log.mjs')}`;
-    const env = { NODE_OPTIONS: hook, BG_MODULE_LOG: log };
-    const routeFile = join(mkdtempSync(join(tmpdir(), 'bg-route-')), 'route');
-    writeFileSync(routeFile, 'blue\n');
-    const tool = `${process.execPath} ${join(ROOT, 'test-support/route-file.mjs')}`;
-    const other = await runAction({ router: 'command', 'router-get-command': `${tool} get ${routeFile}`, 'router-set-command': `${tool} set ${routeFile} {color} {weight}`, 'health-window': '0s' }, { env });
+    const modules = moduleLog();
+    const other = await commandRouterRun(modules.env);
     expect(other.outputs, other.stdout).toMatchObject({ result: 'promoted' });
-    const loaded = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    const holdsSdk = (url: string) => url.startsWith('file:') && readFileSync(new URL(url), 'utf8').includes('ElasticLoadBalancingV2Client');
-    expect(loaded().length).toBeGreaterThan(0);
-    expect(loaded().filter(holdsSdk)).toEqual([]);
+    expect(modules.loaded().length).toBeGreaterThan(0);
+    expect(modules.loadedHolding('ElasticLoadBalancingV2Client')).toEqual([]);
     const f = await albFixture(moto);
-    writeFileSync(log, '');
-    expect((await run(f, {}, { env })).outputs.result).toBe('promoted');
-    expect(loaded().filter(holdsSdk).length).toBeGreaterThan(0);
+    modules.clear();
+    expect((await run(f, {}, { env: modules.env })).outputs.result).toBe('promoted');
+    expect(modules.loadedHolding('ElasticLoadBalancingV2Client').length).toBeGreaterThan(0);
   });
 });

@@ -1,12 +1,13 @@
 // The Kubernetes router and deployer through the bundled action, against a real control plane
 // (etcd, kube-apiserver with RBAC, controller-manager, scheduler, kwok nodes) on 127.0.0.1.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, endpointColors, getJson, kubectlBinary, serviceAccountKubeconfig, startCluster, waitForEndpointColors, type Cluster } from '../../test-support/kube.mjs';
+import { moduleLog, commandRouterRun } from '../../test-support/chunks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
 
 let cluster: Cluster;
@@ -284,21 +285,14 @@ describe('kubernetes configuration and rights', () => {
 
 describe('plug-ins load lazily', () => {
   it('a run of another router never loads the Kubernetes client; a Kubernetes run does', async () => {
-    const log = join(mkdtempSync(join(tmpdir(), 'bg-modules-')), 'loaded');
-    const hook = `--import=${join(ROOT, 'test-support/module-log.mjs')}`;
-    const env = { NODE_OPTIONS: hook, BG_MODULE_LOG: log };
-    const routeFile = join(mkdtempSync(join(tmpdir(), 'bg-route-')), 'route');
-    writeFileSync(routeFile, 'blue\n');
-    const tool = `${process.execPath} ${join(ROOT, 'test-support/route-file.mjs')}`;
-    const other = await runAction({ router: 'command', 'router-get-command': `${tool} get ${routeFile}`, 'router-set-command': `${tool} set ${routeFile} {color} {weight}`, 'health-window': '0s' }, { env });
+    const modules = moduleLog();
+    const other = await commandRouterRun(modules.env);
     expect(other.outputs, other.stdout).toMatchObject({ result: 'promoted' });
-    const loaded = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    const holdsClient = (url: string) => url.startsWith('file:') && readFileSync(new URL(url), 'utf8').includes('KubernetesObjectApi');
-    expect(loaded().length).toBeGreaterThan(0);
-    expect(loaded().filter(holdsClient)).toEqual([]);
+    expect(modules.loaded().length).toBeGreaterThan(0);
+    expect(modules.loadedHolding('KubernetesObjectApi')).toEqual([]);
     const app = await createApp(cluster);
-    writeFileSync(log, '');
-    expect((await run(app, {}, { env })).outputs.result).toBe('promoted');
-    expect(loaded().filter(holdsClient).length).toBeGreaterThan(0);
+    modules.clear();
+    expect((await run(app, {}, { env: modules.env })).outputs.result).toBe('promoted');
+    expect(modules.loadedHolding('KubernetesObjectApi').length).toBeGreaterThan(0);
   });
 });

@@ -27,9 +27,13 @@ var dist = __webpack_require__(2953);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/errors.js
 /** The resource as RBAC names it: `services`, `deployments.apps`, `httproutes.gateway.networking.k8s.io`. */
 function rbacResource(ref) {
-    const plural = PLURALS[ref.kind] ?? `${ref.kind.toLowerCase()}s`;
+    const plural = pluralOf(ref.kind);
     const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
     return group ? `${plural}.${group}` : plural;
+}
+/** The resource name in URLs and RBAC rules: `Deployment` → `deployments`. */
+function pluralOf(kind) {
+    return PLURALS[kind] ?? `${kind.toLowerCase()}s`;
 }
 const PLURALS = {
     Service: 'services',
@@ -205,12 +209,14 @@ class Cluster {
         }
     }
     /**
-     * Watches `path` (a collection URL, narrowed by `query`) until `settled` returns a value, for at most
-     * `timeoutMs`. Each (re)opened watch first replays every current object as ADDED, so `objects` always
-     * holds the collection as it is. Resolves undefined on timeout; rejects when cancelled.
+     * Watches the objects of `type` in the namespace (narrowed by `query`) until `settled` returns a
+     * value, for at most `timeoutMs`. Each (re)opened watch first replays every current object as ADDED,
+     * so `objects` always holds the collection as it is. Resolves undefined on timeout; rejects when
+     * cancelled.
      */
-    async watchUntil(path, query, settled, timeoutMs, signal) {
+    async watchUntil(type, query, settled, timeoutMs, signal) {
         signal?.throwIfAborted();
+        const path = `/${type.apiVersion.includes('/') ? 'apis' : 'api'}/${type.apiVersion}/namespaces/${this.namespace}/${pluralOf(type.kind)}`;
         return new Promise((resolve, reject) => {
             let current;
             let finished = false;
@@ -230,6 +236,16 @@ class Cluster {
             const onAbort = () => finish(undefined, signal.reason);
             const timer = setTimeout(() => finish(undefined), timeoutMs);
             signal?.addEventListener('abort', onAbort, { once: true });
+            // A 4xx (no right to watch, nothing there) will not heal by retrying; anything else is reopened.
+            const reopenOrFail = (error, afterMs) => {
+                if (finished)
+                    return;
+                const code = error?.statusCode;
+                if (code && code >= 400 && code < 500)
+                    finish(undefined, describeApiError({ code, body: {} }, 'watch', { ...type, name: '' }, this.namespace));
+                else
+                    setTimeout(open, afterMs).unref();
+            };
             const open = () => {
                 if (finished)
                     return;
@@ -248,26 +264,12 @@ class Cluster {
                         finish(value);
                 }, 
                 // Closed by the server or by the client's idle timeout: open again, until done.
-                (error) => {
-                    if (finished)
-                        return;
-                    const code = error?.statusCode;
-                    if (code && code >= 400 && code < 500)
-                        finish(undefined, describeApiError({ code, body: {} }, 'watch', { apiVersion: '', kind: path, name: '' }, this.namespace));
-                    else
-                        setTimeout(open, 100).unref();
-                })
+                (error) => reopenOrFail(error, 100))
                     .then((controller) => {
                     current = controller;
                     if (finished)
                         controller.abort();
-                }, (error) => {
-                    const code = error.statusCode;
-                    if (code && code >= 400 && code < 500)
-                        finish(undefined, describeApiError({ code, body: {} }, 'watch', { apiVersion: '', kind: path, name: '' }, this.namespace));
-                    else
-                        setTimeout(open, 250).unref();
-                });
+                }, (error) => reopenOrFail(error, 250));
             };
             open();
         });
@@ -395,8 +397,7 @@ function sliceCounts(slices, targetPods) {
 async function waitForEndpoints(cluster, service, targetPods, color, timeoutMs, signal) {
     const started = performance.now();
     let last = { ready: 0, others: 0 };
-    const path = `/apis/discovery.k8s.io/v1/namespaces/${cluster.namespace}/endpointslices`;
-    const done = await cluster.watchUntil(path, { labelSelector: `kubernetes.io/service-name=${service}` }, (slices) => {
+    const done = await cluster.watchUntil({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' }, { labelSelector: `kubernetes.io/service-name=${service}` }, (slices) => {
         last = sliceCounts(slices.values(), targetPods);
         return last.others === 0 && last.ready > 0 ? { ms: Math.round(performance.now() - started), ready: last.ready } : undefined;
     }, timeoutMs, signal);

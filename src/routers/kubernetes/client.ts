@@ -21,7 +21,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { describeApiError } from './errors.js';
+import { describeApiError, pluralOf } from './errors.js';
 
 /** The field manager our writes are recorded under (`kubectl get -o yaml --show-managed-fields`). */
 export const FIELD_MANAGER = 'blue-green-action';
@@ -152,12 +152,20 @@ export class Cluster {
   }
 
   /**
-   * Watches `path` (a collection URL, narrowed by `query`) until `settled` returns a value, for at most
-   * `timeoutMs`. Each (re)opened watch first replays every current object as ADDED, so `objects` always
-   * holds the collection as it is. Resolves undefined on timeout; rejects when cancelled.
+   * Watches the objects of `type` in the namespace (narrowed by `query`) until `settled` returns a
+   * value, for at most `timeoutMs`. Each (re)opened watch first replays every current object as ADDED,
+   * so `objects` always holds the collection as it is. Resolves undefined on timeout; rejects when
+   * cancelled.
    */
-  async watchUntil<T>(path: string, query: Record<string, string>, settled: (objects: Map<string, Obj>) => T | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T | undefined> {
+  async watchUntil<T>(
+    type: { apiVersion: string; kind: string },
+    query: Record<string, string>,
+    settled: (objects: Map<string, Obj>) => T | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<T | undefined> {
     signal?.throwIfAborted();
+    const path = `/${type.apiVersion.includes('/') ? 'apis' : 'api'}/${type.apiVersion}/namespaces/${this.namespace}/${pluralOf(type.kind)}`;
     return new Promise<T | undefined>((resolve, reject) => {
       let current: AbortController | undefined;
       let finished = false;
@@ -174,6 +182,13 @@ export class Cluster {
       const onAbort = () => finish(undefined, signal!.reason);
       const timer = setTimeout(() => finish(undefined), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
+      // A 4xx (no right to watch, nothing there) will not heal by retrying; anything else is reopened.
+      const reopenOrFail = (error: unknown, afterMs: number) => {
+        if (finished) return;
+        const code = (error as { statusCode?: number } | null)?.statusCode;
+        if (code && code >= 400 && code < 500) finish(undefined, describeApiError({ code, body: {} }, 'watch', { ...type, name: '' }, this.namespace));
+        else setTimeout(open, afterMs).unref();
+      };
       const open = () => {
         if (finished) return;
         objects.clear();
@@ -190,23 +205,14 @@ export class Cluster {
               if (value !== undefined) finish(value);
             },
             // Closed by the server or by the client's idle timeout: open again, until done.
-            (error: unknown) => {
-              if (finished) return;
-              const code = (error as { statusCode?: number } | null)?.statusCode;
-              if (code && code >= 400 && code < 500) finish(undefined, describeApiError({ code, body: {} }, 'watch', { apiVersion: '', kind: path, name: '' }, this.namespace));
-              else setTimeout(open, 100).unref();
-            },
+            (error: unknown) => reopenOrFail(error, 100),
           )
           .then(
             (controller) => {
               current = controller;
               if (finished) controller.abort();
             },
-            (error: unknown) => {
-              const code = (error as { statusCode?: number }).statusCode;
-              if (code && code >= 400 && code < 500) finish(undefined, describeApiError({ code, body: {} }, 'watch', { apiVersion: '', kind: path, name: '' }, this.namespace));
-              else setTimeout(open, 250).unref();
-            },
+            (error: unknown) => reopenOrFail(error, 250),
           );
       };
       open();

@@ -78,7 +78,7 @@ class KubernetesDeployer implements Deployer {
     let last: Rollout = rolloutStatus(deployment);
     let said = '';
     const result = await cluster.watchUntil(
-      `/apis/apps/v1/namespaces/${cluster.namespace}/deployments`,
+      DEPLOYMENT,
       { fieldSelector: `metadata.name=${name}` },
       (objects) => {
         const now = objects.get(name);

@@ -32,9 +32,8 @@ export function sliceCounts(slices: Iterable<Obj>, targetPods: ReadonlySet<strin
 export async function waitForEndpoints(cluster: Cluster, service: string, targetPods: ReadonlySet<string>, color: string, timeoutMs: number, signal?: AbortSignal): Promise<Converged> {
   const started = performance.now();
   let last = { ready: 0, others: 0 };
-  const path = `/apis/discovery.k8s.io/v1/namespaces/${cluster.namespace}/endpointslices`;
   const done = await cluster.watchUntil(
-    path,
+    { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice' },
     { labelSelector: `kubernetes.io/service-name=${service}` },
     (slices) => {
       last = sliceCounts(slices.values(), targetPods);

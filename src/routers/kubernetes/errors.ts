@@ -16,9 +16,14 @@ interface StatusBody {
 
 /** The resource as RBAC names it: `services`, `deployments.apps`, `httproutes.gateway.networking.k8s.io`. */
 export function rbacResource(ref: ApiRef): string {
-  const plural = PLURALS[ref.kind] ?? `${ref.kind.toLowerCase()}s`;
+  const plural = pluralOf(ref.kind);
   const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
   return group ? `${plural}.${group}` : plural;
+}
+
+/** The resource name in URLs and RBAC rules: `Deployment` → `deployments`. */
+export function pluralOf(kind: string): string {
+  return PLURALS[kind] ?? `${kind.toLowerCase()}s`;
 }
 
 const PLURALS: Record<string, string> = {
