@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LockOwner } from './infra/lock.js';
 import { inert, type Log, type StateStore } from './infra/log.js';
@@ -37,12 +38,16 @@ export function githubContext(env: NodeJS.ProcessEnv = process.env): GitHubConte
 }
 
 /**
- * The lock owner is the job: run id, attempt, job id and matrix index, so two jobs of one run never
- * share a lock, while this job's own post step may take over the lock its main step left. Outside a
- * workflow (a local run) it is this host and process.
+ * The lock owner is one invocation of the step: run id, attempt, job id, matrix index and a random
+ * nonce. Two jobs of one run, two steps of one job, and two calls of one reusable workflow (whose jobs
+ * share an id) are thus different owners. The main step saves its identity in the step's state, so its
+ * own post step (which passes it as `saved`) recognises the lock as its own. Outside a workflow (a
+ * local run) it is this host and process.
  */
-export function lockOwner(jobIndex: string, env: NodeJS.ProcessEnv = process.env): LockOwner {
-  if (!env.GITHUB_RUN_ID) return { job: `local run ${hostname()}:${process.pid}`, pid: process.pid };
+export function lockOwner(jobIndex: string, saved = '', env: NodeJS.ProcessEnv = process.env): LockOwner {
+  if (saved) return { job: saved, pid: process.pid };
+  const nonce = randomBytes(4).toString('hex');
+  if (!env.GITHUB_RUN_ID) return { job: `local run ${hostname()}:${process.pid} step ${nonce}`, pid: process.pid };
   const index = jobIndex ? `, matrix index ${jobIndex}` : '';
-  return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}`, pid: process.pid };
+  return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}, step ${nonce}`, pid: process.pid };
 }

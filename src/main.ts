@@ -3,6 +3,7 @@ import { coreLog, coreState, githubContext, lockOwner, readInput } from './adapt
 import { createDeployer } from './deployers/index.js';
 import { createHealthSources } from './health/index.js';
 import { systemClock } from './infra/clock.js';
+import { Fence } from './infra/fence.js';
 import { errorMessage, inert, redactor, type Log } from './infra/log.js';
 import { DeploymentRecord } from './report/deployment.js';
 import { octokitDeployments } from './report/github-api.js';
@@ -11,7 +12,7 @@ import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
 import type { Plan } from './phases/discover.js';
 import { createRouter } from './routers/index.js';
-import { run as runRelease } from './run.js';
+import { run as runRelease, STATE } from './run.js';
 import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 
@@ -53,10 +54,17 @@ async function main(): Promise<void> {
   const warnCancel = () => log.warning(`Received ${received.join(' then ')}: stopping, and putting traffic back if it moved.`, 'Cancelled');
   if (cancel.signal.aborted) warnCancel();
   else cancel.signal.addEventListener('abort', warnCancel, { once: true });
-  const report = await release(settings, log, cancel.signal).catch((error) =>
+  const fence = new Fence();
+  const report = await release(settings, log, cancel.signal, fence).catch((error) =>
     abortedReport(settings, `Could not start: ${errorMessage(error)}. Nothing was touched.`, 'not read'),
   );
-  await publish(report, redact);
+  // The lock is held until the outputs and summary say what the router showed at the end: nobody can
+  // move traffic between the verdict and the end of the step.
+  try {
+    await publish(report, redact);
+  } finally {
+    await fence.release();
+  }
   if (failsStep(report)) {
     // One titled annotation (setFailed would add a second, untitled one).
     core.error(inert(redact(report.reason)), { title: inert(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
@@ -64,11 +72,13 @@ async function main(): Promise<void> {
   }
 }
 
-async function release(settings: Settings, log: Log, signal: AbortSignal): Promise<RunReport> {
+async function release(settings: Settings, log: Log, signal: AbortSignal, fence: Fence): Promise<RunReport> {
   const clock = systemClock;
   const owner = lockOwner(settings.jobIndex);
-  const router = await createRouter(settings, { clock, log, owner });
-  const deployer = await createDeployer(settings, { clock, log, owner });
+  // Saved before any lock is taken, so this step's post step knows the lock as its own.
+  coreState.save(STATE.owner, owner.job);
+  const router = await createRouter(settings, { clock, log, owner, fence });
+  const deployer = await createDeployer(settings, { clock, log, owner, fence });
   let record: DeploymentRecord | undefined;
   const report = await runRelease(settings, {
     router,
@@ -78,6 +88,7 @@ async function release(settings: Settings, log: Log, signal: AbortSignal): Promi
     log,
     state: coreState,
     signal,
+    fence,
     job: owner.job,
     onPlan: async (plan) => {
       record = await deploymentRecord(settings, plan, log);

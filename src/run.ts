@@ -1,4 +1,5 @@
 import type { Clock } from './infra/clock.js';
+import { ExclusionLostError, type Fence } from './infra/fence.js';
 import { errorMessage, oneLine, type Log, type StateStore } from './infra/log.js';
 import { discover, type Plan } from './phases/discover.js';
 import { flipBack, readForVerdict } from './phases/rollback.js';
@@ -22,14 +23,22 @@ export interface RunDeps {
   state: StateStore;
   /** Aborted on SIGINT/SIGTERM: the run stops waiting and puts traffic back. */
   signal: AbortSignal;
+  /**
+   * Holds the router's lock once taken; every write checks it. The caller releases it after the outputs
+   * and summary are written, so nobody moves traffic between the verdict and the end of the step.
+   */
+  fence: Fence;
   /** Who runs this release (the lock owner), for the staged-version record. */
   job?: string;
   /** Told the plan once discovered, before anything changes (main starts the GitHub deployment record). */
   onPlan?: (plan: Plan) => Promise<void>;
 }
 
-/** State keys the post step reads; `phase` is saved before each side effect. */
-export const STATE = { phase: 'phase', target: 'target', previous: 'previous' } as const;
+/**
+ * State keys the post step reads; `phase` is saved before each side effect, `owner` is this step's
+ * lock identity, `wrote` the router states this run's last write may have left (see post-decision).
+ */
+export const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' } as const;
 /** Phases during which traffic may be on the new color before its window passed. */
 export const TRAFFIC_AT_RISK = ['flipping', 'watching'];
 
@@ -69,16 +78,14 @@ class Release {
   }
 
   async run(): Promise<void> {
-    let unlock: (() => Promise<void>) | undefined;
     try {
       if (!(await this.preflight())) return;
       this.d.signal.throwIfAborted();
-      if (!this.s.dryRun && this.s.mode !== 'status') unlock = await this.d.router.lock(this.d.signal);
+      if (!this.s.dryRun && this.s.mode !== 'status') this.d.fence.hold(await this.d.router.lock(this.d.signal));
       await this.steps();
     } catch (error) {
       await this.failed(error);
     } finally {
-      await unlock?.();
       this.d.state.save(STATE.phase, 'done');
       const now = this.d.clock.now();
       this.report.endedAt = new Date(now).toISOString();
@@ -104,11 +111,11 @@ class Release {
     if (this.d.router.preview) await this.phase('preview', () => this.d.router.preview!(this.target, this.d.signal));
     if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke()))) return;
     if (s.mode !== 'promote') {
-      await recordStaged(this.d.router, this.target, { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' }, this.d.log);
+      const record = { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' };
+      await recordStaged(this.d.router, this.target, record, this.d.fence, this.d.log, this.d.signal);
     }
     if (s.mode === 'stage') return this.end('staged', '');
     await this.shiftAndWatch();
-    if (this.report.result === 'promoted') await this.afterPromotion();
   }
 
   private phase<T>(name: string, body: () => Promise<T>, options?: { evenIfCancelled?: boolean }): Promise<T> {
@@ -153,7 +160,7 @@ class Release {
 
   /** Promote only what was staged and approved; the reason is its own, traffic untouched. */
   private async stagedIsTheVersion(): Promise<boolean> {
-    const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note)));
+    const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note), this.d.signal));
     if (!why) return true;
     this.timeline.markLastFailed(why);
     await this.end('aborted', `${why} Live traffic was not touched.`);
@@ -199,6 +206,7 @@ class Release {
     let expected = this.plan.current;
     for (const percent of s.traffic.steps) {
       d.signal.throwIfAborted();
+      this.saveWrites(this.intended(percent));
       d.state.save(STATE.phase, 'flipping');
       this.trafficMoved = true;
       if (percent < 100) await this.phase(`shift ${percent}%`, () => d.router.setWeights!(this.target, percent, expected, d.signal));
@@ -210,17 +218,36 @@ class Release {
       }
       // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
       expected = this.lastWrite = await d.router.read(d.signal);
+      this.saveWrites();
       d.state.save(STATE.phase, 'watching');
       const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
       const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-      const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite), windowMs, label);
+      const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite, d.fence), windowMs, label);
       if (!verdict.passed) this.timeline.markLastFailed(verdict.reason!);
       this.report.steps.push({ percent, windowMs, passed: verdict.passed });
       if (!verdict.passed) return this.windowFailed(verdict.reason!);
     }
     // From here a stop must not flip back: the release passed its window.
     d.state.save(STATE.phase, 'promoted');
+    await this.afterPromotion();
+    // Read after everything this run did (scale-down-delay may have waited long): the very last act.
     await this.end('promoted', '');
+  }
+
+  /** What a write to `percent` on the target should leave the router showing. */
+  private intended(percent: number): RouteState {
+    if (percent >= 100) return { active: this.target };
+    const other = this.s.colors.find((color) => color !== this.target)!;
+    return { active: percent >= 50 ? this.target : other, weights: { [this.target]: percent, [other]: 100 - percent } };
+  }
+
+  /**
+   * Saves, before and after each write, the states this run's own write may have left: the post step
+   * undoes only those, never a state someone else wrote since.
+   */
+  private saveWrites(pending?: RouteState): void {
+    const own = [this.lastWrite, pending].filter((state): state is RouteState => state !== undefined);
+    this.d.state.save(STATE.wrote, JSON.stringify(own.map((state) => ({ route: describeRoute(state), revision: state.revision }))));
   }
 
   /** Watches the health sources, and the router itself beside them, for one window. */
@@ -264,6 +291,8 @@ class Release {
 
   private async windowFailed(reason: string): Promise<void> {
     const { previous } = this.plan;
+    const lost = await this.d.fence.lost();
+    if (lost) return this.exclusionLost(reason);
     if (!this.s.rollbackOnFailure) return this.end('failed', `${reason}; rollback-on-failure is false, so traffic was left on ${this.target}.`);
     if (!previous) return this.end('failed', `${reason}; this was the first release, so there is no previous color to return to.`);
     await this.rollBack(previous, reason);
@@ -298,9 +327,21 @@ class Release {
     await this.end('rolled-back', `Rolled back on request: traffic moved from ${describeRoute(this.plan.current)} to ${this.target}.`);
   }
 
+  /**
+   * This run can no longer prove it holds the router: another run may be releasing now. Writing
+   * anything (even a flip back) could undo that run's work, so traffic is left as the router shows it.
+   */
+  private async exclusionLost(reason: string): Promise<void> {
+    const lost = await this.d.fence.lost();
+    const why = lost && !reason.includes(lost) ? `${reason}; this run lost its exclusive hold on the router (${lost})` : reason;
+    await this.end('failed', `${why}. It wrote nothing after that: traffic was left as the router shows it`);
+  }
+
   /** Any error: before traffic moved the run is aborted; after, traffic goes back. */
   private async failed(error: unknown): Promise<void> {
     const reason = this.d.signal.aborted ? `The run was cancelled (${errorMessage(this.d.signal.reason)})` : errorMessage(error);
+    // A write refused by the fence wrote nothing: before this run's first change, traffic is untouched.
+    if (error instanceof ExclusionLostError) return this.changedRouter ? this.exclusionLost(reason) : this.end('aborted', `${reason}. Live traffic was not touched`);
     if (!this.trafficMoved) return this.end('aborted', reason);
     // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
     if (error instanceof RouteChangedError) return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
@@ -336,6 +377,10 @@ class Release {
         lastWrite: this.lastWrite,
       });
       if (untrue) [result, notes[1]] = ['failed', untrue];
+      const lost = await this.d.fence.lost();
+      if (lost && (result === 'promoted' || result === 'rolled-back')) {
+        [result, notes[1]] = ['failed', `this run lost its exclusive hold on the router before the end (${lost}), so it cannot vouch for what the router shows`];
+      }
     } else {
       report.routerShows = `unknown: the router could not be read (${read.error})`;
       report.active = undefined;

@@ -1,3 +1,5 @@
+import type { Held } from './infra/fence.js';
+
 /** Shared vocabulary. Code speaks of roles (active, idle, previous, target); colors are only values. */
 export type Color = string;
 
@@ -45,8 +47,12 @@ export interface Router {
   afterPromotion?(target: Color, previous: Color, signal?: AbortSignal): Promise<string | undefined>;
   /** Things the summary should say about the router (e.g. a change that will not survive a reload). */
   readonly notes?: readonly string[];
-  /** Excludes other jobs from this router until released; waits up to lock-timeout. */
-  lock(signal?: AbortSignal): Promise<() => Promise<void>>;
+  /**
+   * Excludes other runs from this router until released; waits up to lock-timeout. The core hands the
+   * result to the run's fence, which every write of the router (and deployer) checks right before it
+   * writes.
+   */
+  lock(signal?: AbortSignal): Promise<Held>;
   /**
    * Looks at what the inputs name (files, sockets) before anything is touched; returns problems that
    * name the input, as settings problems do.
@@ -58,9 +64,9 @@ export interface Router {
    */
   healthSources?(target: Color): HealthSource[];
   /** Records on the platform which version a color now holds (after deploy and smoke), where it can. */
-  recordStaged?(color: Color, record: StagedRecord): Promise<void>;
+  recordStaged?(color: Color, record: StagedRecord, signal?: AbortSignal): Promise<void>;
   /** The version a color holds, as recorded; undefined when nothing was recorded. */
-  readStaged?(color: Color): Promise<StagedRecord | undefined>;
+  readStaged?(color: Color, signal?: AbortSignal): Promise<StagedRecord | undefined>;
 }
 
 /** Which version a color holds, when it was deployed, and by which job. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../../src/infra/clock.js';
+import type { Fence, Held } from '../../src/infra/fence.js';
 import type { Log, StateStore } from '../../src/infra/log.js';
 import type { Color, Deployer, HealthSource, RouteState, Router, Sample } from '../../src/types.js';
 import { assertExpected } from '../../src/routers/compare.js';
@@ -9,6 +10,9 @@ export class FakeClock implements Clock {
   /** Called on every sleep, after time advanced: lets a test act "during" a window. */
   onSleep?: (now: number) => void;
   now(): number {
+    return this.time;
+  }
+  monotonic(): number {
     return this.time;
   }
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -27,6 +31,10 @@ export class FakeRouter implements Router {
   failFlipTo?: Color;
   failFlipTimes = 0;
   locked = 0;
+  /** Set by a test to make the lock report itself lost (as a failed renewal would). */
+  lockLost?: string;
+  /** The run's fence, checked before every write as real routers do. */
+  fence?: Fence;
   preflight?: () => Promise<string[]>;
   afterPromotion?: (target: Color, previous: Color, signal?: AbortSignal) => Promise<string | undefined>;
 
@@ -37,6 +45,7 @@ export class FakeRouter implements Router {
     return { ...this.state };
   }
   async flip(to: Color, expected: RouteState): Promise<void> {
+    await this.fence?.check(`flip to ${to}`);
     this.calls.push(`flip ${to}`);
     assertExpected(this.description, this.state, expected);
     if (this.failFlipTo === to && this.failFlipTimes > 0) {
@@ -46,15 +55,19 @@ export class FakeRouter implements Router {
     this.state = { active: to };
   }
   async setWeights(to: Color, percent: number, expected: RouteState): Promise<void> {
+    await this.fence?.check(`weights ${to}=${percent}`);
     this.calls.push(`weights ${to}=${percent}`);
     assertExpected(this.description, this.state, expected);
     const other = Object.keys(this.state.weights ?? {}).find((c) => c !== to) ?? this.state.active!;
     this.state = { active: percent > 50 ? to : other, weights: { [other]: 100 - percent, [to]: percent } };
   }
-  async lock(): Promise<() => Promise<void>> {
+  async lock(): Promise<Held> {
     this.locked++;
-    return async () => {
-      this.locked--;
+    return {
+      lost: async () => this.lockLost,
+      release: async () => {
+        this.locked--;
+      },
     };
   }
 }

@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { forwardTargets, routeOf, withWeights } from '../../src/routers/aws-alb/actions.js';
 import { parseArn } from '../../src/routers/aws-alb/arn.js';
 import { Elb, fromTagValue, MAX_ATTEMPTS, newClient, toTagValue } from '../../src/routers/aws-alb/client.js';
-import { LOCK_PRIORITY, takeLockRule } from '../../src/routers/aws-alb/lock.js';
+import { LEASE_MS, LOCK_PRIORITY, takeLockRule } from '../../src/routers/aws-alb/lock.js';
 import { FakeClock, RecordingLog } from '../helpers/fakes.js';
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
@@ -172,12 +172,12 @@ describe('the lock rule', () => {
   afterEach(() => mock.restore());
   const elb = () => new Elb(new ElasticLoadBalancingV2Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
   const inUse = Object.assign(new Error('The specified priority is in use.'), { name: 'PriorityInUseException', $metadata: { httpStatusCode: 400 } });
-  const lockRule = (holder: string, expires: Date) => {
+  const lockRule = (holder: string, renewed: () => string = () => '3') => {
     mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: `${LISTENER}-rule/lock`, Priority: String(LOCK_PRIORITY) }] });
-    mock.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ Tags: [{ Key: 'blue-green-action:lock-holder', Value: toTagValue(holder) }, { Key: 'blue-green-action:lock-expires', Value: expires.toISOString() }] }] });
+    mock.on(DescribeTagsCommand).callsFake(() => ({ TagDescriptions: [{ Tags: [{ Key: 'blue-green-action:lock-holder', Value: toTagValue(holder) }, { Key: 'blue-green-action:lock-renewed', Value: renewed() }] }] }));
   };
 
-  it('creates the rule at the reserved priority with holder and expiry tags, and deletes it on release', async () => {
+  it('creates the rule at the reserved priority with holder and renewal tags, and deletes it on release', async () => {
     mock.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: 'mine' }] });
     const clock = new FakeClock();
     const held = await takeLockRule(elb(), LISTENER, 'run 7, job deploy', 60_000, clock, new RecordingLog());
@@ -185,29 +185,41 @@ describe('the lock rule', () => {
     expect(create.Priority).toBe(LOCK_PRIORITY);
     expect(create.Tags).toEqual([
       { Key: 'blue-green-action:lock-holder', Value: 'run 7=2C job deploy' },
-      { Key: 'blue-green-action:lock-expires', Value: new Date(clock.now() + 60_000).toISOString() },
+      { Key: 'blue-green-action:lock-renewed', Value: '0' },
     ]);
+    expect(await held.lost()).toBeUndefined();
     await held.release();
     expect(mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual(['mine']);
   });
 
-  it('waits for a held lock until lock-timeout, naming the holder, and changes nothing', async () => {
+  it('waits for a lock whose renewals keep changing it, until lock-timeout, naming the holder, and changes nothing', async () => {
     mock.on(CreateRuleCommand).rejects(inUse);
     const clock = new FakeClock();
-    lockRule('run 1, job other', new Date(clock.now() + 3_600_000));
+    // The holder renews: every look sees another count, so it is never judged gone, however long it lasts.
+    let n = 0;
+    lockRule('run 1, job other', () => String(++n));
     const log = new RecordingLog();
-    await expect(takeLockRule(elb(), LISTENER, 'me', 10_000, clock, log)).rejects.toThrow(/another run holds the lock rule on listener .* \(run 1, job other, held until .*\); waited lock-timeout/);
+    await expect(takeLockRule(elb(), LISTENER, 'me', 120_000, clock, log)).rejects.toThrow(/another run holds the lock rule on listener .* \(run 1, job other, .*\); waited lock-timeout/);
     expect(log.lines.filter((line) => line.includes('Waiting for the lock rule'))).toHaveLength(1);
     expect(mock.commandCalls(DeleteRuleCommand)).toEqual([]);
   });
 
-  it('takes over an expired lock by deleting that rule by its ARN, then creating its own', async () => {
+  it('takes over a lock seen unchanged for a whole lease by its own clock, deleting that rule by its ARN, then creating its own', async () => {
     const clock = new FakeClock();
-    mock.on(CreateRuleCommand).rejectsOnce(inUse).resolves({ Rules: [{ RuleArn: 'mine' }] });
-    lockRule('run 1, job dead', new Date(clock.now() - 1));
-    await takeLockRule(elb(), LISTENER, 'me', 0, clock, new RecordingLog());
+    // The holder's own timestamps play no part: only what this waiter saw, and for how long.
+    mock.on(CreateRuleCommand).rejects(inUse);
+    lockRule('run 1, job dead');
+    mock.on(DeleteRuleCommand).callsFake(() => {
+      mock.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: 'mine' }] });
+      return {};
+    });
+    const started = clock.monotonic();
+    const log = new RecordingLog();
+    await takeLockRule(elb(), LISTENER, 'me', 120_000, clock, log);
+    expect(clock.monotonic() - started).toBeGreaterThanOrEqual(LEASE_MS);
+    expect(clock.monotonic() - started).toBeLessThan(LEASE_MS + 5_000);
+    expect(log.lines.join('\n')).toMatch(/Taking over the lock rule on listener .* from run 1, job dead: it was not renewed for 30 s \(as seen from this runner\)/);
     expect(mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual([`${LISTENER}-rule/lock`]);
-    expect(mock.commandCalls(CreateRuleCommand)).toHaveLength(2);
   });
 
   it('refuses a rule of someone else at the reserved priority', async () => {

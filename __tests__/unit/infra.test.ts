@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fillArgv, splitCommand } from '../../src/infra/argv.js';
 import { formatDuration, parseDuration } from '../../src/infra/duration.js';
 import { exec, execOrThrow } from '../../src/infra/exec.js';
+import { ExclusionLostError, Fence, LeaseTerm, Observer } from '../../src/infra/fence.js';
 import { acquireFileLock } from '../../src/infra/lock.js';
 import { redactor } from '../../src/infra/log.js';
 import { backoffDelay, retry } from '../../src/infra/retry.js';
@@ -136,7 +137,7 @@ describe('file lock', () => {
     );
     expect(waits[0]).toMatch(/Waiting for the router lock/);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    await release();
+    await release.release();
     expect(existsSync(path)).toBe(false);
   });
 
@@ -182,7 +183,7 @@ describe('file lock', () => {
     const path = join(dir(), 'router.lock');
     const release = await acquireFileLock(path, { job: 'a', pid: process.pid }, 0, new FakeClock(), () => undefined);
     await acquireFileLock(path, { job: 'a', pid: 1 }, 0, new FakeClock(), () => undefined); // its post step took over
-    await release();
+    await release.release();
     expect(JSON.parse(readFileSync(path, 'utf8')).pid).toBe(1);
   });
 
@@ -195,5 +196,57 @@ describe('file lock', () => {
     const later = new AbortController();
     const waiting = acquireFileLock(path, { job: 'b', pid: process.pid }, 60_000, systemClock, () => later.abort(new Error('received SIGTERM')), later.signal);
     await expect(waiting).rejects.toThrow('received SIGTERM');
+  });
+});
+
+describe('fence', () => {
+  it('a lease term is vouched for until its last confirmed renewal plus the duration minus the margin', () => {
+    const clock = new FakeClock();
+    const term = new LeaseTerm(clock, 30_000, 10_000, clock.monotonic());
+    clock.time += 20_000;
+    expect(term.expired('Lease "x"')).toBeUndefined();
+    clock.time += 1;
+    expect(term.expired('Lease "x"')).toMatch(/^Lease "x" was last confirmed 20\.0 s ago; it lasts 30 s, and a holder that cannot confirm it within 20 s stops writing/);
+    term.confirmed(clock.monotonic());
+    expect(term.expired('Lease "x"')).toBeUndefined();
+  });
+
+  it('an observer judges a record gone only after seeing it unchanged for the whole duration', () => {
+    const clock = new FakeClock();
+    const seen = new Observer(clock);
+    expect(seen.unchangedFor('rv 1', 30_000)).toBe(false);
+    clock.time += 29_000;
+    expect(seen.unchangedFor('rv 1', 30_000)).toBe(false);
+    clock.time += 2_000;
+    expect(seen.unchangedFor('rv 2', 30_000)).toBe(false); // renewed: the count starts again
+    clock.time += 30_000;
+    expect(seen.unchangedFor('rv 2', 30_000)).toBe(true);
+  });
+
+  it('refuses writes without a lock, after a loss (for good), and after release', async () => {
+    const fence = new Fence();
+    await expect(fence.check('flip')).rejects.toThrow(/flip was refused: this run does not hold the router's lock/);
+    let lost: string | undefined;
+    let released = 0;
+    fence.hold({ lost: async () => lost, release: async () => void released++ });
+    await fence.check('flip');
+    lost = 'renewal refused';
+    await expect(fence.check('flip')).rejects.toThrow(ExclusionLostError);
+    lost = undefined;
+    await expect(fence.check('flip')).rejects.toThrow(/lost its exclusive hold on the router \(renewal refused\)/);
+    await fence.release();
+    await fence.release();
+    expect(released).toBe(1);
+    await expect(fence.check('flip')).rejects.toThrow(/already released/);
+  });
+
+  it('a file lock is lost when its file names someone else or is gone', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'lock-')), 'router.lock');
+    const held = await acquireFileLock(path, { job: 'a', pid: process.pid }, 0, new FakeClock(), () => undefined);
+    expect(await held.lost()).toBeUndefined();
+    writeFileSync(path, JSON.stringify({ job: 'b', pid: 1, host: hostname(), since: 'now' }));
+    expect(await held.lost()).toMatch(/now names b, pid 1 on/);
+    unlinkSync(path);
+    expect(await held.lost()).toMatch(/was removed by someone else/);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { Fence } from '../../src/infra/fence.js';
 import { parseRoute } from '../../src/routers/command/index.js';
 import { createRouter } from '../../src/routers/index.js';
 import { readSettings } from '../../src/settings.js';
@@ -13,11 +14,11 @@ vi.mock('../../src/routers/nginx/index.js', async (original) => {
 describe('router factory', () => {
   it('never loads a router that was not chosen', async () => {
     const settings = readSettings(inputs({ router: 'command', 'router-get-command': 'get', 'router-set-command': 'set {color}', version: 'v' }));
-    const router = await createRouter(settings, { clock: new FakeClock(), log: new RecordingLog(), owner: { job: 'r', pid: 1 } });
+    const router = await createRouter(settings, { clock: new FakeClock(), log: new RecordingLog(), owner: { job: 'r', pid: 1 }, fence: new Fence() });
     expect(router.description).toBe('command router');
     expect(nginxLoaded.value).toBe(false);
     const nginx = readSettings(inputs({ router: 'nginx', 'nginx-conf': '/tmp/x.conf', version: 'v' }));
-    await createRouter(nginx, { clock: new FakeClock(), log: new RecordingLog(), owner: { job: 'r', pid: 1 } });
+    await createRouter(nginx, { clock: new FakeClock(), log: new RecordingLog(), owner: { job: 'r', pid: 1 }, fence: new Fence() });
     expect(nginxLoaded.value).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Fence } from '../../src/infra/fence.js';
 import { run, type RunDeps } from '../../src/run.js';
 import { readSettings, type Settings } from '../../src/settings.js';
 import type { HealthSource, RouteState, StagedRecord } from '../../src/types.js';
@@ -22,8 +23,16 @@ function setup(given: Record<string, string> = {}, active: string | null = 'blue
   const state = new MemoryState();
   const log = new RecordingLog();
   const cancel = new AbortController();
-  const deps: RunDeps = { router, deployer, healthSources: async () => sources, clock, log, state, signal: cancel.signal };
-  return { settings, router, deployer, clock, state, log, cancel, deps, go: () => run(settings, deps) };
+  const fence = new Fence();
+  router.fence = fence;
+  const deps: RunDeps = { router, deployer, healthSources: async () => sources, clock, log, state, signal: cancel.signal, fence };
+  // As main does: the lock is released once the outputs are written.
+  const go = async () => {
+    const report = await run(settings, deps);
+    await fence.release();
+    return report;
+  };
+  return { settings, router, deployer, clock, state, log, cancel, deps, fence, go };
 }
 
 describe('run: deploy', () => {
@@ -43,7 +52,18 @@ describe('run: deploy', () => {
   it('saves state before every side effect, and done at the end', async () => {
     const t = setup();
     await t.go();
-    expect(t.state.history).toEqual(['target=green', 'previous=blue', 'phase=deploying', 'phase=flipping', 'phase=watching', 'phase=promoted', 'phase=done']);
+    expect(t.state.history).toEqual([
+      'target=green',
+      'previous=blue',
+      'phase=deploying',
+      // What the flip may leave, saved before it, then as read back after it: the post step undoes only that.
+      'wrote=[{"route":"green"}]',
+      'phase=flipping',
+      'wrote=[{"route":"green"}]',
+      'phase=watching',
+      'phase=promoted',
+      'phase=done',
+    ]);
   });
 
   it('runs the router\'s after-promotion step once the window passed, and a cancel there never flips back', async () => {
@@ -327,7 +347,8 @@ class DriftingRouter extends FakeRouter {
 function withRouter(router: FakeRouter, given: Record<string, string> = {}, sources: HealthSource[] = []) {
   const t = setup(given, 'blue', sources);
   t.deps.router = router;
-  return { ...t, router, go: () => run(t.settings, t.deps) };
+  router.fence = t.deps.fence;
+  return { ...t, router };
 }
 
 describe('run: the verdict is what the router shows at the end', () => {
@@ -446,5 +467,63 @@ describe('run: promote only what was staged', () => {
     const report = await setup({ mode: 'promote' }).go();
     expect(report.result).toBe('promoted');
     expect(report.notes).toContain('fake router cannot record which version a color holds, so "promote" could not check that green holds v2.');
+  });
+});
+
+describe('run: exclusion that fences', () => {
+  it('a lock lost mid-window fails the window, writes nothing more (no flip back) and ends failed naming it', async () => {
+    const t = setup({ 'failure-threshold': '5' });
+    t.clock.onSleep = (now) => {
+      if (now >= Date.parse('2026-01-01T00:00:30Z')) t.router.lockLost = 'Lease "x" was last confirmed 21.0 s ago';
+    };
+    const report = await t.go();
+    expect(report.result).toBe('failed');
+    expect(report.reason).toMatch(/this run lost its exclusive hold on the router \(Lease "x" was last confirmed 21\.0 s ago\)/);
+    expect(report.reason).toMatch(/It wrote nothing after that: traffic was left as the router shows it/);
+    expect(t.router.calls).toEqual(['flip green']);
+    expect(report).toMatchObject({ routerShows: 'green', active: 'green', rolledBack: false });
+  });
+
+  it('a lock lost before the flip refuses the flip: aborted, traffic untouched', async () => {
+    const t = setup();
+    t.router.lockLost = 'the lock file x now names run 9';
+    const report = await t.go();
+    expect(report.result).toBe('aborted');
+    expect(report.reason).toMatch(/flip to green was refused: this run lost its exclusive hold on the router \(the lock file x now names run 9\).*Live traffic was not touched/);
+    expect(t.router.calls).toEqual([]);
+    expect(report.routerShows).toBe('blue');
+  });
+
+  it('a lock lost between two traffic steps stops there: no further step, no flip back', async () => {
+    const t = setup({ 'traffic-steps': '10,100', 'step-window': '20s', 'failure-threshold': '5' });
+    t.clock.onSleep = () => {
+      if (t.router.calls.length === 1) t.router.lockLost = 'renewal refused';
+    };
+    const report = await t.go();
+    expect(report.result).toBe('failed');
+    expect(t.router.calls).toEqual(['weights green=10']);
+    expect(report.routerShows).toBe('blue 90%, green 10%');
+  });
+
+  it('reads the verdict after scale-down-delay: a rollback by someone else during it is what the outputs say', async () => {
+    const t = setup();
+    t.router.afterPromotion = async () => {
+      t.router.state = { active: 'blue' }; // someone rolled back during the delay
+      return 'Did not scale blue down: fake router shows blue now, not green alone.';
+    };
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'failed', active: 'blue', routerShows: 'blue' });
+    expect(report.reason).toMatch(/the router shows blue at the end, not green: it was changed outside this run/);
+    expect(report.notes).toContain('Did not scale blue down: fake router shows blue now, not green alone.');
+  });
+
+  it('holds the lock until the caller released it (after the outputs), and refuses writes after that', async () => {
+    const t = setup();
+    const report = await run(t.settings, t.deps);
+    expect(report.result).toBe('promoted');
+    expect(t.router.locked).toBe(1);
+    await t.fence.release();
+    expect(t.router.locked).toBe(0);
+    await expect(t.router.flip('blue', { active: 'green' })).rejects.toThrow(/already released its lock/);
   });
 });

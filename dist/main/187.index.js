@@ -344,6 +344,7 @@ class KubernetesDeployer {
             metadata: { annotations: { [VERSION_ANNOTATION]: this.deps.version } },
             spec: { template: { spec: { containers: [{ name: container, image: this.s.image }] } }, ...(replicas === undefined ? {} : { replicas }) },
         };
+        await this.deps.fence.check(`Setting the image of Deployment ${ref.name}`);
         // Strategic merge: the container list is merged by name, so only this container's image changes.
         const patched = await cluster.patch(ref, patch, signal, _kubernetes_client_node__WEBPACK_IMPORTED_MODULE_0__/* .PatchStrategy */ .Qve.StrategicMergePatch);
         const sized = replicas === undefined ? '' : `, scaled to ${replicas} replica(s) to carry ${active}'s load`;

@@ -100,7 +100,8 @@ const BREAKER_STALE_MS = 10_000;
  * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
  * A lock left by a dead process on this host, or by an earlier step of the same job, is taken over
  * safely: under a second O_EXCL file, and only if the lock still holds the very holder judged stale,
- * so two waiters that both saw it stale can never remove a lock the other just took.
+ * so two waiters that both saw it stale can never remove a lock the other just took. The fence is the
+ * file itself: a write is allowed while the lock file still holds exactly what this run wrote there.
  */
 async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
     const deadline = clock.now() + timeoutMs;
@@ -129,13 +130,30 @@ async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
 function describeHolder(holder) {
     return `${holder.job}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
 }
-/** Removes the lock only while it is still ours: a lock taken over meanwhile is left to its new holder. */
+/** Held while the file still holds this run's record; removed only while it is still ours. */
 function releaser(path, mine) {
     const text = JSON.stringify(mine);
-    return async () => {
-        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8').catch(() => undefined);
-        if (now === text)
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(path).catch(() => undefined);
+    const now = () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8').catch(() => undefined);
+    return {
+        lost: async () => {
+            const found = await now();
+            if (found === text)
+                return undefined;
+            if (found === undefined)
+                return `the lock file ${path} was removed by someone else`;
+            let who = 'another holder';
+            try {
+                who = describeHolder(JSON.parse(found));
+            }
+            catch {
+                /* an unreadable record is still not ours */
+            }
+            return `the lock file ${path} now names ${who}`;
+        },
+        release: async () => {
+            if ((await now()) === text)
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(path).catch(() => undefined);
+        },
     };
 }
 /**
@@ -353,6 +371,7 @@ class HaproxyRouter {
         (0,compare/* assertExpected */.FV)(this.description, current, expected);
         const other = this.deps.colors.find((color) => color !== to);
         // Weights first, then the map: the split backend is already right when traffic reaches it.
+        await this.deps.fence.check(`Sending ${percent}% of ${this.description} to ${to}`);
         await this.api.run(['set', 'weight', `${split}/${to}`, String(percent)], signal);
         await this.api.run(['set', 'weight', `${split}/${other}`, String(100 - percent)], signal);
         if (!current.weights)
@@ -385,6 +404,7 @@ class HaproxyRouter {
         return (0,argv/* fillTemplate */.ou)(this.s.backend, { color });
     }
     async pointMapAt(backend, absent, signal) {
+        await this.deps.fence.check(`Pointing ${this.description} at backend ${backend}`);
         await this.api.run([absent ? 'add' : 'set', 'map', this.s.map, this.s.key, backend], signal);
         const why = await persistMapEntry(this.s.map, this.s.key, backend);
         if (why)

@@ -233,7 +233,8 @@ const BREAKER_STALE_MS = 10_000;
  * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
  * A lock left by a dead process on this host, or by an earlier step of the same job, is taken over
  * safely: under a second O_EXCL file, and only if the lock still holds the very holder judged stale,
- * so two waiters that both saw it stale can never remove a lock the other just took.
+ * so two waiters that both saw it stale can never remove a lock the other just took. The fence is the
+ * file itself: a write is allowed while the lock file still holds exactly what this run wrote there.
  */
 async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
     const deadline = clock.now() + timeoutMs;
@@ -262,13 +263,30 @@ async function acquireFileLock(path, owner, timeoutMs, clock, onWait, signal) {
 function describeHolder(holder) {
     return `${holder.job}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
 }
-/** Removes the lock only while it is still ours: a lock taken over meanwhile is left to its new holder. */
+/** Held while the file still holds this run's record; removed only while it is still ours. */
 function releaser(path, mine) {
     const text = JSON.stringify(mine);
-    return async () => {
-        const now = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8').catch(() => undefined);
-        if (now === text)
-            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(path).catch(() => undefined);
+    const now = () => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path, 'utf8').catch(() => undefined);
+    return {
+        lost: async () => {
+            const found = await now();
+            if (found === text)
+                return undefined;
+            if (found === undefined)
+                return `the lock file ${path} was removed by someone else`;
+            let who = 'another holder';
+            try {
+                who = describeHolder(JSON.parse(found));
+            }
+            catch {
+                /* an unreadable record is still not ours */
+            }
+            return `the lock file ${path} now names ${who}`;
+        },
+        release: async () => {
+            if ((await now()) === text)
+                await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.unlink)(path).catch(() => undefined);
+        },
     };
 }
 /**
@@ -427,6 +445,7 @@ class NginxRouter {
         }
         const previous = await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(this.settings.conf);
         const before = await this.workers();
+        await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
         await (0,_infra_files_js__WEBPACK_IMPORTED_MODULE_4__/* .writeAtomic */ .vZ)(this.settings.conf, this.render(to, true));
         let reloaded = false;
         try {

@@ -18,17 +18,20 @@ class CommandDeployer {
     version;
     timeoutMs;
     log;
+    fence;
     description;
-    constructor(argv, version, timeoutMs, log) {
+    constructor(argv, version, timeoutMs, log, fence) {
         this.argv = argv;
         this.version = version;
         this.timeoutMs = timeoutMs;
         this.log = log;
+        this.fence = fence;
         this.description = `deploy-command \`${argv.join(' ')}\``;
     }
     async deploy(target, active, signal) {
         const argv = (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_1__/* .fillArgv */ .AS)(this.argv, { color: target, version: this.version });
         const env = { BG_COLOR: target, BG_ACTIVE_COLOR: active ?? '', BG_VERSION: this.version };
+        await this.fence.check(`deploy-command for ${target}`);
         const result = await (0,_infra_exec_js__WEBPACK_IMPORTED_MODULE_0__/* .exec */ .m0)(argv, { env, timeoutMs: this.timeoutMs, signal, onLine: (line) => this.log.info(line) });
         if (result.aborted)
             throw signal?.reason ?? new Error('deploy-command was stopped: the run was cancelled');

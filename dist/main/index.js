@@ -37509,6 +37509,102 @@ function formatDuration(ms) {
 
 /***/ }),
 
+/***/ 1683:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O$: () => (/* binding */ Fence),
+/* harmony export */   RL: () => (/* binding */ LeaseTerm),
+/* harmony export */   nu: () => (/* binding */ Observer),
+/* harmony export */   pK: () => (/* binding */ ExclusionLostError)
+/* harmony export */ });
+/** A write was refused because this run does not (provably) hold the router. */
+class ExclusionLostError extends Error {
+    name = 'ExclusionLostError';
+}
+/** The run's one fence: the core hands it the lock it took; routers and deployers check it before writing. */
+class Fence {
+    held;
+    gone;
+    released = false;
+    hold(held) {
+        this.held = held;
+    }
+    /** Why this run lost its lock, or undefined while it holds it (or never took one: nothing to lose). */
+    async lost() {
+        if (!this.gone && this.held)
+            this.gone = await this.held.lost();
+        return this.gone;
+    }
+    /** Right before a write: throws unless this run holds the router now. `what` names the write. */
+    async check(what) {
+        if (this.released)
+            throw new ExclusionLostError(`${what} was refused: this run already released its lock on the router`);
+        if (!this.held)
+            throw new ExclusionLostError(`${what} was refused: this run does not hold the router's lock`);
+        const lost = await this.lost();
+        if (lost)
+            throw new ExclusionLostError(`${what} was refused: this run lost its exclusive hold on the router (${lost}), so it writes nothing more`);
+    }
+    async release() {
+        if (this.released || !this.held)
+            return;
+        this.released = true;
+        await this.held.release();
+    }
+}
+/**
+ * A lease as its holder sees it, by its own monotonic clock only: it is vouched for until the start of
+ * the last renewal the server confirmed plus the lease duration minus a safety margin. Starting from the
+ * request's start (not its answer) keeps the holder's deadline before the moment a waiter, who counts
+ * the whole duration from when it first saw that renewal, may take over. The margin covers the time a
+ * write takes to land once it was decided.
+ */
+class LeaseTerm {
+    clock;
+    durationMs;
+    marginMs;
+    confirmedAt;
+    constructor(clock, durationMs, marginMs, startedAt) {
+        this.clock = clock;
+        this.durationMs = durationMs;
+        this.marginMs = marginMs;
+        this.confirmedAt = startedAt;
+    }
+    confirmed(startedAt) {
+        this.confirmedAt = Math.max(this.confirmedAt, startedAt);
+    }
+    /** Why the lease can no longer be vouched for, or undefined. */
+    expired(what) {
+        const age = this.clock.monotonic() - this.confirmedAt;
+        if (age <= this.durationMs - this.marginMs)
+            return undefined;
+        return `${what} was last confirmed ${(age / 1000).toFixed(1)} s ago; it lasts ${this.durationMs / 1000} s, and a holder that cannot confirm it within ${(this.durationMs - this.marginMs) / 1000} s stops writing`;
+    }
+}
+/**
+ * The waiter's side: a holder is gone when its record stayed exactly the same for a whole lease, as
+ * measured by the waiter's own monotonic clock (as client-go's leader election observes). Another
+ * runner's timestamps are never compared with this machine's clock.
+ */
+class Observer {
+    clock;
+    seen;
+    constructor(clock) {
+        this.clock = clock;
+    }
+    /** Notes the record as read now; true when it has not changed for `durationMs`. */
+    unchangedFor(record, durationMs) {
+        const now = this.clock.monotonic();
+        if (this.seen?.record !== record)
+            this.seen = { record, since: now };
+        return now - this.seen.since >= durationMs;
+    }
+}
+
+
+/***/ }),
+
 /***/ 4600:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40823,11 +40919,14 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./lib/infra/log.js
 var infra_log = __nccwpck_require__(4600);
 ;// CONCATENATED MODULE: ./lib/adapters.js
+
 
 
 
@@ -40860,15 +40959,20 @@ function githubContext(env = process.env) {
     };
 }
 /**
- * The lock owner is the job: run id, attempt, job id and matrix index, so two jobs of one run never
- * share a lock, while this job's own post step may take over the lock its main step left. Outside a
- * workflow (a local run) it is this host and process.
+ * The lock owner is one invocation of the step: run id, attempt, job id, matrix index and a random
+ * nonce. Two jobs of one run, two steps of one job, and two calls of one reusable workflow (whose jobs
+ * share an id) are thus different owners. The main step saves its identity in the step's state, so its
+ * own post step (which passes it as `saved`) recognises the lock as its own. Outside a workflow (a
+ * local run) it is this host and process.
  */
-function lockOwner(jobIndex, env = process.env) {
+function lockOwner(jobIndex, saved = '', env = process.env) {
+    if (saved)
+        return { job: saved, pid: process.pid };
+    const nonce = (0,external_node_crypto_.randomBytes)(4).toString('hex');
     if (!env.GITHUB_RUN_ID)
-        return { job: `local run ${(0,external_node_os_.hostname)()}:${process.pid}`, pid: process.pid };
+        return { job: `local run ${(0,external_node_os_.hostname)()}:${process.pid} step ${nonce}`, pid: process.pid };
     const index = jobIndex ? `, matrix index ${jobIndex}` : '';
-    return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}`, pid: process.pid };
+    return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}, step ${nonce}`, pid: process.pid };
 }
 
 // EXTERNAL MODULE: ./lib/infra/duration.js
@@ -41180,7 +41284,7 @@ const awsAlbModule = {
     // Weighted forward actions split traffic on every ALB listener and rule.
     cannotSplit: () => undefined,
     async create(s, deps) {
-        const { createAlbRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(586), __nccwpck_require__.e(541)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2541));
+        const { createAlbRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(586), __nccwpck_require__.e(724)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3724));
         return createAlbRouter(s, deps);
     },
 };
@@ -41496,7 +41600,7 @@ async function createDeployer(settings, deps) {
     if (!command)
         return undefined;
     const { CommandDeployer } = await __nccwpck_require__.e(/* import() */ 648).then(__nccwpck_require__.bind(__nccwpck_require__, 1648));
-    return new CommandDeployer(command, settings.version, readyTimeoutMs, deps.log);
+    return new CommandDeployer(command, settings.version, readyTimeoutMs, deps.log, deps.fence);
 }
 
 ;// CONCATENATED MODULE: ./lib/settings-probes.js
@@ -41882,6 +41986,7 @@ async function createHealthSources(sets, deps) {
 ;// CONCATENATED MODULE: ./lib/infra/clock.js
 const systemClock = {
     now: () => Date.now(),
+    monotonic: () => performance.now(),
     sleep: (ms, signal) => new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(signal.reason);
@@ -41897,6 +42002,8 @@ const systemClock = {
     }),
 };
 
+// EXTERNAL MODULE: ./lib/infra/fence.js
+var infra_fence = __nccwpck_require__(1683);
 ;// CONCATENATED MODULE: ./lib/report/github-api.js
 /**
  * Retries of 5xx answers: two, after 1 s and 4 s. Few, because the record is a courtesy and must not
@@ -42421,9 +42528,16 @@ function readForVerdict(router, clock) {
 
 ;// CONCATENATED MODULE: ./lib/phases/staged.js
 
+
 /** Says on the platform which version `color` now holds, so a later promote can check it. */
-async function recordStaged(router, color, record, log) {
-    await router.recordStaged?.(color, record).catch((error) => {
+async function recordStaged(router, color, record, fence, log, signal) {
+    if (!router.recordStaged)
+        return;
+    await fence.check(`Recording that ${color} holds ${record.version}`);
+    await router.recordStaged(color, record, signal).catch((error) => {
+        // A lost lock is not a missing record: the run must stop writing, not go on.
+        if (error instanceof infra_fence/* ExclusionLostError */.pK || signal?.aborted)
+            throw error;
         log.warning(`Could not record that ${color} holds ${record.version}: ${(0,infra_log/* errorMessage */.gJ)(error)}. A later "promote" will refuse it.`, 'Staged version');
     });
 }
@@ -42432,12 +42546,12 @@ async function recordStaged(router, color, record, log) {
  * as `stage` recorded it. Returns why not, or undefined when it does (or when the router cannot tell:
  * then `onUnverifiable` is told).
  */
-async function whyNotStaged(router, color, version, onUnverifiable) {
+async function whyNotStaged(router, color, version, onUnverifiable, signal) {
     if (!router.readStaged) {
         onUnverifiable(`${router.description} cannot record which version a color holds, so "promote" could not check that ${color} holds ${version}.`);
         return undefined;
     }
-    const staged = await router.readStaged(color);
+    const staged = await router.readStaged(color, signal);
     if (staged?.version === version)
         return undefined;
     return staged
@@ -42512,20 +42626,26 @@ function untrueVerdict(result, shows, expect) {
 }
 /**
  * Reads the router with every sample: a router that stopped showing what this run set (someone flipped
- * it, a reload reverted it) fails the window at once, whatever failure-threshold says. A router that
- * cannot be read counts as an unmeasurable sample, like any other source.
+ * it, a reload reverted it) fails the window at once, whatever failure-threshold says, and so does a
+ * lost lock (another run may be writing). A router that cannot be read counts as an unmeasurable
+ * sample, like any other source.
  */
 class RouteGuard {
     router;
     expected;
+    fence;
     name;
     critical = true;
-    constructor(router, expected) {
+    constructor(router, expected, fence) {
         this.router = router;
         this.expected = expected;
+        this.fence = fence;
         this.name = `router (${router.description})`;
     }
     async sample(signal) {
+        const lost = await this.fence.lost();
+        if (lost)
+            return { status: 'fail', detail: `this run lost its exclusive hold on the router (${lost})` };
         const shows = await this.router.read(signal);
         const want = (0,compare/* describeRoute */.fx)(this.expected);
         if ((0,compare/* describeRoute */.fx)(shows) === want)
@@ -42652,8 +42772,12 @@ class Timeline {
 
 
 
-/** State keys the post step reads; `phase` is saved before each side effect. */
-const STATE = { phase: 'phase', target: 'target', previous: 'previous' };
+
+/**
+ * State keys the post step reads; `phase` is saved before each side effect, `owner` is this step's
+ * lock identity, `wrote` the router states this run's last write may have left (see post-decision).
+ */
+const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' };
 /** Phases during which traffic may be on the new color before its window passed. */
 const TRAFFIC_AT_RISK = (/* unused pure expression or super */ null && (['flipping', 'watching']));
 async function run(settings, deps) {
@@ -42690,20 +42814,18 @@ class Release {
         this.timeline = new Timeline(this.report.phases, d.log, d.clock, d.signal);
     }
     async run() {
-        let unlock;
         try {
             if (!(await this.preflight()))
                 return;
             this.d.signal.throwIfAborted();
             if (!this.s.dryRun && this.s.mode !== 'status')
-                unlock = await this.d.router.lock(this.d.signal);
+                this.d.fence.hold(await this.d.router.lock(this.d.signal));
             await this.steps();
         }
         catch (error) {
             await this.failed(error);
         }
         finally {
-            await unlock?.();
             this.d.state.save(STATE.phase, 'done');
             const now = this.d.clock.now();
             this.report.endedAt = new Date(now).toISOString();
@@ -42734,13 +42856,12 @@ class Release {
         if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke())))
             return;
         if (s.mode !== 'promote') {
-            await recordStaged(this.d.router, this.target, { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' }, this.d.log);
+            const record = { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' };
+            await recordStaged(this.d.router, this.target, record, this.d.fence, this.d.log, this.d.signal);
         }
         if (s.mode === 'stage')
             return this.end('staged', '');
         await this.shiftAndWatch();
-        if (this.report.result === 'promoted')
-            await this.afterPromotion();
     }
     phase(name, body, options) {
         return this.timeline.phase(name, body, options);
@@ -42780,7 +42901,7 @@ class Release {
     }
     /** Promote only what was staged and approved; the reason is its own, traffic untouched. */
     async stagedIsTheVersion() {
-        const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note)));
+        const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note), this.d.signal));
         if (!why)
             return true;
         this.timeline.markLastFailed(why);
@@ -42828,6 +42949,7 @@ class Release {
         let expected = this.plan.current;
         for (const percent of s.traffic.steps) {
             d.signal.throwIfAborted();
+            this.saveWrites(this.intended(percent));
             d.state.save(STATE.phase, 'flipping');
             this.trafficMoved = true;
             if (percent < 100)
@@ -42842,10 +42964,11 @@ class Release {
             }
             // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
             expected = this.lastWrite = await d.router.read(d.signal);
+            this.saveWrites();
             d.state.save(STATE.phase, 'watching');
             const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
             const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-            const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite), windowMs, label);
+            const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite, d.fence), windowMs, label);
             if (!verdict.passed)
                 this.timeline.markLastFailed(verdict.reason);
             this.report.steps.push({ percent, windowMs, passed: verdict.passed });
@@ -42854,7 +42977,24 @@ class Release {
         }
         // From here a stop must not flip back: the release passed its window.
         d.state.save(STATE.phase, 'promoted');
+        await this.afterPromotion();
+        // Read after everything this run did (scale-down-delay may have waited long): the very last act.
         await this.end('promoted', '');
+    }
+    /** What a write to `percent` on the target should leave the router showing. */
+    intended(percent) {
+        if (percent >= 100)
+            return { active: this.target };
+        const other = this.s.colors.find((color) => color !== this.target);
+        return { active: percent >= 50 ? this.target : other, weights: { [this.target]: percent, [other]: 100 - percent } };
+    }
+    /**
+     * Saves, before and after each write, the states this run's own write may have left: the post step
+     * undoes only those, never a state someone else wrote since.
+     */
+    saveWrites(pending) {
+        const own = [this.lastWrite, pending].filter((state) => state !== undefined);
+        this.d.state.save(STATE.wrote, JSON.stringify(own.map((state) => ({ route: (0,compare/* describeRoute */.fx)(state), revision: state.revision }))));
     }
     /** Watches the health sources, and the router itself beside them, for one window. */
     async watchFor(sources, guard, windowMs, label) {
@@ -42894,6 +43034,9 @@ class Release {
     }
     async windowFailed(reason) {
         const { previous } = this.plan;
+        const lost = await this.d.fence.lost();
+        if (lost)
+            return this.exclusionLost(reason);
         if (!this.s.rollbackOnFailure)
             return this.end('failed', `${reason}; rollback-on-failure is false, so traffic was left on ${this.target}.`);
         if (!previous)
@@ -42932,9 +43075,21 @@ class Release {
         this.report.rolledBack = true;
         await this.end('rolled-back', `Rolled back on request: traffic moved from ${(0,compare/* describeRoute */.fx)(this.plan.current)} to ${this.target}.`);
     }
+    /**
+     * This run can no longer prove it holds the router: another run may be releasing now. Writing
+     * anything (even a flip back) could undo that run's work, so traffic is left as the router shows it.
+     */
+    async exclusionLost(reason) {
+        const lost = await this.d.fence.lost();
+        const why = lost && !reason.includes(lost) ? `${reason}; this run lost its exclusive hold on the router (${lost})` : reason;
+        await this.end('failed', `${why}. It wrote nothing after that: traffic was left as the router shows it`);
+    }
     /** Any error: before traffic moved the run is aborted; after, traffic goes back. */
     async failed(error) {
         const reason = this.d.signal.aborted ? `The run was cancelled (${(0,infra_log/* errorMessage */.gJ)(this.d.signal.reason)})` : (0,infra_log/* errorMessage */.gJ)(error);
+        // A write refused by the fence wrote nothing: before this run's first change, traffic is untouched.
+        if (error instanceof infra_fence/* ExclusionLostError */.pK)
+            return this.changedRouter ? this.exclusionLost(reason) : this.end('aborted', `${reason}. Live traffic was not touched`);
         if (!this.trafficMoved)
             return this.end('aborted', reason);
         // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
@@ -42971,6 +43126,10 @@ class Release {
             });
             if (untrue)
                 [result, notes[1]] = ['failed', untrue];
+            const lost = await this.d.fence.lost();
+            if (lost && (result === 'promoted' || result === 'rolled-back')) {
+                [result, notes[1]] = ['failed', `this run lost its exclusive hold on the router before the end (${lost}), so it cannot vouch for what the router shows`];
+            }
         }
         else {
             report.routerShows = `unknown: the router could not be read (${read.error})`;
@@ -43224,6 +43383,7 @@ function checkCombinations(problems, input, settings) {
 
 
 
+
 /**
  * The main step: settings, then the run, then the report. Only this file (and the post step) sets the
  * step's failure. Exported as `run()` and called by `index.ts`, the layout the toolkit's local runner
@@ -43267,19 +43427,29 @@ async function main() {
         warnCancel();
     else
         cancel.signal.addEventListener('abort', warnCancel, { once: true });
-    const report = await release(settings, log, cancel.signal).catch((error) => abortedReport(settings, `Could not start: ${(0,infra_log/* errorMessage */.gJ)(error)}. Nothing was touched.`, 'not read'));
-    await publish(report, redact);
+    const fence = new infra_fence/* Fence */.O$();
+    const report = await release(settings, log, cancel.signal, fence).catch((error) => abortedReport(settings, `Could not start: ${(0,infra_log/* errorMessage */.gJ)(error)}. Nothing was touched.`, 'not read'));
+    // The lock is held until the outputs and summary say what the router showed at the end: nobody can
+    // move traffic between the verdict and the end of the step.
+    try {
+        await publish(report, redact);
+    }
+    finally {
+        await fence.release();
+    }
     if (failsStep(report)) {
         // One titled annotation (setFailed would add a second, untitled one).
         core_error((0,infra_log/* inert */.tJ)(redact(report.reason)), { title: (0,infra_log/* inert */.tJ)(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
         process.exitCode = 1;
     }
 }
-async function release(settings, log, signal) {
+async function release(settings, log, signal, fence) {
     const clock = systemClock;
     const owner = lockOwner(settings.jobIndex);
-    const router = await createRouter(settings, { clock, log, owner });
-    const deployer = await createDeployer(settings, { clock, log, owner });
+    // Saved before any lock is taken, so this step's post step knows the lock as its own.
+    coreState.save(STATE.owner, owner.job);
+    const router = await createRouter(settings, { clock, log, owner, fence });
+    const deployer = await createDeployer(settings, { clock, log, owner, fence });
     let record;
     const report = await run(settings, {
         router,
@@ -43289,6 +43459,7 @@ async function release(settings, log, signal) {
         log,
         state: coreState,
         signal,
+        fence,
         job: owner.job,
         onPlan: async (plan) => {
             record = await deploymentRecord(settings, plan, log);

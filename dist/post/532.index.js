@@ -406,66 +406,111 @@ async function waitForEndpoints(cluster, service, targetPods, color, timeoutMs, 
     throw new Error(`Service "${service}" still did not route only to ${color} after ${Math.round(timeoutMs / 1000)}s: its EndpointSlices list ${last.ready} ready ${color} endpoint(s) and ${last.others} other(s)`);
 }
 
+// EXTERNAL MODULE: ./lib/infra/fence.js
+var fence = __webpack_require__(1683);
+// EXTERNAL MODULE: ./lib/infra/log.js
+var infra_log = __webpack_require__(4600);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/lease.js
+
+
 const LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' };
 const LEASE_SECONDS = 30;
-const RENEW_MS = 10_000;
+/** Three renewals fit in the time the holder vouches for itself, so one slow or lost call costs nothing. */
+const RENEW_MS = 5_000;
+/** A holder stops writing this long before a waiter could take over: the time a write may take to land. */
+const MARGIN_MS = 10_000;
+/** A renewal that has not answered by the next one is abandoned (the fence still counts from the last success). */
+const RENEW_TIMEOUT_MS = 4_000;
 const POLL_MS = 500;
-/** MicroTime, as the API writes it: six decimals. */
+/** MicroTime, as the API writes it: six decimals. Informative only: nobody judges expiry by it. */
 function microTime(ms) {
     return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
-function expired(lease, now) {
-    const spec = lease.spec ?? {};
-    const renewed = Date.parse(String(spec.renewTime ?? spec.acquireTime ?? ''));
-    if (!spec.holderIdentity || Number.isNaN(renewed))
-        return true;
-    return renewed + (spec.leaseDurationSeconds ?? LEASE_SECONDS) * 1000 < now;
-}
+const conflict = (error) => (/409 Conflict|already exists/i.test((0,infra_log/* errorMessage */.gJ)(error)) ? undefined : Promise.reject(error));
 async function takeLease(cluster, name, holder, timeoutMs, clock, log, signal) {
     const ref = { ...LEASE, name };
-    const deadline = Date.now() + timeoutMs;
-    const spec = (acquired) => ({ holderIdentity: holder, leaseDurationSeconds: LEASE_SECONDS, acquireTime: microTime(acquired), renewTime: microTime(Date.now()) });
+    const deadline = clock.monotonic() + timeoutMs;
+    const spec = (acquired) => ({ holderIdentity: holder, leaseDurationSeconds: LEASE_SECONDS, acquireTime: microTime(acquired), renewTime: microTime(clock.now()) });
+    const observer = new fence/* Observer */.nu(clock);
     let told = false;
     for (;;) {
+        const started = clock.monotonic();
         const lease = await cluster.get(ref, signal);
-        const conflict = (error) => (/409 Conflict|already exists/i.test(String(error.message)) ? undefined : Promise.reject(error));
         let held;
         if (!lease) {
-            held = await cluster.create(ref, { metadata: { labels: { 'app.kubernetes.io/managed-by': 'blue-green-action' } }, spec: spec(Date.now()) }, signal).catch(conflict);
+            held = await cluster.create(ref, { metadata: { labels: { 'app.kubernetes.io/managed-by': 'blue-green-action' } }, spec: spec(clock.now()) }, signal).catch(conflict);
         }
-        else if (lease.spec?.holderIdentity === holder || expired(lease, Date.now())) {
-            held = await cluster.patch(ref, { metadata: { resourceVersion: lease.metadata?.resourceVersion }, spec: spec(Date.now()) }, signal).catch(conflict);
+        else if (!lease.spec?.holderIdentity || lease.spec.holderIdentity === holder || gone(lease, observer)) {
+            if (lease.spec?.holderIdentity && lease.spec.holderIdentity !== holder) {
+                log.info(`Taking over Lease "${name}" from ${lease.spec.holderIdentity}: it was not renewed for ${leaseSeconds(lease)} s (as seen from this runner).`);
+            }
+            held = await cluster.patch(ref, { metadata: { resourceVersion: lease.metadata?.resourceVersion }, spec: spec(clock.now()) }, signal).catch(conflict);
         }
-        else if (Date.now() >= deadline) {
-            throw new Error(`another run holds Lease "${name}" in namespace "${cluster.namespace}" (${lease.spec?.holderIdentity}, renewed at ${lease.spec?.renewTime}); waited lock-timeout for it. Nothing was changed.`);
+        else if (clock.monotonic() >= deadline) {
+            throw new Error(`another run holds Lease "${name}" in namespace "${cluster.namespace}" (${lease.spec?.holderIdentity}, last renewed at ${lease.spec?.renewTime} by its own clock); waited lock-timeout for it. Nothing was changed.`);
         }
         else if (!told) {
             told = true;
             log.info(`Waiting for Lease "${name}": held by ${lease.spec?.holderIdentity}.`);
         }
         if (held)
-            return keep(cluster, ref, held, spec, log);
+            return keep(cluster, ref, held, spec, clock, log, started);
         await clock.sleep(POLL_MS, signal);
     }
 }
-/** Renews the Lease until released; the release deletes it only while it is still this run's. */
-function keep(cluster, ref, held, spec, log) {
+function leaseSeconds(lease) {
+    const seconds = Number(lease.spec?.leaseDurationSeconds);
+    return Number.isFinite(seconds) && seconds > 0 ? seconds : LEASE_SECONDS;
+}
+/** The holder is gone when this runner saw its record unchanged for the Lease's whole duration. */
+function gone(lease, observer) {
+    return observer.unchangedFor(String(lease.metadata?.resourceVersion), leaseSeconds(lease) * 1000);
+}
+/** Renews the Lease while held; the fence says when this run can no longer vouch for it. */
+function keep(cluster, ref, held, spec, clock, log, started) {
     let current = held;
-    const acquired = Date.parse(String(held.spec?.acquireTime)) || Date.now();
+    const acquired = Date.parse(String(held.spec?.acquireTime)) || clock.now();
+    const term = new fence/* LeaseTerm */.RL(clock, LEASE_SECONDS * 1000, MARGIN_MS, started);
+    let taken;
     let renewing = Promise.resolve();
+    let warned = false;
+    const renew = async () => {
+        const at = clock.monotonic();
+        try {
+            current = await cluster.patch(ref, { metadata: { resourceVersion: current.metadata?.resourceVersion }, spec: spec(acquired) }, AbortSignal.timeout(RENEW_TIMEOUT_MS));
+            term.confirmed(at);
+        }
+        catch (error) {
+            // A renewal that timed out here may still have landed: a 409 is someone else only if the Lease names them.
+            if (/409 Conflict|404|not found/i.test((0,infra_log/* errorMessage */.gJ)(error))) {
+                const now = await cluster.get(ref, AbortSignal.timeout(RENEW_TIMEOUT_MS)).catch(() => current);
+                if (now?.spec?.holderIdentity === current.spec?.holderIdentity)
+                    current = now;
+                else {
+                    taken = `Lease "${ref.name}" was ${now ? `taken by ${now.spec?.holderIdentity ?? 'nobody'}` : 'removed'} while this run held it`;
+                    clearInterval(timer);
+                }
+            }
+            if (!warned || taken)
+                log.warning(`Could not renew Lease "${ref.name}": ${taken ?? (0,infra_log/* errorMessage */.gJ)(error)}`, 'Lease');
+            warned = true;
+        }
+    };
     const timer = setInterval(() => {
-        renewing = cluster.patch(ref, { metadata: { resourceVersion: current.metadata?.resourceVersion }, spec: spec(acquired) }).then((renewed) => {
-            current = renewed;
-        }, (error) => log.warning(`Could not renew Lease "${ref.name}": ${error.message}`, 'Lease'));
+        renewing = renew();
     }, RENEW_MS);
     timer.unref();
-    return async () => {
-        clearInterval(timer);
-        await renewing;
-        await cluster.delete(ref, String(current.metadata?.resourceVersion)).catch((error) => {
-            log.warning(`Could not release Lease "${ref.name}" (it expires by itself within ${LEASE_SECONDS}s): ${error.message}`, 'Lease');
-        });
+    return {
+        lost: async () => taken ?? term.expired(`Lease "${ref.name}"`),
+        release: async () => {
+            clearInterval(timer);
+            await renewing;
+            if (taken)
+                return;
+            await cluster.delete(ref, String(current.metadata?.resourceVersion), AbortSignal.timeout(RENEW_TIMEOUT_MS * 2)).catch((error) => {
+                log.warning(`Could not release Lease "${ref.name}" (another run takes it over once it sees it unrenewed for ${LEASE_SECONDS}s): ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Lease');
+            });
+        },
     };
 }
 
@@ -661,12 +706,14 @@ class KubernetesRouter {
         if (this.s.httpRoute) {
             await this.requireReadyPods(to, await this.selectorOf(this.colorService(to), signal), signal);
             const rules = weightedRules(object, (c) => this.colorService(c), this.deps.colors, to, percent);
+            await this.deps.fence.check(`The change of ${this.description} to ${percent}% ${to}`);
             await this.write({ ...HTTP_ROUTE, name: this.s.httpRoute }, { metadata: { resourceVersion }, spec: { rules } }, signal);
             return;
         }
         const selector = { ...(object.spec?.selector ?? {}), [this.s.colorLabel]: to };
         const pods = await this.requireReadyPods(to, selector, signal);
         const started = performance.now();
+        await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
         await this.write({ ...SERVICE, name: this.s.service }, { metadata: { resourceVersion }, spec: { selector: { [this.s.colorLabel]: to } } }, signal);
         const timeout = Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS);
         const done = await waitForEndpoints(this.cluster, this.s.service, pods, to, timeout, signal);
@@ -681,7 +728,7 @@ class KubernetesRouter {
         catch (error) {
             if (!/409 Conflict/.test(error.message))
                 throw error;
-            const now = await this.cluster.get(ref).catch(() => undefined);
+            const now = await this.cluster.get(ref, signal).catch(() => undefined);
             const last = [...(now?.metadata?.managedFields ?? [])].sort((a, b) => String(b.time).localeCompare(String(a.time)))[0];
             const who = last ? ` It was last written by "${last.manager}" at ${new Date(String(last.time)).toISOString()}; it shows ${(0,compare/* describeRoute */.fx)(this.stateOf(now))}.` : '';
             throw new Error(`${error.message}${who}`);
@@ -709,6 +756,7 @@ class KubernetesRouter {
             throw new Error(`Service "${ref.name}" (preview-service) was not found in namespace "${this.cluster.namespace}"`);
         const selector = { ...(preview.spec?.selector ?? {}), [this.s.colorLabel]: color };
         const pods = await this.requireReadyPods(color, selector, signal);
+        await this.deps.fence.check(`Pointing preview Service ${ref.name} at ${color}`);
         await this.write(ref, { metadata: { resourceVersion: preview.metadata?.resourceVersion }, spec: { selector: { [this.s.colorLabel]: color } } }, signal);
         await waitForEndpoints(this.cluster, ref.name, pods, color, Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS), signal);
         this.deps.log.info(`Preview Service ${ref.name} now routes to ${color}.`);
@@ -725,6 +773,7 @@ class KubernetesRouter {
             return `Did not scale ${previous} down: ${this.description} shows ${(0,compare/* describeRoute */.fx)(shows)} now, not ${target} alone.`;
         }
         const ref = { ...DEPLOYMENT, name: this.deploymentName(previous) };
+        await this.deps.fence.check(`Scaling ${ref.name} (${previous}) down`);
         await this.cluster.patch(ref, { spec: { replicas: 0 } }, signal);
         return `Scaled Deployment ${ref.name} (${previous}, the previous color) to 0 replicas after scale-down-delay, with ${this.description} on ${target}.`;
     }
@@ -732,13 +781,13 @@ class KubernetesRouter {
         const name = `blue-green-${this.s.service}`;
         return takeLease(this.cluster, name, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
     }
-    async recordStaged(color, record) {
+    async recordStaged(color, record, signal) {
         const ref = { ...DEPLOYMENT, name: this.deploymentName(color) };
-        await this.cluster.patch(ref, { metadata: { annotations: { [STAGED_ANNOTATION]: JSON.stringify(record) } } });
+        await this.cluster.patch(ref, { metadata: { annotations: { [STAGED_ANNOTATION]: JSON.stringify(record) } } }, signal);
     }
-    async readStaged(color) {
+    async readStaged(color, signal) {
         const ref = { ...DEPLOYMENT, name: this.deploymentName(color) };
-        const deployment = await this.cluster.get(ref);
+        const deployment = await this.cluster.get(ref, signal);
         if (!deployment)
             throw new Error(`Deployment "${ref.name}" was not found in namespace "${this.cluster.namespace}"`);
         const text = deployment.metadata?.annotations?.[STAGED_ANNOTATION];

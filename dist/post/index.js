@@ -37511,6 +37511,102 @@ function formatDuration(ms) {
 
 /***/ }),
 
+/***/ 1683:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O$: () => (/* binding */ Fence),
+/* harmony export */   RL: () => (/* binding */ LeaseTerm),
+/* harmony export */   nu: () => (/* binding */ Observer)
+/* harmony export */ });
+/* unused harmony export ExclusionLostError */
+/** A write was refused because this run does not (provably) hold the router. */
+class ExclusionLostError extends Error {
+    name = 'ExclusionLostError';
+}
+/** The run's one fence: the core hands it the lock it took; routers and deployers check it before writing. */
+class Fence {
+    held;
+    gone;
+    released = false;
+    hold(held) {
+        this.held = held;
+    }
+    /** Why this run lost its lock, or undefined while it holds it (or never took one: nothing to lose). */
+    async lost() {
+        if (!this.gone && this.held)
+            this.gone = await this.held.lost();
+        return this.gone;
+    }
+    /** Right before a write: throws unless this run holds the router now. `what` names the write. */
+    async check(what) {
+        if (this.released)
+            throw new ExclusionLostError(`${what} was refused: this run already released its lock on the router`);
+        if (!this.held)
+            throw new ExclusionLostError(`${what} was refused: this run does not hold the router's lock`);
+        const lost = await this.lost();
+        if (lost)
+            throw new ExclusionLostError(`${what} was refused: this run lost its exclusive hold on the router (${lost}), so it writes nothing more`);
+    }
+    async release() {
+        if (this.released || !this.held)
+            return;
+        this.released = true;
+        await this.held.release();
+    }
+}
+/**
+ * A lease as its holder sees it, by its own monotonic clock only: it is vouched for until the start of
+ * the last renewal the server confirmed plus the lease duration minus a safety margin. Starting from the
+ * request's start (not its answer) keeps the holder's deadline before the moment a waiter, who counts
+ * the whole duration from when it first saw that renewal, may take over. The margin covers the time a
+ * write takes to land once it was decided.
+ */
+class LeaseTerm {
+    clock;
+    durationMs;
+    marginMs;
+    confirmedAt;
+    constructor(clock, durationMs, marginMs, startedAt) {
+        this.clock = clock;
+        this.durationMs = durationMs;
+        this.marginMs = marginMs;
+        this.confirmedAt = startedAt;
+    }
+    confirmed(startedAt) {
+        this.confirmedAt = Math.max(this.confirmedAt, startedAt);
+    }
+    /** Why the lease can no longer be vouched for, or undefined. */
+    expired(what) {
+        const age = this.clock.monotonic() - this.confirmedAt;
+        if (age <= this.durationMs - this.marginMs)
+            return undefined;
+        return `${what} was last confirmed ${(age / 1000).toFixed(1)} s ago; it lasts ${this.durationMs / 1000} s, and a holder that cannot confirm it within ${(this.durationMs - this.marginMs) / 1000} s stops writing`;
+    }
+}
+/**
+ * The waiter's side: a holder is gone when its record stayed exactly the same for a whole lease, as
+ * measured by the waiter's own monotonic clock (as client-go's leader election observes). Another
+ * runner's timestamps are never compared with this machine's clock.
+ */
+class Observer {
+    clock;
+    seen;
+    constructor(clock) {
+        this.clock = clock;
+    }
+    /** Notes the record as read now; true when it has not changed for `durationMs`. */
+    unchangedFor(record, durationMs) {
+        const now = this.clock.monotonic();
+        if (this.seen?.record !== record)
+            this.seen = { record, since: now };
+        return now - this.seen.since >= durationMs;
+    }
+}
+
+
+/***/ }),
+
 /***/ 4600:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -40825,11 +40921,14 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: ./lib/infra/log.js
 var infra_log = __nccwpck_require__(4600);
 ;// CONCATENATED MODULE: ./lib/adapters.js
+
 
 
 
@@ -40862,20 +40961,26 @@ function githubContext(env = process.env) {
     };
 }
 /**
- * The lock owner is the job: run id, attempt, job id and matrix index, so two jobs of one run never
- * share a lock, while this job's own post step may take over the lock its main step left. Outside a
- * workflow (a local run) it is this host and process.
+ * The lock owner is one invocation of the step: run id, attempt, job id, matrix index and a random
+ * nonce. Two jobs of one run, two steps of one job, and two calls of one reusable workflow (whose jobs
+ * share an id) are thus different owners. The main step saves its identity in the step's state, so its
+ * own post step (which passes it as `saved`) recognises the lock as its own. Outside a workflow (a
+ * local run) it is this host and process.
  */
-function lockOwner(jobIndex, env = process.env) {
+function lockOwner(jobIndex, saved = '', env = process.env) {
+    if (saved)
+        return { job: saved, pid: process.pid };
+    const nonce = (0,external_node_crypto_.randomBytes)(4).toString('hex');
     if (!env.GITHUB_RUN_ID)
-        return { job: `local run ${(0,external_node_os_.hostname)()}:${process.pid}`, pid: process.pid };
+        return { job: `local run ${(0,external_node_os_.hostname)()}:${process.pid} step ${nonce}`, pid: process.pid };
     const index = jobIndex ? `, matrix index ${jobIndex}` : '';
-    return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}`, pid: process.pid };
+    return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}, step ${nonce}`, pid: process.pid };
 }
 
 ;// CONCATENATED MODULE: ./lib/infra/clock.js
 const systemClock = {
     now: () => Date.now(),
+    monotonic: () => performance.now(),
     sleep: (ms, signal) => new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(signal.reason);
@@ -40891,6 +40996,8 @@ const systemClock = {
     }),
 };
 
+// EXTERNAL MODULE: ./lib/infra/fence.js
+var infra_fence = __nccwpck_require__(1683);
 ;// CONCATENATED MODULE: ./lib/infra/retry.js
 /** Full jitter keeps many runs that failed together from retrying in lockstep. */
 function backoffDelay(attempt, base, max, random) {
@@ -41051,8 +41158,12 @@ class timeline_Timeline {
 
 
 
-/** State keys the post step reads; `phase` is saved before each side effect. */
-const STATE = { phase: 'phase', target: 'target', previous: 'previous' };
+
+/**
+ * State keys the post step reads; `phase` is saved before each side effect, `owner` is this step's
+ * lock identity, `wrote` the router states this run's last write may have left (see post-decision).
+ */
+const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' };
 /** Phases during which traffic may be on the new color before its window passed. */
 const TRAFFIC_AT_RISK = ['flipping', 'watching'];
 async function run(settings, deps) {
@@ -41089,20 +41200,18 @@ class Release {
         this.timeline = new Timeline(this.report.phases, d.log, d.clock, d.signal);
     }
     async run() {
-        let unlock;
         try {
             if (!(await this.preflight()))
                 return;
             this.d.signal.throwIfAborted();
             if (!this.s.dryRun && this.s.mode !== 'status')
-                unlock = await this.d.router.lock(this.d.signal);
+                this.d.fence.hold(await this.d.router.lock(this.d.signal));
             await this.steps();
         }
         catch (error) {
             await this.failed(error);
         }
         finally {
-            await unlock?.();
             this.d.state.save(STATE.phase, 'done');
             const now = this.d.clock.now();
             this.report.endedAt = new Date(now).toISOString();
@@ -41133,13 +41242,12 @@ class Release {
         if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke())))
             return;
         if (s.mode !== 'promote') {
-            await recordStaged(this.d.router, this.target, { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' }, this.d.log);
+            const record = { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' };
+            await recordStaged(this.d.router, this.target, record, this.d.fence, this.d.log, this.d.signal);
         }
         if (s.mode === 'stage')
             return this.end('staged', '');
         await this.shiftAndWatch();
-        if (this.report.result === 'promoted')
-            await this.afterPromotion();
     }
     phase(name, body, options) {
         return this.timeline.phase(name, body, options);
@@ -41179,7 +41287,7 @@ class Release {
     }
     /** Promote only what was staged and approved; the reason is its own, traffic untouched. */
     async stagedIsTheVersion() {
-        const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note)));
+        const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note), this.d.signal));
         if (!why)
             return true;
         this.timeline.markLastFailed(why);
@@ -41227,6 +41335,7 @@ class Release {
         let expected = this.plan.current;
         for (const percent of s.traffic.steps) {
             d.signal.throwIfAborted();
+            this.saveWrites(this.intended(percent));
             d.state.save(STATE.phase, 'flipping');
             this.trafficMoved = true;
             if (percent < 100)
@@ -41241,10 +41350,11 @@ class Release {
             }
             // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
             expected = this.lastWrite = await d.router.read(d.signal);
+            this.saveWrites();
             d.state.save(STATE.phase, 'watching');
             const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
             const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-            const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite), windowMs, label);
+            const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite, d.fence), windowMs, label);
             if (!verdict.passed)
                 this.timeline.markLastFailed(verdict.reason);
             this.report.steps.push({ percent, windowMs, passed: verdict.passed });
@@ -41253,7 +41363,24 @@ class Release {
         }
         // From here a stop must not flip back: the release passed its window.
         d.state.save(STATE.phase, 'promoted');
+        await this.afterPromotion();
+        // Read after everything this run did (scale-down-delay may have waited long): the very last act.
         await this.end('promoted', '');
+    }
+    /** What a write to `percent` on the target should leave the router showing. */
+    intended(percent) {
+        if (percent >= 100)
+            return { active: this.target };
+        const other = this.s.colors.find((color) => color !== this.target);
+        return { active: percent >= 50 ? this.target : other, weights: { [this.target]: percent, [other]: 100 - percent } };
+    }
+    /**
+     * Saves, before and after each write, the states this run's own write may have left: the post step
+     * undoes only those, never a state someone else wrote since.
+     */
+    saveWrites(pending) {
+        const own = [this.lastWrite, pending].filter((state) => state !== undefined);
+        this.d.state.save(STATE.wrote, JSON.stringify(own.map((state) => ({ route: describeRoute(state), revision: state.revision }))));
     }
     /** Watches the health sources, and the router itself beside them, for one window. */
     async watchFor(sources, guard, windowMs, label) {
@@ -41293,6 +41420,9 @@ class Release {
     }
     async windowFailed(reason) {
         const { previous } = this.plan;
+        const lost = await this.d.fence.lost();
+        if (lost)
+            return this.exclusionLost(reason);
         if (!this.s.rollbackOnFailure)
             return this.end('failed', `${reason}; rollback-on-failure is false, so traffic was left on ${this.target}.`);
         if (!previous)
@@ -41331,9 +41461,21 @@ class Release {
         this.report.rolledBack = true;
         await this.end('rolled-back', `Rolled back on request: traffic moved from ${describeRoute(this.plan.current)} to ${this.target}.`);
     }
+    /**
+     * This run can no longer prove it holds the router: another run may be releasing now. Writing
+     * anything (even a flip back) could undo that run's work, so traffic is left as the router shows it.
+     */
+    async exclusionLost(reason) {
+        const lost = await this.d.fence.lost();
+        const why = lost && !reason.includes(lost) ? `${reason}; this run lost its exclusive hold on the router (${lost})` : reason;
+        await this.end('failed', `${why}. It wrote nothing after that: traffic was left as the router shows it`);
+    }
     /** Any error: before traffic moved the run is aborted; after, traffic goes back. */
     async failed(error) {
         const reason = this.d.signal.aborted ? `The run was cancelled (${errorMessage(this.d.signal.reason)})` : errorMessage(error);
+        // A write refused by the fence wrote nothing: before this run's first change, traffic is untouched.
+        if (error instanceof ExclusionLostError)
+            return this.changedRouter ? this.exclusionLost(reason) : this.end('aborted', `${reason}. Live traffic was not touched`);
         if (!this.trafficMoved)
             return this.end('aborted', reason);
         // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
@@ -41370,6 +41512,10 @@ class Release {
             });
             if (untrue)
                 [result, notes[1]] = ['failed', untrue];
+            const lost = await this.d.fence.lost();
+            if (lost && (result === 'promoted' || result === 'rolled-back')) {
+                [result, notes[1]] = ['failed', `this run lost its exclusive hold on the router before the end (${lost}), so it cannot vouch for what the router shows`];
+            }
         }
         else {
             report.routerShows = `unknown: the router could not be read (${read.error})`;
@@ -41414,6 +41560,29 @@ function decidePost(phase, previous, target, jobStatus, rollbackOnFailure) {
         return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}); rollback-on-failure is false, so traffic stays where it is.` };
     }
     return { flipBack: true, message: `The main step stopped while ${phase === 'rolling-back' ? `rolling back to ${previous}` : `${target} was live and not yet proven`} (${job}); flipping back to ${previous}.` };
+}
+/**
+ * The post step undoes only this run's own last write: the router must show one of the states that
+ * write may have left (with the same revision where the router has one). Anything else was written by
+ * someone since (another release, a person), and flipping it back would undo their work. Returns why
+ * the post step must leave the router alone, or undefined when it may flip back.
+ */
+function notOwnWrite(shows, saved, previous) {
+    let own = [];
+    try {
+        own = JSON.parse(saved || '[]');
+    }
+    catch {
+        /* judged below: nothing recorded */
+    }
+    if (!own.length)
+        return `this run recorded no write of its own, so it cannot tell whether ${shows.route} is its own; leaving it as it is`;
+    const mine = own.some((write) => write.route === shows.route && (!write.revision || !shows.revision || write.revision === shows.revision));
+    if (mine)
+        return undefined;
+    const same = own.find((write) => write.route === shows.route);
+    const since = same ? `it shows ${shows.route} as this run left it, but written again since (${shows.revision}, not ${same.revision})` : `it shows ${shows.route}, not what this run wrote (${own.map((write) => write.route).join(' or ')})`;
+    return `${since}: someone else changed the router after this run, so the post step leaves it as it is instead of flipping back to ${previous}`;
 }
 
 // EXTERNAL MODULE: ./lib/routers/compare.js
@@ -41725,7 +41894,7 @@ const awsAlbModule = {
     // Weighted forward actions split traffic on every ALB listener and rule.
     cannotSplit: () => undefined,
     async create(s, deps) {
-        const { createAlbRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(586), __nccwpck_require__.e(541)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2541));
+        const { createAlbRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(586), __nccwpck_require__.e(724)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3724));
         return createAlbRouter(s, deps);
     },
 };
@@ -42633,7 +42802,11 @@ function checkCombinations(problems, input, settings) {
 
 
 
-/** Entry of the post step: if the main step stopped after traffic moved, put it back. */
+
+/**
+ * Entry of the post step: if the main step stopped after traffic moved, put it back — but only what
+ * this run itself wrote, under the lock identity the main step saved, and only while it holds it.
+ */
 async function post() {
     const phase = coreState.get(STATE.phase);
     const previous = coreState.get(STATE.previous);
@@ -42650,24 +42823,40 @@ async function post() {
     if (!decision.flipBack)
         return log.info(decision.message);
     log.warning(decision.message, 'Post step');
-    const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner(settings.jobIndex) });
-    let unlock;
+    const fence = new infra_fence/* Fence */.O$();
+    const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner(settings.jobIndex, coreState.get(STATE.owner)), fence });
     try {
-        unlock = await router.lock();
+        fence.hold(await router.lock());
+        const shows = await router.read();
+        if (shows.active === previous && !shows.weights)
+            return await say(log, redact, `Post step: ${router.description} already shows ${previous}; nothing to undo.`);
+        const foreign = notOwnWrite({ route: (0,compare/* describeRoute */.fx)(shows), revision: shows.revision }, coreState.get(STATE.wrote), previous);
+        if (foreign)
+            return await say(log, redact, `Post step: ${router.description}: ${foreign}.`, 'warning');
         await rollback_flipBack(router, previous, systemClock, (m) => log.warning(m));
-        const shows = (0,compare/* describeRoute */.fx)(await router.read());
-        log.info(`Post step: ${router.description} shows ${shows}.`);
-        await summarize(redact(`## ↩️ Rolled back by the post step — ${previous}\n\n${decision.message}\n\n${router.description} now shows **${shows}**.`));
+        const now = (0,compare/* describeRoute */.fx)(await router.read());
+        log.info(`Post step: ${router.description} shows ${now}.`);
+        await summarize(redact(`## ↩️ Rolled back by the post step — ${previous}\n\n${decision.message}\n\n${router.description} now shows **${now}**.`));
     }
     catch (error) {
-        const shows = await router.read().then(compare/* describeRoute */.fx, (e) => `unknown (${(0,infra_log/* errorMessage */.gJ)(e)})`);
-        const message = redact(`The post step could not flip back to ${previous}: ${(0,infra_log/* errorMessage */.gJ)(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`);
-        await summarize(`## 🚨 FAILED to roll back — ${redact(shows)}\n\n${message}`);
-        setFailed(message);
+        await failed(router, previous, error, redact);
     }
     finally {
-        await unlock?.();
+        await fence.release();
     }
+}
+async function say(log, redact, message, level = 'info') {
+    if (level === 'warning')
+        log.warning(message, 'Post step');
+    else
+        log.info(message);
+    await summarize(redact(`## Post step\n\n${message}`));
+}
+async function failed(router, previous, error, redact) {
+    const shows = await router.read().then(compare/* describeRoute */.fx, (e) => `unknown (${(0,infra_log/* errorMessage */.gJ)(e)})`);
+    const message = redact(`The post step could not flip back to ${previous}: ${(0,infra_log/* errorMessage */.gJ)(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`);
+    await summarize(`## 🚨 FAILED to roll back — ${redact(shows)}\n\n${message}`);
+    setFailed(message);
 }
 async function summarize(markdown) {
     if (process.env.GITHUB_STEP_SUMMARY)

@@ -1,5 +1,6 @@
 import { fillArgv } from '../infra/argv.js';
 import { exec, tail } from '../infra/exec.js';
+import type { Fence } from '../infra/fence.js';
 import type { Log } from '../infra/log.js';
 import type { Color, Deployer } from '../types.js';
 
@@ -12,6 +13,7 @@ export class CommandDeployer implements Deployer {
     private readonly version: string,
     private readonly timeoutMs: number,
     private readonly log: Log,
+    private readonly fence: Fence,
   ) {
     this.description = `deploy-command \`${argv.join(' ')}\``;
   }
@@ -19,6 +21,7 @@ export class CommandDeployer implements Deployer {
   async deploy(target: Color, active: Color | undefined, signal?: AbortSignal): Promise<void> {
     const argv = fillArgv(this.argv, { color: target, version: this.version });
     const env = { BG_COLOR: target, BG_ACTIVE_COLOR: active ?? '', BG_VERSION: this.version };
+    await this.fence.check(`deploy-command for ${target}`);
     const result = await exec(argv, { env, timeoutMs: this.timeoutMs, signal, onLine: (line) => this.log.info(line) });
     if (result.aborted) throw signal?.reason ?? new Error('deploy-command was stopped: the run was cancelled');
     if (result.timedOut) throw new Error(`deploy-command did not finish within ready-timeout (${this.timeoutMs}ms) and was stopped`);

@@ -19,5 +19,5 @@ export async function createDeployer(settings: DeployerChoice, deps: Omit<Router
   const { command, readyTimeoutMs } = settings.deploy;
   if (!command) return undefined;
   const { CommandDeployer } = await import('./command.js');
-  return new CommandDeployer(command, settings.version, readyTimeoutMs, deps.log);
+  return new CommandDeployer(command, settings.version, readyTimeoutMs, deps.log, deps.fence);
 }

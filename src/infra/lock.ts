@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import type { Clock } from './clock.js';
+import type { Held } from './fence.js';
 
 /**
- * Who holds a lock: the job (run, attempt, job id and matrix index), so two jobs of one workflow run
- * never share it, and the process, so a lock left by a dead process can be taken over.
+ * Who holds a lock: one invocation of the step (run, attempt, job id, matrix index and a nonce kept in
+ * the step's state), so two jobs, two steps of one job, or two calls of one reusable workflow never
+ * share it, and the process, so a lock left by a dead process can be taken over.
  */
 export interface LockOwner {
-  /** Identifies the job; the post step of the same job may take over its lock. */
+  /** Identifies the step invocation; its own post step (same identity) may take over its lock. */
   job: string;
   pid: number;
 }
@@ -30,7 +32,8 @@ const BREAKER_STALE_MS = 10_000;
  * An exclusive lock file created with O_EXCL, so two releases never interleave on one router.
  * A lock left by a dead process on this host, or by an earlier step of the same job, is taken over
  * safely: under a second O_EXCL file, and only if the lock still holds the very holder judged stale,
- * so two waiters that both saw it stale can never remove a lock the other just took.
+ * so two waiters that both saw it stale can never remove a lock the other just took. The fence is the
+ * file itself: a write is allowed while the lock file still holds exactly what this run wrote there.
  */
 export async function acquireFileLock(
   path: string,
@@ -39,7 +42,7 @@ export async function acquireFileLock(
   clock: Clock,
   onWait: (message: string) => void,
   signal?: AbortSignal,
-): Promise<() => Promise<void>> {
+): Promise<Held> {
   const deadline = clock.now() + timeoutMs;
   const mine: Holder = { ...owner, host: hostname(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
   let announced = false;
@@ -68,12 +71,26 @@ function describeHolder(holder: Holder): string {
   return `${holder.job}, pid ${holder.pid} on ${holder.host}, since ${holder.since}`;
 }
 
-/** Removes the lock only while it is still ours: a lock taken over meanwhile is left to its new holder. */
-function releaser(path: string, mine: Holder): () => Promise<void> {
+/** Held while the file still holds this run's record; removed only while it is still ours. */
+function releaser(path: string, mine: Holder): Held {
   const text = JSON.stringify(mine);
-  return async () => {
-    const now = await readFile(path, 'utf8').catch(() => undefined);
-    if (now === text) await unlink(path).catch(() => undefined);
+  const now = () => readFile(path, 'utf8').catch(() => undefined);
+  return {
+    lost: async () => {
+      const found = await now();
+      if (found === text) return undefined;
+      if (found === undefined) return `the lock file ${path} was removed by someone else`;
+      let who = 'another holder';
+      try {
+        who = describeHolder(JSON.parse(found) as Holder);
+      } catch {
+        /* an unreadable record is still not ours */
+      }
+      return `the lock file ${path} now names ${who}`;
+    },
+    release: async () => {
+      if ((await now()) === text) await unlink(path).catch(() => undefined);
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Fence } from '../infra/fence.js';
 import { describeRoute } from '../routers/compare.js';
 import type { Color, HealthSource, Result, RouteState, Router, Sample } from '../types.js';
 
@@ -24,8 +25,9 @@ export function untrueVerdict(result: Result, shows: RouteState, expect: { targe
 
 /**
  * Reads the router with every sample: a router that stopped showing what this run set (someone flipped
- * it, a reload reverted it) fails the window at once, whatever failure-threshold says. A router that
- * cannot be read counts as an unmeasurable sample, like any other source.
+ * it, a reload reverted it) fails the window at once, whatever failure-threshold says, and so does a
+ * lost lock (another run may be writing). A router that cannot be read counts as an unmeasurable
+ * sample, like any other source.
  */
 export class RouteGuard implements HealthSource {
   readonly name: string;
@@ -34,11 +36,14 @@ export class RouteGuard implements HealthSource {
   constructor(
     private readonly router: Router,
     private readonly expected: RouteState,
+    private readonly fence: Fence,
   ) {
     this.name = `router (${router.description})`;
   }
 
   async sample(signal?: AbortSignal): Promise<Omit<Sample, 'source' | 'at'>> {
+    const lost = await this.fence.lost();
+    if (lost) return { status: 'fail', detail: `this run lost its exclusive hold on the router (${lost})` };
     const shows = await this.router.read(signal);
     const want = describeRoute(this.expected);
     if (describeRoute(shows) === want) return { status: 'pass', detail: `shows ${want}` };

@@ -1,4 +1,5 @@
 import type { Clock } from '../infra/clock.js';
+import type { Fence } from '../infra/fence.js';
 import type { LockOwner } from '../infra/lock.js';
 import type { Log } from '../infra/log.js';
 import type { InputReader, Problems } from '../infra/parse.js';
@@ -9,6 +10,8 @@ export interface RouterDeps {
   clock: Clock;
   log: Log;
   owner: LockOwner;
+  /** Checked immediately before every write to the router or the platform (fenced exclusion). */
+  fence: Fence;
   colors: readonly Color[];
   lockTimeoutMs: number;
   /** How long the platform may take to become ready (a rollout, endpoints following a flip). */

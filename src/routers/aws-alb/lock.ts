@@ -1,46 +1,48 @@
 /**
  * Exclusion between runs on any runner, with nothing but the ELBv2 API: a listener rule at a reserved
  * priority. CreateRule is atomic (a taken priority fails with PriorityInUse), so of two runs that try
- * at once exactly one creates it. The rule records its holder and an expiry in its tags and is
- * renewed while held, so the lock of a run that died is taken over once its expiry passed: the taker
- * deletes that rule by its ARN, then creates its own; two takers racing there still meet at CreateRule.
+ * at once exactly one creates it. The rule names its holder in a tag, and the holder rewrites a renewal
+ * tag every few seconds while it holds the lock.
+ *
+ * Time is never compared across runners: a waiter takes the lock over only after it saw the same rule
+ * with the same tags for a whole lease by its own monotonic clock; it then deletes that rule by its ARN
+ * and creates its own, so two takers racing still meet at CreateRule. The holder vouches for itself
+ * only until its last confirmed renewal plus the lease minus a margin (LeaseTerm); past that, or once a
+ * renewal finds its rule gone, the fence refuses every write.
  *
  * The rule never matches a request: it needs a header holding a random value no client sends.
- *
- * What remains: expiry is judged by the waiter's clock against the holder's (runners keep NTP time;
- * the lease is a minute). A holder stalled for longer than the lease loses the lock; its renewal then
- * finds the rule gone and the router refuses to write after that.
  */
 import { randomUUID } from 'node:crypto';
 import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Clock } from '../../infra/clock.js';
-import type { Log } from '../../infra/log.js';
+import { LeaseTerm, Observer, type Held } from '../../infra/fence.js';
+import { errorMessage, type Log } from '../../infra/log.js';
 import { AwsCallError, fromTagValue, toTagValue, type Elb } from './client.js';
 
 /** The lowest precedence there is: the lock rule sits below every rule a user is likely to have. */
 export const LOCK_PRIORITY = 50_000;
-export const LOCK_TAGS = { holder: 'blue-green-action:lock-holder', expires: 'blue-green-action:lock-expires' };
-/** A minute: long enough for clock skew between runners and a slow API, short for a dead run's wait. */
-export const LEASE_MS = 60_000;
-const RENEW_MS = 15_000;
+/** `renewed` is the holder's own count of renewals: a value that changes, not a time anyone judges. */
+export const LOCK_TAGS = { holder: 'blue-green-action:lock-holder', renewed: 'blue-green-action:lock-renewed' };
+/** Half a minute, as a Kubernetes Lease: a dead run's lock is free 30 s after a waiter first sees it. */
+export const LEASE_MS = 30_000;
+/** Three renewals fit in the time the holder vouches for itself (about 6 AddTags calls a minute). */
+const RENEW_MS = 5_000;
+/** A holder stops writing this long before a waiter could take over: an ELBv2 write lands well within it. */
+const MARGIN_MS = 10_000;
+const RENEW_TIMEOUT_MS = 4_000;
 /** ELBv2 describe calls are rate-limited per account: a waiter looks every two seconds. */
 const POLL_MS = 2_000;
 const LOCK_ACTIONS: Action[] = [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }];
 
-export interface HeldLock {
-  release(): Promise<void>;
-  /** Why the lock is no longer this run's (renewal found the rule gone), or undefined while held. */
-  lost(): string | undefined;
-}
-
-export async function takeLockRule(elb: Elb, listenerArn: string, holder: string, timeoutMs: number, clock: Clock, log: Log, signal?: AbortSignal): Promise<HeldLock> {
-  const deadline = clock.now() + timeoutMs;
-  const tags = () => ({ [LOCK_TAGS.holder]: toTagValue(holder), [LOCK_TAGS.expires]: new Date(clock.now() + LEASE_MS).toISOString() });
+export async function takeLockRule(elb: Elb, listenerArn: string, holder: string, timeoutMs: number, clock: Clock, log: Log, signal?: AbortSignal): Promise<Held> {
+  const deadline = clock.monotonic() + timeoutMs;
   const conditions: RuleCondition[] = [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Blue-Green-Lock', Values: [randomUUID()] } }];
+  const observer = new Observer(clock);
   let told = false;
   for (;;) {
-    const created = await elb.createRule(listenerArn, LOCK_PRIORITY, conditions, LOCK_ACTIONS, tags(), signal);
-    if (created?.RuleArn) return keep(elb, created.RuleArn, tags, log);
+    const started = clock.monotonic();
+    const created = await elb.createRule(listenerArn, LOCK_PRIORITY, conditions, LOCK_ACTIONS, { [LOCK_TAGS.holder]: toTagValue(holder), [LOCK_TAGS.renewed]: '0' }, signal);
+    if (created?.RuleArn) return keep(elb, created.RuleArn, holder, clock, log, started);
     const rule = (await elb.rules(listenerArn, signal)).find((r) => r.Priority === String(LOCK_PRIORITY));
     const found = rule?.RuleArn ? await elb.tags(rule.RuleArn, signal) : undefined;
     if (rule?.RuleArn && found) {
@@ -50,15 +52,15 @@ export async function takeLockRule(elb: Elb, listenerArn: string, holder: string
         );
       }
       const who = fromTagValue(found[LOCK_TAGS.holder]);
-      const expires = Date.parse(found[LOCK_TAGS.expires] ?? '');
-      if (who === holder || !(expires > clock.now())) {
+      const gone = observer.unchangedFor(JSON.stringify([rule.RuleArn, found]), LEASE_MS);
+      if (who === holder || gone) {
         // Deleted by ARN: if another taker already replaced it, this deletes nothing of theirs.
-        log.info(`Taking over the lock rule on listener ${listenerArn} from ${who}: ${who === holder ? 'this job left it' : `it expired at ${found[LOCK_TAGS.expires]}`}.`);
+        log.info(`Taking over the lock rule on listener ${listenerArn} from ${who}: ${who === holder ? 'this step left it' : `it was not renewed for ${LEASE_MS / 1000} s (as seen from this runner)`}.`);
         await elb.deleteRule(rule.RuleArn, signal);
         continue;
       }
-      if (clock.now() >= deadline) {
-        throw new Error(`another run holds the lock rule on listener ${listenerArn} (${who}, held until ${found[LOCK_TAGS.expires]} unless renewed); waited lock-timeout for it. Nothing was changed.`);
+      if (clock.monotonic() >= deadline) {
+        throw new Error(`another run holds the lock rule on listener ${listenerArn} (${who}, ${rule.RuleArn}); waited lock-timeout for it. Nothing was changed.`);
       }
       if (!told) log.info(`Waiting for the lock rule on listener ${listenerArn} (priority ${LOCK_PRIORITY}): held by ${who}.`);
       told = true;
@@ -68,24 +70,39 @@ export async function takeLockRule(elb: Elb, listenerArn: string, holder: string
   }
 }
 
-/** Renews the expiry while held; the release deletes only this run's rule (by its ARN). */
-function keep(elb: Elb, ruleArn: string, tags: () => Record<string, string>, log: Log): HeldLock {
-  let lost: string | undefined;
+/** Renews while held; the fence says when this run can no longer vouch for the lock. */
+function keep(elb: Elb, ruleArn: string, holder: string, clock: Clock, log: Log, started: number): Held {
+  const term = new LeaseTerm(clock, LEASE_MS, MARGIN_MS, started);
+  let taken: string | undefined;
+  let count = 0;
+  let warned = false;
   let renewing: Promise<void> = Promise.resolve();
+  const renew = async () => {
+    const at = clock.monotonic();
+    try {
+      await elb.addTags(ruleArn, { [LOCK_TAGS.holder]: toTagValue(holder), [LOCK_TAGS.renewed]: String(++count) }, AbortSignal.timeout(RENEW_TIMEOUT_MS));
+      term.confirmed(at);
+    } catch (error) {
+      if (error instanceof AwsCallError && error.code.endsWith('NotFound')) {
+        taken = `the lock rule ${ruleArn} was deleted by someone else (taken over after it looked unrenewed?)`;
+        clearInterval(timer);
+      }
+      if (!warned || taken) log.warning(`Could not renew the lock rule ${ruleArn}: ${taken ?? errorMessage(error)}`, 'Lock');
+      warned = true;
+    }
+  };
   const timer = setInterval(() => {
-    renewing = elb.addTags(ruleArn, tags()).catch((error: unknown) => {
-      if (error instanceof AwsCallError && error.code.endsWith('NotFound')) lost = `the lock rule ${ruleArn} was deleted by someone else (taken over after its expiry?)`;
-      log.warning(`Could not renew the lock rule ${ruleArn}: ${(error as Error).message}`, 'Lock');
-    });
+    renewing = renew();
   }, RENEW_MS);
   timer.unref();
   return {
-    lost: () => lost,
+    lost: async () => taken ?? term.expired(`the lock rule ${ruleArn}`),
     release: async () => {
       clearInterval(timer);
       await renewing;
-      await elb.deleteRule(ruleArn).catch((error: unknown) => {
-        log.warning(`Could not delete the lock rule ${ruleArn} (another run takes it over once it expires, within ${LEASE_MS / 1000}s): ${(error as Error).message}`, 'Lock');
+      if (taken) return;
+      await elb.deleteRule(ruleArn, AbortSignal.timeout(RENEW_TIMEOUT_MS * 2)).catch((error: unknown) => {
+        log.warning(`Could not delete the lock rule ${ruleArn} (another run takes it over once it sees it unrenewed for ${LEASE_MS / 1000}s): ${errorMessage(error)}`, 'Lock');
       });
     },
   };

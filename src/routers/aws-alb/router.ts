@@ -1,11 +1,13 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorMessage } from '../../infra/log.js';
+import type { Held } from '../../infra/fence.js';
 import type { Color, HealthSource, RouteState, Router, StagedRecord } from '../../types.js';
 import { assertExpected, RouteChangedError } from '../compare.js';
 import type { RouterDeps } from '../module.js';
 import { describeForward, forwardOf, groupStickiness, routeOf, withWeights } from './actions.js';
 import { Elb, fromTagValue, newClient, toTagValue } from './client.js';
-import { takeLockRule, type HeldLock } from './lock.js';
+import { takeLockRule } from './lock.js';
+import { fingerprint, shapeDifference, type Snapshot } from './snapshot.js';
 import type { AlbSettings } from './module.js';
 import { TargetHealthSource, waitHealthy } from './targets.js';
 
@@ -20,10 +22,12 @@ export async function createAlbRouter(s: AlbSettings, deps: RouterDeps): Promise
 /**
  * Flips the forward action of a listener (its default action) or of one rule. ELBv2 has no
  * conditional write, so each change reads the actions just before writing (compared with what
- * discovery read), writes the whole list back with only the forward action changed, and reads back:
- * a read-back that differs from the write is a lost race, reported, never papered over. Between
- * runs of this action the lock rule excludes the race; against a person or another tool writing in
- * the same few milliseconds, the read-back is what remains.
+ * discovery read), asks the fence, writes the whole list back with only the forward action changed,
+ * and reads back everything (snapshot.ts): a read-back that differs from the write in any way is a lost
+ * race, reported, never papered over. Between runs of this action the lock rule excludes the race;
+ * against a person or another tool writing between the read and the write (one API round trip,
+ * tens of milliseconds), the read-back is what remains. The revision is a fingerprint of the whole
+ * action list, so a change made after this run's write is seen by the verdict too.
  */
 export class AlbRouter implements Router {
   readonly description: string;
@@ -32,7 +36,6 @@ export class AlbRouter implements Router {
   private template?: Action;
   /** The color that served when this run first read the router: going back there is never held up. */
   private firstActive?: Color;
-  private held?: HeldLock;
   private readonly said: string[] = [];
   private stickinessChecked = false;
 
@@ -95,29 +98,30 @@ export class AlbRouter implements Router {
     }
   }
 
-  private async actions(signal?: AbortSignal): Promise<Action[]> {
+  private async snapshot(signal?: AbortSignal): Promise<Snapshot> {
     const { s, elb } = this;
     if (s.ruleArn) {
       const rule = await elb.rule(s.ruleArn, signal);
       if (!rule) throw new Error(`rule ${s.ruleArn} was not found`);
-      return rule.Actions ?? [];
+      return { actions: rule.Actions ?? [], conditions: rule.Conditions ?? [], priority: rule.Priority };
     }
     const listener = await elb.listener(s.listenerArn, signal);
     if (!listener) throw new Error(`listener ${s.listenerArn} was not found`);
-    return listener.DefaultActions ?? [];
+    return { actions: listener.DefaultActions ?? [] };
   }
 
-  private stateOf(actions: Action[]): RouteState {
+  private stateOf(snapshot: Snapshot): RouteState {
+    const { actions } = snapshot;
     const state = routeOf(actions, this.s.targetGroups, this.description);
     if (!this.template) {
       this.template = structuredClone(forwardOf(actions));
       this.firstActive = state.weights ? undefined : state.active;
     }
-    return state;
+    return { ...state, revision: fingerprint(snapshot) };
   }
 
   async read(signal?: AbortSignal): Promise<RouteState> {
-    return this.stateOf(await this.actions(signal));
+    return this.stateOf(await this.snapshot(signal));
   }
 
   flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void> {
@@ -129,25 +133,28 @@ export class AlbRouter implements Router {
   }
 
   private async change(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
-    const lost = this.held?.lost();
-    if (lost) throw new Error(`this run no longer holds the lock: ${lost}; nothing was changed`);
     const callsBefore = this.elb.calls.length;
     await this.requireHealthy(to, signal);
-    // Read, compare and write back to back: the window in which another writer could interleave.
-    const actions = await this.actions(signal);
-    assertExpected(this.description, this.stateOf(actions), expected);
-    if (percent < 100 && !this.stickinessChecked) await this.checkStickiness(actions, signal);
-    const written = withWeights(actions, this.template!, this.s.targetGroups[to], this.s.targetGroups[this.other(to)], percent);
+    if (percent < 100 && !this.stickinessChecked) await this.checkStickiness((await this.snapshot(signal)).actions, signal);
+    // Read, compare, fence and write back to back: the window in which another writer could interleave.
+    const before = await this.snapshot(signal);
+    assertExpected(this.description, this.stateOf(before), expected);
+    const written = withWeights(before.actions, this.template!, this.s.targetGroups[to], this.s.targetGroups[this.other(to)], percent);
+    const what = `${percent < 100 ? `Shifting ${percent}% of` : 'The flip of'} ${this.description} to ${to}`;
+    await this.deps.fence.check(what);
     try {
       if (this.s.ruleArn) await this.elb.modifyRule(this.s.ruleArn, written, signal);
       else await this.elb.modifyListener(this.s.listenerArn, written, signal);
     } catch (error) {
       throw new Error(`Could not ${percent < 100 ? `shift ${percent}% of` : 'flip'} ${this.description} to ${to}: ${errorMessage(error)}`);
     }
-    const back = forwardOf(await this.actions(signal));
-    if (describeForward(back) !== describeForward(forwardOf(written))) {
+    const after = await this.snapshot(signal);
+    const back = forwardOf(after.actions);
+    const foreign = shapeDifference(before, after);
+    if (describeForward(back) !== describeForward(forwardOf(written)) || foreign) {
+      const forwards = describeForward(back) === describeForward(forwardOf(written)) ? '' : ` It forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}.`;
       throw new RouteChangedError(
-        `${this.description} was changed by someone else around this run's write: it forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}. ELBv2 has no conditional write; leaving it as it is.`,
+        `${this.description} was changed by someone else around this run's write:${forwards}${foreign ? ` Besides the forward targets, ${foreign}.` : ''} ELBv2 has no conditional write, so this run's write may have erased that change; leaving it as it is. Check the listener and restore what is missing.`,
       );
     }
     const draining = percent === 100 ? await this.draining(this.other(to), signal) : undefined;
@@ -201,6 +208,7 @@ export class AlbRouter implements Router {
     const forward = forwardOf(actions);
     if (!forward) throw new Error(`test listener ${s.testListenerArn} was not found or does not forward`);
     const written = withWeights(actions, forward, s.targetGroups[color], s.targetGroups[this.other(color)], 100);
+    await this.deps.fence.check(`Pointing test listener ${s.testListenerArn} at ${color}`);
     try {
       await elb.modifyListener(s.testListenerArn, written, signal);
     } catch (error) {
@@ -211,10 +219,8 @@ export class AlbRouter implements Router {
     this.deps.log.info(`Test listener ${s.testListenerArn} now forwards to ${color}.`);
   }
 
-  async lock(signal?: AbortSignal): Promise<() => Promise<void>> {
-    const held = await takeLockRule(this.elb, this.s.lockListenerArn, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
-    this.held = held;
-    return () => held.release();
+  lock(signal?: AbortSignal): Promise<Held> {
+    return takeLockRule(this.elb, this.s.lockListenerArn, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
   }
 
   healthSources(target: Color): HealthSource[] {

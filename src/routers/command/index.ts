@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fillArgv } from '../../infra/argv.js';
+import type { Held } from '../../infra/fence.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import { execOrThrow } from '../../infra/exec.js';
 import type { CommandRouterSettings } from './module.js';
@@ -34,7 +35,7 @@ export class CommandRouter implements Router {
     return parseRoute(stdout.trim(), this.deps.colors);
   }
 
-  lock(signal?: AbortSignal): Promise<() => Promise<void>> {
+  lock(signal?: AbortSignal): Promise<Held> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
     const id = createHash('sha256').update(JSON.stringify([this.settings.get, this.settings.set])).digest('hex').slice(0, 16);
     return acquireFileLock(join(tmpdir(), `blue-green-command-${id}.lock`), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
@@ -59,6 +60,7 @@ export class CommandRouter implements Router {
   private async set(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
     assertExpected(this.description, await this.read(signal), expected);
     const argv = fillArgv(this.settings.set, { color: to, weight: String(percent) });
+    await this.deps.fence.check(`router-set-command for ${percent}% to ${to}`);
     await execOrThrow(argv, `router-set-command failed to send ${percent}% to ${to}`, { timeoutMs: COMMAND_TIMEOUT_MS, signal });
   }
 }

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
 import { writeAtomic } from '../../infra/files.js';
 import { errorMessage } from '../../infra/log.js';
+import type { Held } from '../../infra/fence.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import type { HaproxySettings } from './module.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
@@ -58,6 +59,7 @@ export class HaproxyRouter implements Router {
     assertExpected(this.description, current, expected);
     const other = this.deps.colors.find((color) => color !== to)!;
     // Weights first, then the map: the split backend is already right when traffic reaches it.
+    await this.deps.fence.check(`Sending ${percent}% of ${this.description} to ${to}`);
     await this.api.run(['set', 'weight', `${split}/${to}`, String(percent)], signal);
     await this.api.run(['set', 'weight', `${split}/${other}`, String(100 - percent)], signal);
     if (!current.weights) await this.pointMapAt(split, current.active === undefined, signal);
@@ -75,7 +77,7 @@ export class HaproxyRouter implements Router {
     return readStagedFile(await this.besideMap(`${color}.staged`));
   }
 
-  async lock(signal?: AbortSignal): Promise<() => Promise<void>> {
+  async lock(signal?: AbortSignal): Promise<Held> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
     return acquireFileLock(await this.besideMap('lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
   }
@@ -94,6 +96,7 @@ export class HaproxyRouter implements Router {
   }
 
   private async pointMapAt(backend: string, absent: boolean, signal?: AbortSignal): Promise<void> {
+    await this.deps.fence.check(`Pointing ${this.description} at backend ${backend}`);
     await this.api.run([absent ? 'add' : 'set', 'map', this.s.map, this.s.key, backend], signal);
     const why = await persistMapEntry(this.s.map, this.s.key, backend);
     if (why) this.note(`HAProxy serves "${backend}", but ${why}: a reload or restart of HAProxy would return to what the file says.`, 'Map file not updated');

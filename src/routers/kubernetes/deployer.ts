@@ -44,6 +44,7 @@ class KubernetesDeployer implements Deployer {
       metadata: { annotations: { [VERSION_ANNOTATION]: this.deps.version } },
       spec: { template: { spec: { containers: [{ name: container, image: this.s.image }] } }, ...(replicas === undefined ? {} : { replicas }) },
     };
+    await this.deps.fence.check(`Setting the image of Deployment ${ref.name}`);
     // Strategic merge: the container list is merged by name, so only this container's image changes.
     const patched = await cluster.patch(ref, patch, signal, PatchStrategy.StrategicMergePatch);
     const sized = replicas === undefined ? '' : `, scaled to ${replicas} replica(s) to carry ${active}'s load`;

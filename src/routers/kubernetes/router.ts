@@ -1,5 +1,6 @@
 import { assertExpected, describeRoute } from '../compare.js';
 import type { RouterDeps } from '../module.js';
+import type { Held } from '../../infra/fence.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
 import { Cluster, connect, type Obj } from './client.js';
 import { waitForEndpoints } from './endpoints.js';
@@ -109,12 +110,14 @@ class KubernetesRouter implements Router {
     if (this.s.httpRoute) {
       await this.requireReadyPods(to, await this.selectorOf(this.colorService(to), signal), signal);
       const rules = weightedRules(object, (c) => this.colorService(c), this.deps.colors, to, percent);
+      await this.deps.fence.check(`The change of ${this.description} to ${percent}% ${to}`);
       await this.write({ ...HTTP_ROUTE, name: this.s.httpRoute }, { metadata: { resourceVersion }, spec: { rules } }, signal);
       return;
     }
     const selector = { ...(object.spec?.selector ?? {}), [this.s.colorLabel]: to };
     const pods = await this.requireReadyPods(to, selector, signal);
     const started = performance.now();
+    await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
     await this.write({ ...SERVICE, name: this.s.service }, { metadata: { resourceVersion }, spec: { selector: { [this.s.colorLabel]: to } } }, signal);
     const timeout = Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS);
     const done = await waitForEndpoints(this.cluster, this.s.service, pods, to, timeout, signal);
@@ -128,7 +131,7 @@ class KubernetesRouter implements Router {
       await this.cluster.patch(ref, body, signal);
     } catch (error) {
       if (!/409 Conflict/.test((error as Error).message)) throw error;
-      const now = await this.cluster.get(ref).catch(() => undefined);
+      const now = await this.cluster.get(ref, signal).catch(() => undefined);
       const last = [...((now?.metadata?.managedFields ?? []) as { manager?: string; time?: string }[])].sort((a, b) => String(b.time).localeCompare(String(a.time)))[0];
       const who = last ? ` It was last written by "${last.manager}" at ${new Date(String(last.time)).toISOString()}; it shows ${describeRoute(this.stateOf(now!))}.` : '';
       throw new Error(`${(error as Error).message}${who}`);
@@ -157,6 +160,7 @@ class KubernetesRouter implements Router {
     if (!preview) throw new Error(`Service "${ref.name}" (preview-service) was not found in namespace "${this.cluster.namespace}"`);
     const selector = { ...(preview.spec?.selector ?? {}), [this.s.colorLabel]: color };
     const pods = await this.requireReadyPods(color, selector, signal);
+    await this.deps.fence.check(`Pointing preview Service ${ref.name} at ${color}`);
     await this.write(ref, { metadata: { resourceVersion: preview.metadata?.resourceVersion }, spec: { selector: { [this.s.colorLabel]: color } } }, signal);
     await waitForEndpoints(this.cluster, ref.name, pods, color, Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS), signal);
     this.deps.log.info(`Preview Service ${ref.name} now routes to ${color}.`);
@@ -174,23 +178,24 @@ class KubernetesRouter implements Router {
       return `Did not scale ${previous} down: ${this.description} shows ${describeRoute(shows)} now, not ${target} alone.`;
     }
     const ref = { ...DEPLOYMENT, name: this.deploymentName(previous) };
+    await this.deps.fence.check(`Scaling ${ref.name} (${previous}) down`);
     await this.cluster.patch(ref, { spec: { replicas: 0 } }, signal);
     return `Scaled Deployment ${ref.name} (${previous}, the previous color) to 0 replicas after scale-down-delay, with ${this.description} on ${target}.`;
   }
 
-  lock(signal?: AbortSignal): Promise<() => Promise<void>> {
+  lock(signal?: AbortSignal): Promise<Held> {
     const name = `blue-green-${this.s.service}`;
     return takeLease(this.cluster, name, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
   }
 
-  async recordStaged(color: Color, record: StagedRecord): Promise<void> {
+  async recordStaged(color: Color, record: StagedRecord, signal?: AbortSignal): Promise<void> {
     const ref = { ...DEPLOYMENT, name: this.deploymentName(color) };
-    await this.cluster.patch(ref, { metadata: { annotations: { [STAGED_ANNOTATION]: JSON.stringify(record) } } });
+    await this.cluster.patch(ref, { metadata: { annotations: { [STAGED_ANNOTATION]: JSON.stringify(record) } } }, signal);
   }
 
-  async readStaged(color: Color): Promise<StagedRecord | undefined> {
+  async readStaged(color: Color, signal?: AbortSignal): Promise<StagedRecord | undefined> {
     const ref = { ...DEPLOYMENT, name: this.deploymentName(color) };
-    const deployment = await this.cluster.get(ref);
+    const deployment = await this.cluster.get(ref, signal);
     if (!deployment) throw new Error(`Deployment "${ref.name}" was not found in namespace "${this.cluster.namespace}"`);
     const text = deployment.metadata?.annotations?.[STAGED_ANNOTATION];
     if (!text) return undefined;

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { execOrThrow } from '../../infra/exec.js';
 import { readIfExists, readWithRevision, restoreFile, writeAtomic } from '../../infra/files.js';
+import type { Held } from '../../infra/fence.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import { errorMessage } from '../../infra/log.js';
 import { fillTemplate } from '../../infra/argv.js';
@@ -55,6 +56,7 @@ export class NginxRouter implements Router {
     }
     const previous = await readIfExists(this.settings.conf);
     const before = await this.workers();
+    await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
     await writeAtomic(this.settings.conf, this.render(to, true));
     let reloaded = false;
     try {
@@ -80,7 +82,7 @@ export class NginxRouter implements Router {
     return readStagedFile(`${this.settings.conf}.${color}.staged`);
   }
 
-  lock(signal?: AbortSignal): Promise<() => Promise<void>> {
+  lock(signal?: AbortSignal): Promise<Held> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
     return acquireFileLock(`${this.settings.conf}.lock`, owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
   }

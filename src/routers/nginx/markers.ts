@@ -2,6 +2,7 @@ import { access, constants, readFile, stat, unlink, writeFile } from 'node:fs/pr
 import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
 import { exec } from '../../infra/exec.js';
+import type { Held } from '../../infra/fence.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
 import { readStagedFile, writeStagedFile } from '../staged-file.js';
@@ -45,6 +46,7 @@ export class NginxMarkerRouter implements Router {
     const current = await this.read();
     assertExpected(this.description, current, expected);
     signal?.throwIfAborted();
+    await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
     // Created first, removed after: there is never a moment without a marker.
     await writeFile(this.path(to), `${to}\n`, { mode: 0o644 });
     for (const color of this.deps.colors) if (color !== to) await unlink(this.path(color)).catch(ignoreMissing);
@@ -63,7 +65,7 @@ export class NginxMarkerRouter implements Router {
     return readStagedFile(join(this.folder(), `.${color}.staged`));
   }
 
-  lock(signal?: AbortSignal): Promise<() => Promise<void>> {
+  lock(signal?: AbortSignal): Promise<Held> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
     return acquireFileLock(join(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
   }

@@ -1,8 +1,8 @@
-export const id = 541;
-export const ids = [541];
+export const id = 724;
+export const ids = [724];
 export const modules = {
 
-/***/ 2541:
+/***/ 3724:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: AlbRouter, STAGED_TAGS
 
 // EXTERNAL MODULE: ./lib/infra/log.js
-var log = __webpack_require__(4600);
+var infra_log = __webpack_require__(4600);
 // EXTERNAL MODULE: ./lib/routers/compare.js
 var compare = __webpack_require__(9369);
 ;// CONCATENATED MODULE: ./lib/routers/aws-alb/actions.js
@@ -261,40 +261,51 @@ class Elb {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./lib/infra/fence.js
+var fence = __webpack_require__(1683);
 ;// CONCATENATED MODULE: ./lib/routers/aws-alb/lock.js
 /**
  * Exclusion between runs on any runner, with nothing but the ELBv2 API: a listener rule at a reserved
  * priority. CreateRule is atomic (a taken priority fails with PriorityInUse), so of two runs that try
- * at once exactly one creates it. The rule records its holder and an expiry in its tags and is
- * renewed while held, so the lock of a run that died is taken over once its expiry passed: the taker
- * deletes that rule by its ARN, then creates its own; two takers racing there still meet at CreateRule.
+ * at once exactly one creates it. The rule names its holder in a tag, and the holder rewrites a renewal
+ * tag every few seconds while it holds the lock.
+ *
+ * Time is never compared across runners: a waiter takes the lock over only after it saw the same rule
+ * with the same tags for a whole lease by its own monotonic clock; it then deletes that rule by its ARN
+ * and creates its own, so two takers racing still meet at CreateRule. The holder vouches for itself
+ * only until its last confirmed renewal plus the lease minus a margin (LeaseTerm); past that, or once a
+ * renewal finds its rule gone, the fence refuses every write.
  *
  * The rule never matches a request: it needs a header holding a random value no client sends.
- *
- * What remains: expiry is judged by the waiter's clock against the holder's (runners keep NTP time;
- * the lease is a minute). A holder stalled for longer than the lease loses the lock; its renewal then
- * finds the rule gone and the router refuses to write after that.
  */
+
+
 
 
 /** The lowest precedence there is: the lock rule sits below every rule a user is likely to have. */
 const LOCK_PRIORITY = 50_000;
-const LOCK_TAGS = { holder: 'blue-green-action:lock-holder', expires: 'blue-green-action:lock-expires' };
-/** A minute: long enough for clock skew between runners and a slow API, short for a dead run's wait. */
-const LEASE_MS = 60_000;
-const RENEW_MS = 15_000;
+/** `renewed` is the holder's own count of renewals: a value that changes, not a time anyone judges. */
+const LOCK_TAGS = { holder: 'blue-green-action:lock-holder', renewed: 'blue-green-action:lock-renewed' };
+/** Half a minute, as a Kubernetes Lease: a dead run's lock is free 30 s after a waiter first sees it. */
+const LEASE_MS = 30_000;
+/** Three renewals fit in the time the holder vouches for itself (about 6 AddTags calls a minute). */
+const RENEW_MS = 5_000;
+/** A holder stops writing this long before a waiter could take over: an ELBv2 write lands well within it. */
+const MARGIN_MS = 10_000;
+const RENEW_TIMEOUT_MS = 4_000;
 /** ELBv2 describe calls are rate-limited per account: a waiter looks every two seconds. */
 const POLL_MS = 2_000;
 const LOCK_ACTIONS = [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }];
 async function takeLockRule(elb, listenerArn, holder, timeoutMs, clock, log, signal) {
-    const deadline = clock.now() + timeoutMs;
-    const tags = () => ({ [LOCK_TAGS.holder]: toTagValue(holder), [LOCK_TAGS.expires]: new Date(clock.now() + LEASE_MS).toISOString() });
+    const deadline = clock.monotonic() + timeoutMs;
     const conditions = [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Blue-Green-Lock', Values: [(0,external_node_crypto_.randomUUID)()] } }];
+    const observer = new fence/* Observer */.nu(clock);
     let told = false;
     for (;;) {
-        const created = await elb.createRule(listenerArn, LOCK_PRIORITY, conditions, LOCK_ACTIONS, tags(), signal);
+        const started = clock.monotonic();
+        const created = await elb.createRule(listenerArn, LOCK_PRIORITY, conditions, LOCK_ACTIONS, { [LOCK_TAGS.holder]: toTagValue(holder), [LOCK_TAGS.renewed]: '0' }, signal);
         if (created?.RuleArn)
-            return keep(elb, created.RuleArn, tags, log);
+            return keep(elb, created.RuleArn, holder, clock, log, started);
         const rule = (await elb.rules(listenerArn, signal)).find((r) => r.Priority === String(LOCK_PRIORITY));
         const found = rule?.RuleArn ? await elb.tags(rule.RuleArn, signal) : undefined;
         if (rule?.RuleArn && found) {
@@ -302,15 +313,15 @@ async function takeLockRule(elb, listenerArn, holder, timeoutMs, clock, log, sig
                 throw new Error(`priority ${LOCK_PRIORITY} on listener ${listenerArn} holds a rule that is not this action's lock (${rule.RuleArn}); the action reserves that priority for its lock rule: move that rule to another priority`);
             }
             const who = fromTagValue(found[LOCK_TAGS.holder]);
-            const expires = Date.parse(found[LOCK_TAGS.expires] ?? '');
-            if (who === holder || !(expires > clock.now())) {
+            const gone = observer.unchangedFor(JSON.stringify([rule.RuleArn, found]), LEASE_MS);
+            if (who === holder || gone) {
                 // Deleted by ARN: if another taker already replaced it, this deletes nothing of theirs.
-                log.info(`Taking over the lock rule on listener ${listenerArn} from ${who}: ${who === holder ? 'this job left it' : `it expired at ${found[LOCK_TAGS.expires]}`}.`);
+                log.info(`Taking over the lock rule on listener ${listenerArn} from ${who}: ${who === holder ? 'this step left it' : `it was not renewed for ${LEASE_MS / 1000} s (as seen from this runner)`}.`);
                 await elb.deleteRule(rule.RuleArn, signal);
                 continue;
             }
-            if (clock.now() >= deadline) {
-                throw new Error(`another run holds the lock rule on listener ${listenerArn} (${who}, held until ${found[LOCK_TAGS.expires]} unless renewed); waited lock-timeout for it. Nothing was changed.`);
+            if (clock.monotonic() >= deadline) {
+                throw new Error(`another run holds the lock rule on listener ${listenerArn} (${who}, ${rule.RuleArn}); waited lock-timeout for it. Nothing was changed.`);
             }
             if (!told)
                 log.info(`Waiting for the lock rule on listener ${listenerArn} (priority ${LOCK_PRIORITY}): held by ${who}.`);
@@ -320,28 +331,100 @@ async function takeLockRule(elb, listenerArn, holder, timeoutMs, clock, log, sig
         await clock.sleep(POLL_MS, signal);
     }
 }
-/** Renews the expiry while held; the release deletes only this run's rule (by its ARN). */
-function keep(elb, ruleArn, tags, log) {
-    let lost;
+/** Renews while held; the fence says when this run can no longer vouch for the lock. */
+function keep(elb, ruleArn, holder, clock, log, started) {
+    const term = new fence/* LeaseTerm */.RL(clock, LEASE_MS, MARGIN_MS, started);
+    let taken;
+    let count = 0;
+    let warned = false;
     let renewing = Promise.resolve();
+    const renew = async () => {
+        const at = clock.monotonic();
+        try {
+            await elb.addTags(ruleArn, { [LOCK_TAGS.holder]: toTagValue(holder), [LOCK_TAGS.renewed]: String(++count) }, AbortSignal.timeout(RENEW_TIMEOUT_MS));
+            term.confirmed(at);
+        }
+        catch (error) {
+            if (error instanceof AwsCallError && error.code.endsWith('NotFound')) {
+                taken = `the lock rule ${ruleArn} was deleted by someone else (taken over after it looked unrenewed?)`;
+                clearInterval(timer);
+            }
+            if (!warned || taken)
+                log.warning(`Could not renew the lock rule ${ruleArn}: ${taken ?? (0,infra_log/* errorMessage */.gJ)(error)}`, 'Lock');
+            warned = true;
+        }
+    };
     const timer = setInterval(() => {
-        renewing = elb.addTags(ruleArn, tags()).catch((error) => {
-            if (error instanceof AwsCallError && error.code.endsWith('NotFound'))
-                lost = `the lock rule ${ruleArn} was deleted by someone else (taken over after its expiry?)`;
-            log.warning(`Could not renew the lock rule ${ruleArn}: ${error.message}`, 'Lock');
-        });
+        renewing = renew();
     }, RENEW_MS);
     timer.unref();
     return {
-        lost: () => lost,
+        lost: async () => taken ?? term.expired(`the lock rule ${ruleArn}`),
         release: async () => {
             clearInterval(timer);
             await renewing;
-            await elb.deleteRule(ruleArn).catch((error) => {
-                log.warning(`Could not delete the lock rule ${ruleArn} (another run takes it over once it expires, within ${LEASE_MS / 1000}s): ${error.message}`, 'Lock');
+            if (taken)
+                return;
+            await elb.deleteRule(ruleArn, AbortSignal.timeout(RENEW_TIMEOUT_MS * 2)).catch((error) => {
+                log.warning(`Could not delete the lock rule ${ruleArn} (another run takes it over once it sees it unrenewed for ${LEASE_MS / 1000}s): ${(0,infra_log/* errorMessage */.gJ)(error)}`, 'Lock');
             });
         },
     };
+}
+
+;// CONCATENATED MODULE: ./lib/routers/aws-alb/snapshot.js
+/**
+ * What a flip may change and what it must leave alone. ModifyListener and ModifyRule have no
+ * condition, and they replace the whole action list: a write can erase a change someone made between
+ * this run's read and its write (an added authenticate-oidc action, say). So the read-back compares
+ * everything: the forward action's targets must be exactly what was written, and every other part (the
+ * other actions and their order, the forward action's other fields, a rule's conditions and priority)
+ * must be as read just before the write. Any other difference is someone else's change.
+ */
+
+
+/** JSON with keys sorted, so two reads of the same thing give the same text. */
+function stable(value) {
+    return JSON.stringify(value, (_key, v) => v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
+}
+/** Identifies the whole state: any write by anyone changes it (the router's revision). */
+function fingerprint(s) {
+    return `actions ${(0,external_node_crypto_.createHash)('sha256').update(stable(s)).digest('hex').slice(0, 16)}`;
+}
+/** Everything but the forward action's target groups and weights: what a flip never changes. */
+function shape(s) {
+    const actions = structuredClone(s.actions);
+    const forward = forwardOf(actions);
+    if (forward) {
+        delete forward.TargetGroupArn;
+        const config = forward.ForwardConfig;
+        if (config) {
+            delete config.TargetGroups;
+            // Stickiness off is the default whether or not a read lists it; a one-group forward may omit the config.
+            if (config.TargetGroupStickinessConfig && !config.TargetGroupStickinessConfig.Enabled && config.TargetGroupStickinessConfig.DurationSeconds === undefined)
+                delete config.TargetGroupStickinessConfig;
+            if (!Object.keys(config).length)
+                delete forward.ForwardConfig;
+        }
+    }
+    return { actions, conditions: s.conditions, priority: s.priority };
+}
+const kinds = (actions) => `[${actions.map((a) => a.Type).join(', ')}]`;
+/** What changed besides the forward targets between `before` and `after`, or undefined when nothing did. */
+function shapeDifference(before, after) {
+    const [a, b] = [shape(before), shape(after)];
+    const said = [];
+    if (a.priority !== b.priority)
+        said.push(`its priority was ${a.priority} and is ${b.priority}`);
+    if (stable(a.conditions) !== stable(b.conditions))
+        said.push(`its conditions were ${stable(a.conditions)} and are ${stable(b.conditions)}`);
+    if (kinds(a.actions) !== kinds(b.actions))
+        said.push(`its actions were ${kinds(a.actions)} and are ${kinds(b.actions)}`);
+    else if (stable(a.actions) !== stable(b.actions)) {
+        const changed = a.actions.map((action, i) => (stable(action) === stable(b.actions[i]) ? undefined : action.Type)).filter(Boolean);
+        said.push(`the settings of its ${changed.join(', ')} action(s) changed (were ${stable(a.actions).slice(0, 300)}, are ${stable(b.actions).slice(0, 300)})`);
+    }
+    return said.length ? said.join('; ') : undefined;
 }
 
 // EXTERNAL MODULE: ./lib/infra/duration.js
@@ -404,6 +487,7 @@ class TargetHealthSource {
 
 
 
+
 /** Where a color's staged version is recorded: tags on its target group, visible in the console. */
 const STAGED_TAGS = { version: 'blue-green-action:staged-version', at: 'blue-green-action:staged-at', by: 'blue-green-action:staged-by' };
 const TAG_VALUE_MAX = 256;
@@ -413,10 +497,12 @@ async function createAlbRouter(s, deps) {
 /**
  * Flips the forward action of a listener (its default action) or of one rule. ELBv2 has no
  * conditional write, so each change reads the actions just before writing (compared with what
- * discovery read), writes the whole list back with only the forward action changed, and reads back:
- * a read-back that differs from the write is a lost race, reported, never papered over. Between
- * runs of this action the lock rule excludes the race; against a person or another tool writing in
- * the same few milliseconds, the read-back is what remains.
+ * discovery read), asks the fence, writes the whole list back with only the forward action changed,
+ * and reads back everything (snapshot.ts): a read-back that differs from the write in any way is a lost
+ * race, reported, never papered over. Between runs of this action the lock rule excludes the race;
+ * against a person or another tool writing between the read and the write (one API round trip,
+ * tens of milliseconds), the read-back is what remains. The revision is a fingerprint of the whole
+ * action list, so a change made after this run's write is seen by the verdict too.
  */
 class AlbRouter {
     s;
@@ -428,7 +514,6 @@ class AlbRouter {
     template;
     /** The color that served when this run first read the router: going back there is never held up. */
     firstActive;
-    held;
     said = [];
     stickinessChecked = false;
     constructor(s, deps, elb) {
@@ -494,32 +579,33 @@ class AlbRouter {
             return [];
         }
         catch (error) {
-            return [`Input 'target-groups': ${(0,log/* errorMessage */.gJ)(error)}.`];
+            return [`Input 'target-groups': ${(0,infra_log/* errorMessage */.gJ)(error)}.`];
         }
     }
-    async actions(signal) {
+    async snapshot(signal) {
         const { s, elb } = this;
         if (s.ruleArn) {
             const rule = await elb.rule(s.ruleArn, signal);
             if (!rule)
                 throw new Error(`rule ${s.ruleArn} was not found`);
-            return rule.Actions ?? [];
+            return { actions: rule.Actions ?? [], conditions: rule.Conditions ?? [], priority: rule.Priority };
         }
         const listener = await elb.listener(s.listenerArn, signal);
         if (!listener)
             throw new Error(`listener ${s.listenerArn} was not found`);
-        return listener.DefaultActions ?? [];
+        return { actions: listener.DefaultActions ?? [] };
     }
-    stateOf(actions) {
+    stateOf(snapshot) {
+        const { actions } = snapshot;
         const state = routeOf(actions, this.s.targetGroups, this.description);
         if (!this.template) {
             this.template = structuredClone(forwardOf(actions));
             this.firstActive = state.weights ? undefined : state.active;
         }
-        return state;
+        return { ...state, revision: fingerprint(snapshot) };
     }
     async read(signal) {
-        return this.stateOf(await this.actions(signal));
+        return this.stateOf(await this.snapshot(signal));
     }
     flip(to, expected, signal) {
         return this.change(to, 100, expected, signal);
@@ -528,17 +614,16 @@ class AlbRouter {
         return this.change(to, percent, expected, signal);
     }
     async change(to, percent, expected, signal) {
-        const lost = this.held?.lost();
-        if (lost)
-            throw new Error(`this run no longer holds the lock: ${lost}; nothing was changed`);
         const callsBefore = this.elb.calls.length;
         await this.requireHealthy(to, signal);
-        // Read, compare and write back to back: the window in which another writer could interleave.
-        const actions = await this.actions(signal);
-        (0,compare/* assertExpected */.FV)(this.description, this.stateOf(actions), expected);
         if (percent < 100 && !this.stickinessChecked)
-            await this.checkStickiness(actions, signal);
-        const written = withWeights(actions, this.template, this.s.targetGroups[to], this.s.targetGroups[this.other(to)], percent);
+            await this.checkStickiness((await this.snapshot(signal)).actions, signal);
+        // Read, compare, fence and write back to back: the window in which another writer could interleave.
+        const before = await this.snapshot(signal);
+        (0,compare/* assertExpected */.FV)(this.description, this.stateOf(before), expected);
+        const written = withWeights(before.actions, this.template, this.s.targetGroups[to], this.s.targetGroups[this.other(to)], percent);
+        const what = `${percent < 100 ? `Shifting ${percent}% of` : 'The flip of'} ${this.description} to ${to}`;
+        await this.deps.fence.check(what);
         try {
             if (this.s.ruleArn)
                 await this.elb.modifyRule(this.s.ruleArn, written, signal);
@@ -546,11 +631,14 @@ class AlbRouter {
                 await this.elb.modifyListener(this.s.listenerArn, written, signal);
         }
         catch (error) {
-            throw new Error(`Could not ${percent < 100 ? `shift ${percent}% of` : 'flip'} ${this.description} to ${to}: ${(0,log/* errorMessage */.gJ)(error)}`);
+            throw new Error(`Could not ${percent < 100 ? `shift ${percent}% of` : 'flip'} ${this.description} to ${to}: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
         }
-        const back = forwardOf(await this.actions(signal));
-        if (describeForward(back) !== describeForward(forwardOf(written))) {
-            throw new compare/* RouteChangedError */.m8(`${this.description} was changed by someone else around this run's write: it forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}. ELBv2 has no conditional write; leaving it as it is.`);
+        const after = await this.snapshot(signal);
+        const back = forwardOf(after.actions);
+        const foreign = shapeDifference(before, after);
+        if (describeForward(back) !== describeForward(forwardOf(written)) || foreign) {
+            const forwards = describeForward(back) === describeForward(forwardOf(written)) ? '' : ` It forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}.`;
+            throw new compare/* RouteChangedError */.m8(`${this.description} was changed by someone else around this run's write:${forwards}${foreign ? ` Besides the forward targets, ${foreign}.` : ''} ELBv2 has no conditional write, so this run's write may have erased that change; leaving it as it is. Check the listener and restore what is missing.`);
         }
         const draining = percent === 100 ? await this.draining(this.other(to), signal) : undefined;
         const calls = this.elb.calls.slice(callsBefore);
@@ -569,7 +657,7 @@ class AlbRouter {
             return;
         }
         await waitHealthy(this.elb, arn, color, 0, this.deps.clock, signal).catch((error) => {
-            this.deps.log.warning(`Returning traffic to ${color} although ${(0,log/* errorMessage */.gJ)(error)}.`, 'Target health');
+            this.deps.log.warning(`Returning traffic to ${color} although ${(0,infra_log/* errorMessage */.gJ)(error)}.`, 'Target health');
         });
     }
     /** Weighted steps without target group stickiness move sticky sessions between colors: warn. */
@@ -604,21 +692,20 @@ class AlbRouter {
         if (!forward)
             throw new Error(`test listener ${s.testListenerArn} was not found or does not forward`);
         const written = withWeights(actions, forward, s.targetGroups[color], s.targetGroups[this.other(color)], 100);
+        await this.deps.fence.check(`Pointing test listener ${s.testListenerArn} at ${color}`);
         try {
             await elb.modifyListener(s.testListenerArn, written, signal);
         }
         catch (error) {
-            throw new Error(`Could not point test listener ${s.testListenerArn} at ${color}: ${(0,log/* errorMessage */.gJ)(error)}`);
+            throw new Error(`Could not point test listener ${s.testListenerArn} at ${color}: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
         }
         const back = forwardOf((await elb.listener(s.testListenerArn, signal))?.DefaultActions ?? []);
         if (describeForward(back) !== describeForward(forwardOf(written)))
             throw new Error(`test listener ${s.testListenerArn} forwards to ${describeForward(back)} after this run pointed it at ${color}`);
         this.deps.log.info(`Test listener ${s.testListenerArn} now forwards to ${color}.`);
     }
-    async lock(signal) {
-        const held = await takeLockRule(this.elb, this.s.lockListenerArn, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
-        this.held = held;
-        return () => held.release();
+    lock(signal) {
+        return takeLockRule(this.elb, this.s.lockListenerArn, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);
     }
     healthSources(target) {
         return [new TargetHealthSource(this.elb, this.s.targetGroups[target], target)];
