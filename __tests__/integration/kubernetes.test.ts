@@ -162,23 +162,28 @@ describe('kubernetes router', () => {
     expect(selector(app).version).toBe('blue');
   });
 
-  it('takes over the Lease of a run that died (expired), and not one that is held', async () => {
+  it('takes over the Lease of a run that died once seen unrenewed for 30 s, and not one that is renewed', async () => {
     const app = await createApp(cluster);
-    const lease = (renewTime: string) =>
+    const lease = (labels: Record<string, string> = {}) =>
       JSON.stringify({
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
-        metadata: { name: 'blue-green-myapp', namespace: app.namespace },
-        spec: { holderIdentity: 'run 1 attempt 1, job gone', leaseDurationSeconds: 30, renewTime },
+        metadata: { name: 'blue-green-myapp', namespace: app.namespace, labels },
+        spec: { holderIdentity: 'run 1 attempt 1, job gone', leaseDurationSeconds: 30, renewTime: new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z') },
       });
-    cluster.kubectl(['create', '-f', '-'], { input: lease(new Date(Date.now() - 120_000).toISOString().replace('Z', '000Z').replace(/\.(\d{3})000Z/, '.$1000Z')) });
-    expect((await run(app)).outputs.result).toBe('promoted');
-    cluster.kubectl(['create', '-f', '-'], { input: lease(new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z')) });
-    const blocked = await run(app, { 'lock-timeout': '1s' });
+    // A fresh renewTime does not keep a dead holder's Lease: only renewals seen by this runner do.
+    cluster.kubectl(['create', '-f', '-'], { input: lease() });
+    const took = await run(app);
+    expect(took.outputs.result).toBe('promoted');
+    expect(took.stdout).toMatch(/Taking over Lease "blue-green-myapp" from run 1 attempt 1, job gone: it was not renewed for 30 s \(as seen from this runner\)/);
+    cluster.kubectl(['create', '-f', '-'], { input: lease() });
+    let n = 0;
+    const renewing = setInterval(() => cluster.kubectl(['apply', '-f', '-'], { input: lease({ renewals: String(++n) }) }), 1000);
+    const blocked = await run(app, { 'lock-timeout': '3s' }).finally(() => clearInterval(renewing));
     expect(blocked.outputs.result).toBe('aborted');
     expect(blocked.outputs.reason).toMatch(/another run holds Lease "blue-green-myapp" .*run 1 attempt 1, job gone/);
     expect(selector(app).version).toBe('green');
-  });
+  }, 90_000);
 
   it('shifts HTTPRoute weights in steps, changing only the two color backendRefs', async () => {
     const app = await createApp(cluster, { httpRoute: true });

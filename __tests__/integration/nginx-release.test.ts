@@ -92,7 +92,7 @@ describe('nginx: releases through the bundled action', () => {
     const { 'deploy-command': _, ...promoteInputs } = env.inputs;
     const promote = await runAction({ ...promoteInputs, mode: 'promote', version: 'v2' });
     expect(promote.outputs.result).toBe('aborted');
-    expect(promote.outputs.reason).toMatch(/^green holds v3 \(staged at \S+ by run 8 attempt 1, job stage\), not v2, the version this run was asked to promote/);
+    expect(promote.outputs.reason).toMatch(/^green holds v3 \(staged at \S+ by run 8 attempt 1, job stage, step [0-9a-f]{8}\), not v2, the version this run was asked to promote/);
     expect(await publicColor(env)).toBe('blue 200');
     expect(readFileSync(`${env.nginx.live}.green.staged`, 'utf8')).toMatch(/"version":"v3"/);
   });

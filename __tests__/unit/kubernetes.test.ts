@@ -76,6 +76,15 @@ describe('Service selector and HTTPRoute weights', () => {
     expect(() => serviceState(svc('purple'), 'version', colors)).toThrow(/selects version=purple, which is not one of the colors \(blue, green\)/);
     expect(selectorRevision(svc('blue'), 'color')).toBeUndefined();
   });
+  it('reads the revision of an atomic selector (f:selector: {}, as the API records a Service\'s), newest owner first', () => {
+    const atomic = svc('green');
+    atomic.metadata!.managedFields = [
+      { manager: 'blue-green-action', operation: 'Update', time: '2026-01-01T00:00:00Z' as unknown as Date, fieldsV1: { 'f:spec': { 'f:selector': {} } } },
+      { manager: 'kubectl-patch', operation: 'Update', time: '2026-01-01T00:00:05Z' as unknown as Date, fieldsV1: { 'f:spec': { 'f:selector': {} } } },
+      { manager: 'kubectl-create', operation: 'Update', time: '2026-01-01T00:00:09Z' as unknown as Date, fieldsV1: { 'f:spec': { 'f:ports': {} } } },
+    ];
+    expect(selectorRevision(atomic, 'version')).toBe('kubectl-patch Update 2026-01-01T00:00:05Z');
+  });
 
   const route = (blue: number | undefined, green: number) => ({
     apiVersion: 'gateway.networking.k8s.io/v1',

@@ -520,17 +520,20 @@ var rollout = __webpack_require__(9210);
 const SERVICE = { apiVersion: 'v1', kind: 'Service' };
 const HTTP_ROUTE = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' };
 /**
- * Who last wrote the selector key: the managedFields entry owning it (manager and time). A later write by
- * anyone changes it; writes to other fields (annotations, status) do not, unlike resourceVersion.
+ * Who last wrote the selector: the managedFields entry owning it (manager, operation and time). A
+ * Service's selector is an atomic map, so its owner is recorded as `f:selector: {}`, whole, and every
+ * write of it by anyone moves it to that writer; writes to other fields (annotations, status) do not,
+ * unlike resourceVersion. (An entry naming the color key itself is accepted too.) Times are to the
+ * second: two writes by one manager within a second look alike.
  */
 function selectorRevision(service, label) {
-    const key = `f:${label}`;
-    for (const entry of service.metadata?.managedFields ?? []) {
+    const owners = (service.metadata?.managedFields ?? []).filter((entry) => {
         const selector = entry.fieldsV1?.['f:spec']?.['f:selector'];
-        if (selector && key in selector)
-            return `${entry.manager} ${entry.operation} ${String(entry.time instanceof Date ? entry.time.toISOString() : entry.time)}`;
-    }
-    return undefined;
+        return selector && (Object.keys(selector).length === 0 || `f:${label}` in selector);
+    });
+    const time = (entry) => String(entry.time instanceof Date ? entry.time.toISOString() : entry.time);
+    const last = owners.sort((a, b) => time(b).localeCompare(time(a)))[0];
+    return last ? `${last.manager} ${last.operation} ${time(last)}` : undefined;
 }
 function serviceState(service, label, colors) {
     const value = service.spec?.selector?.[label];
