@@ -304,7 +304,13 @@ describe('readSettings', () => {
     expect(tcp.routing).toMatchObject({ address: { host: '127.0.0.1', port: 9999 }, backend: 'app_{color}', splitBackend: 'app_split' });
     expect(tcp.traffic.steps).toEqual([10, 100]);
     const bad = problems({ router: 'haproxy', 'haproxy-socket': 'admin.sock', 'haproxy-map': 'live.map', 'haproxy-backend': 'app', version: 'v' }).join('\n');
-    expect(bad).toMatch(/Input 'haproxy-socket': got "admin.sock"; expected the Runtime API address: a unix socket path .* or host:port/);
+    expect(bad).toMatch(/Input 'haproxy-socket': got "admin.sock"; expected the Runtime API address: an absolute unix socket path .* or host:port/);
+    // A URL or a host with a space would only fail later, as a connection error that names no input.
+    for (const socket of ['http://127.0.0.1:1', 'a b:1234', './admin.sock', '127.0.0.1:0', 'host:65536', '[::1:1234', '999.0.0.1:1234']) {
+      expect(problems({ ...haproxy, 'haproxy-socket': socket })).toEqual([
+        `Input 'haproxy-socket': got "${socket}"; expected the Runtime API address: an absolute unix socket path (/run/haproxy/admin.sock) or host:port, the host a hostname, an IPv4 address or an [IPv6] address and the port 1-65535.`,
+      ]);
+    }
     expect(bad).toMatch(/Input 'haproxy-map': got "live.map"; expected the absolute path of the map file/);
     expect(bad).toMatch(/Input 'haproxy-backend': got "app"; expected a backend name template containing \{color\}/);
     expect(problems({ ...haproxy, 'traffic-steps': '50,100' }).join()).toMatch(/splits traffic only through haproxy-split-backend/);
