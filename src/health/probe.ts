@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { fillTemplate } from '../infra/argv.js';
+import { fillUrl } from '../infra/argv.js';
 import type { HttpProbe } from '../settings-probes.js';
 
 export interface ProbeResult {
@@ -18,9 +18,9 @@ const MAX_BODY_BYTES = 1 << 20;
  * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
  */
 export async function runProbe(probe: HttpProbe, vars: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
-  const url = new URL(fillTemplate(probe.url, vars));
   const started = performance.now();
   try {
+    const url = new URL(fillUrl(probe.url, vars));
     const { status, body } = await send(url, probe, timeoutMs, signal);
     const latencyMs = Math.round(performance.now() - started);
     const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
