@@ -115,10 +115,24 @@ function jobIndex(problems: Problems, text: string): string {
   return text;
 }
 
+/**
+ * What a release label holds: a commit SHA, a git tag (`v1.4.0`, `release/2024-06`), a semver with
+ * pre-release and build metadata (`1.4.0-rc.1+build.5`) or a docker tag (`v2_amd64`): letters, digits and
+ * `._+-/`, starting with a letter or digit, at most 128 characters (a docker tag's limit).
+ * `{version}` is filled into URLs, PromQL string literals and command arguments, so nothing more is let
+ * in: no quote, backtick or backslash can end a PromQL string, no `@`, `:`, `?`, `#`, `%` or space can
+ * move a URL's host or start its query; the `+` and `/` left are percent-encoded in URLs (fillUrl).
+ * `..` is refused as git refuses it in a ref: a server that decodes `%2F` would read it as a step up.
+ */
+const VERSION = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._+/-]{0,127}$/;
+
 function version(problems: Problems, text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!text || text.length > 128 || /[\u0000-\u001f\u007f]/.test(text)) {
-    problems.add('version', text, 'a one-line label of at most 128 characters (default: the commit SHA)');
+  if (!VERSION.test(text)) {
+    problems.add(
+      'version',
+      text,
+      'a release label of letters, digits and "._+-/", starting with a letter or digit, without "..", at most 128 characters, e.g. a commit SHA, v1.4.0-rc.1+build.5 or release/2024-06 (default: the commit SHA)',
+    );
   }
   return text;
 }

@@ -36,5 +36,25 @@ describe('haproxy map file', () => {
     expect(parseAddress('[::1]:9999')).toEqual({ host: '::1', port: 9999 });
     expect(parseAddress('admin.sock')).toBeUndefined();
     expect(parseAddress('host:99999')).toBeUndefined();
+    expect(parseAddress('haproxy.internal:9999')).toEqual({ host: 'haproxy.internal', port: 9999 });
+    expect(parseAddress('localhost:65535')).toEqual({ host: 'localhost', port: 65535 });
+    expect(parseAddress('[2001:db8::1]:1')).toEqual({ host: '2001:db8::1', port: 1 });
+  });
+
+  it.each([
+    ['a URL', 'http://127.0.0.1:1'],
+    ['a host with a space', 'a b:1234'],
+    ['a relative path', './admin.sock'],
+    ['a path with a line break', '/run/admin.sock\nx'],
+    ['port 0', '127.0.0.1:0'],
+    ['a port above 65535', '127.0.0.1:65536'],
+    ['no port', '127.0.0.1'],
+    ['an IPv4 address out of range', '256.0.0.1:9999'],
+    ['an IPv6 address without brackets', '::1:9999'],
+    ['brackets around what is not IPv6', '[localhost]:9999'],
+    ['a label ending in a dash', 'haproxy-.internal:9999'],
+    ['an empty host', ':9999'],
+  ])('refuses as a socket address %s', (_, text) => {
+    expect(parseAddress(text)).toBeUndefined();
   });
 });

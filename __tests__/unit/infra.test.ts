@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync, existsS
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fillArgv, splitCommand } from '../../src/infra/argv.js';
+import { fillArgv, fillTemplate, fillUrl, splitCommand } from '../../src/infra/argv.js';
 import { formatDuration, parseDuration } from '../../src/infra/duration.js';
 import { exec, execOrThrow } from '../../src/infra/exec.js';
 import { ExclusionLostError, Fence, LeaseTerm, Observer } from '../../src/infra/fence.js';
@@ -34,6 +34,18 @@ describe('argv', () => {
   it('fills placeholders after splitting, so a value can never become two arguments', () => {
     const argv = splitCommand('deploy --to {color} --tag {version}') as string[];
     expect(fillArgv(argv, { color: 'green', version: 'v2 --force' })).toEqual(['deploy', '--to', 'green', '--tag', 'v2 --force']);
+  });
+  it('fills URL templates with each value percent-encoded, so a version stays one value in its place', () => {
+    const url = fillUrl('http://{color}.app.internal/releases/{version}/health?v={version}', { color: 'green', version: 'v1.4.0-rc.1+build.5/x' });
+    expect(url).toBe('http://green.app.internal/releases/v1.4.0-rc.1%2Bbuild.5%2Fx/health?v=v1.4.0-rc.1%2Bbuild.5%2Fx');
+    const parsed = new URL(url);
+    expect(parsed.host).toBe('green.app.internal');
+    // Unencoded, the `+` would reach the server as a space and the `/` as another path segment.
+    expect(parsed.searchParams.get('v')).toBe('v1.4.0-rc.1+build.5/x');
+    expect(parsed.pathname.split('/')).toEqual(['', 'releases', 'v1.4.0-rc.1%2Bbuild.5%2Fx', 'health']);
+  });
+  it('leaves unknown placeholders as written, including names of object properties', () => {
+    expect(fillTemplate('{constructor}-{color}-{other}', { color: 'blue' })).toBe('{constructor}-blue-{other}');
   });
   it("splits by the shell's quoting rules", () => {
     expect(splitCommand(`deploy 'a b' "c \\"d\\"" e\\ f '' g"h"'i'`)).toEqual(['deploy', 'a b', 'c "d"', 'e f', '', 'ghi']);

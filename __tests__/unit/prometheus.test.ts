@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AuthError, BadQueryError, type PrometheusClient, type Series } from '../../src/health/prometheus/client.js';
 import { PrometheusHealthSource } from '../../src/health/prometheus/source.js';
 import type { PrometheusCheck } from '../../src/health/prometheus/module.js';
+import { fillQuery, versionOutsideString } from '../../src/health/prometheus/promql.js';
 
 /** Answers each query from a table keyed by the query text, as Prometheus would for that color. */
 class FakeClient {
@@ -108,5 +109,46 @@ describe('prometheus health source', () => {
     const cancel = new AbortController();
     cancel.abort(new Error('received SIGINT'));
     await expect(down.source.validate(cancel.signal)).rejects.toThrow('received SIGINT');
+  });
+});
+
+describe('PromQL templates', () => {
+  const values = { color: 'green', previous: 'blue', version: 'v1.4.0-rc.1+build.5', 'since-flip': '30s' };
+
+  it('puts the version into a label value as written, where nothing it may hold ends the string', () => {
+    expect(fillQuery('errors{color="{color}",version="{version}"}', values)).toBe('errors{color="green",version="v1.4.0-rc.1+build.5"}');
+    expect(fillQuery("errors{version='{version}'} or errors{version=`{version}`}", values)).toBe("errors{version='v1.4.0-rc.1+build.5'} or errors{version=`v1.4.0-rc.1+build.5`}");
+  });
+
+  it('makes `.` and `+` match themselves in a regex matcher, under every quote style', () => {
+    const escaped = 'v1[.]4[.]0-rc[.]1[+]build[.]5';
+    expect(fillQuery('errors{version=~"{version}"}', values)).toBe(`errors{version=~"${escaped}"}`);
+    expect(fillQuery("errors{version !~ '{version}', color=\"{color}\"}", values)).toBe(`errors{version !~ '${escaped}', color="green"}`);
+    expect(new RegExp(`^${escaped}$`).test(values.version)).toBe(true);
+    expect(new RegExp(`^${escaped}$`).test('v1x4x0-rc.1+build.5')).toBe(false);
+  });
+
+  it('reads literals as PromQL does: escaped quotes stay inside, a comment opens none', () => {
+    expect(fillQuery('x{a="say \\"{version}\\"", v="{version}"} # it\'s {version}\n+ y{v="{version}"}', { ...values, version: 'v2' })).toBe(
+      'x{a="say \\"v2\\"", v="v2"} # it\'s v2\n+ y{v="v2"}',
+    );
+  });
+
+  it('finds {version} outside every string literal', () => {
+    expect(versionOutsideString('errors{version="{version}"}')).toBe(false);
+    expect(versionOutsideString('errors{version=~"{version}|{version}-canary"}')).toBe(false);
+    expect(versionOutsideString('errors + {version}')).toBe(true);
+    expect(versionOutsideString('errors{version={version}}')).toBe(true);
+    expect(versionOutsideString('errors{a="x"} / {version}')).toBe(true);
+    expect(versionOutsideString('errors{a="\\"{version}"}')).toBe(false);
+  });
+
+  it('is what the source sends', async () => {
+    const query = 'sum(errors{color="{color}",version=~"{version}"})';
+    const filled = 'sum(errors{color="green",version=~"v2[.]1[+]b"})';
+    const client = new FakeClient({ [filled]: [{ labels: {}, value: 0 }] });
+    const s = new PrometheusHealthSource(check({ query, max: 1 }), client as unknown as PrometheusClient, { color: 'green', previous: 'blue', version: 'v2.1+b' }, () => clock.now);
+    expect((await s.sample()).status).toBe('pass');
+    expect(client.queries).toEqual([filled]);
   });
 });

@@ -160,9 +160,42 @@ describe('readSettings', () => {
     ['environment-url', 'example.com', /Input 'environment-url': got "example.com"/],
     ['nginx-template', 'proxy_pass http://live;', /Input 'nginx-template': got "proxy_pass http:\/\/live;"; expected text containing \{color\}/],
     ['nginx-reload-command', 'nginx -s reload; echo done', /Input 'nginx-reload-command': .*shell operator ";"/],
-    ['version', '', /Input 'version': got ""; expected a one-line label/],
+    ['version', '', /Input 'version': got ""; expected a release label of letters, digits and "\._\+-\/", starting with a letter or digit/],
   ])('refuses %s = %j', (name, value, message) => {
     expect(problems({ ...nginx, [name]: value }).join('\n')).toMatch(message);
+  });
+
+  it.each([
+    ['a commit SHA', '9e9675d3c8f0a1b2c3d4e5f60718293a4b5c6d7e'],
+    ['a semver with pre-release and build metadata', '1.4.0-rc.1+build.5'],
+    ['a tag', 'v2'],
+    ['a tag with a path', 'release/2024-06'],
+    ['a docker tag', 'v2_amd64'],
+    ['128 characters', `v${'1'.repeat(127)}`],
+  ])('accepts as version %s', (_, version) => {
+    expect(readSettings(inputs({ ...nginx, version })).version).toBe(version);
+  });
+
+  it.each([
+    ['a quote that would end a PromQL string', 'v1"} or vector(1) #'],
+    ['a backslash', 'v1\\'],
+    ['a backtick', 'v1`'],
+    ['a userinfo that would move a URL to another host', 'x@evil.example'],
+    ['a port', 'v1:8080'],
+    ['a query', 'v1?to=x'],
+    ['a fragment', 'v1#x'],
+    ['a percent sign', 'v1%2F'],
+    ['a space', 'v1 --force'],
+    ['a step up a path', 'v1/../admin'],
+    ['a leading dot', '.hidden'],
+    ['a leading dash', '-rf'],
+    ['a leading slash', '/etc'],
+    ['a line break', 'v1\nv2'],
+    ['129 characters', `v${'1'.repeat(128)}`],
+  ])('refuses as version %s, naming the input and the accepted form', (_, version) => {
+    expect(problems({ ...nginx, version })).toEqual([
+      `Input 'version': got "${version.replace('\n', '\\n').slice(0, 117)}${version.length > 120 ? '...' : ''}"; expected a release label of letters, digits and "._+-/", starting with a letter or digit, without "..", at most 128 characters, e.g. a commit SHA, v1.4.0-rc.1+build.5 or release/2024-06 (default: the commit SHA).`,
+    ]);
   });
 
   it('reports every problem together', () => {
@@ -209,6 +242,15 @@ describe('readSettings', () => {
     expect(readSettings(inputs(prom('x[{since-flip}]', '\n  scrape-interval: 30s'))).health.checks.find((set) => set.type === 'prometheus')?.checks[0]).toMatchObject({ scrapeIntervalMs: 30_000 });
     expect(problems(prom('x[{since-flip}]', '\n  scrape-interval: 2h')).join()).toMatch(/Input 'health-checks\[0\].scrape-interval': got "2h"; expected .* from 1s to 1h/);
     expect(problems(prom('x{version="{version}"}', '\n  baseline: true\n  max-increase: 1')).join()).toMatch(/uses \{version\} with `baseline: true`/);
+  });
+
+  it('refuses a Prometheus query with {version} outside a string literal, where it would be PromQL', () => {
+    const prom = (query: string) => ({ ...nginx, 'prometheus-url': 'http://prom:9090', 'health-checks': `- type: prometheus\n  query: '${query}'\n  max: 1` });
+    expect(problems(prom('errors{color="{color}"} + {version}'))).toEqual([
+      `Input 'health-checks[0]': has {version} outside a string literal; write it as a label value, e.g. version="{version}" (bare, a version would be read as PromQL).`,
+    ]);
+    expect(problems(prom('errors{version={version}}')).join()).toMatch(/has \{version\} outside a string literal/);
+    expect(readSettings(inputs(prom('errors{version=~"{version}"}'))).warnings).toEqual([]);
   });
 
   it('masks passwords written into URLs', () => {
@@ -304,7 +346,13 @@ describe('readSettings', () => {
     expect(tcp.routing).toMatchObject({ address: { host: '127.0.0.1', port: 9999 }, backend: 'app_{color}', splitBackend: 'app_split' });
     expect(tcp.traffic.steps).toEqual([10, 100]);
     const bad = problems({ router: 'haproxy', 'haproxy-socket': 'admin.sock', 'haproxy-map': 'live.map', 'haproxy-backend': 'app', version: 'v' }).join('\n');
-    expect(bad).toMatch(/Input 'haproxy-socket': got "admin.sock"; expected the Runtime API address: a unix socket path .* or host:port/);
+    expect(bad).toMatch(/Input 'haproxy-socket': got "admin.sock"; expected the Runtime API address: an absolute unix socket path .* or host:port/);
+    // A URL or a host with a space would only fail later, as a connection error that names no input.
+    for (const socket of ['http://127.0.0.1:1', 'a b:1234', './admin.sock', '127.0.0.1:0', 'host:65536', '[::1:1234', '999.0.0.1:1234']) {
+      expect(problems({ ...haproxy, 'haproxy-socket': socket })).toEqual([
+        `Input 'haproxy-socket': got "${socket}"; expected the Runtime API address: an absolute unix socket path (/run/haproxy/admin.sock) or host:port, the host a hostname, an IPv4 address or an [IPv6] address and the port 1-65535.`,
+      ]);
+    }
     expect(bad).toMatch(/Input 'haproxy-map': got "live.map"; expected the absolute path of the map file/);
     expect(bad).toMatch(/Input 'haproxy-backend': got "app"; expected a backend name template containing \{color\}/);
     expect(problems({ ...haproxy, 'traffic-steps': '50,100' }).join()).toMatch(/splits traffic only through haproxy-split-backend/);

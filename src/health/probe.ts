@@ -1,6 +1,12 @@
+// HTTP probes (smoke tests and `http` health checks) send smoke-headers, often secrets. Redirects are
+// never followed, not even to the same origin: a probe judges the URL it was given, a 3xx is an answer
+// like any other (a smoke test may expect 301), and a redirect to another origin can never carry the
+// headers there. Following without the headers instead would judge a page the user did not name, so an
+// unexpected redirect fails the probe and its detail says where it pointed.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { fillTemplate } from '../infra/argv.js';
+import { fillUrl } from '../infra/argv.js';
+import { redirectTarget, shownUrl } from '../infra/redirect.js';
 import type { HttpProbe } from '../settings-probes.js';
 
 export interface ProbeResult {
@@ -18,15 +24,17 @@ const MAX_BODY_BYTES = 1 << 20;
  * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
  */
 export async function runProbe(probe: HttpProbe, vars: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
-  const url = new URL(fillTemplate(probe.url, vars));
   const started = performance.now();
   try {
-    const { status, body } = await send(url, probe, timeoutMs, signal);
+    const url = new URL(fillUrl(probe.url, vars));
+    const { status, body, location } = await send(url, probe, timeoutMs, signal);
     const latencyMs = Math.round(performance.now() - started);
     const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
     if (!statusOk) {
       const expected = probe.expectStatus.length ? probe.expectStatus.join(' or ') : '2xx';
-      return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}` };
+      const target = redirectTarget(status, location, url);
+      const redirect = target ? ` redirecting to ${shownUrl(target)} (probes do not follow redirects)` : '';
+      return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}${redirect}` };
     }
     if (probe.expectBody && !probe.expectBody.test(body)) {
       return { ok: false, status, latencyMs, detail: `${status}, but the body does not match /${probe.expectBody.source}/` };
@@ -41,7 +49,7 @@ export async function runProbe(probe: HttpProbe, vars: Record<string, string>, t
   }
 }
 
-function send(url: URL, probe: HttpProbe, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string }> {
+function send(url: URL, probe: HttpProbe, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string; location?: string }> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
@@ -51,7 +59,7 @@ function send(url: URL, probe: HttpProbe, timeoutMs: number, signal?: AbortSigna
         if (size < MAX_BODY_BYTES) chunks.push(chunk);
         size += chunk.length;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));

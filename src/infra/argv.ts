@@ -53,9 +53,17 @@ export function splitCommand(line: string): string[] | string {
   return argv;
 }
 
-/** Replaces `{name}` placeholders in each argument; unknown placeholders are left as written. */
+/** Replaces `{name}` placeholders in each argument; unknown placeholders (`{constructor}` too) are left as written. */
 export function fillTemplate(text: string, values: Record<string, string>): string {
-  return text.replace(/\{([a-z-]+)\}/g, (whole, key: string) => values[key] ?? whole);
+  return text.replace(/\{([a-z-]+)\}/g, (whole, key: string) => (Object.hasOwn(values, key) ? values[key] : whole));
+}
+
+/**
+ * Fills a URL template with every value percent-encoded: a version's `+` would read as a space in a
+ * query string and its `/` would add a path segment (or end the host), so each value stays one value.
+ */
+export function fillUrl(template: string, values: Record<string, string>): string {
+  return fillTemplate(template, Object.fromEntries(Object.entries(values).map(([key, value]) => [key, encodeURIComponent(value)])));
 }
 
 export function fillArgv(argv: readonly string[], values: Record<string, string>): string[] {

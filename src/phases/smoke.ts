@@ -1,4 +1,4 @@
-import { fillTemplate } from '../infra/argv.js';
+import { fillTemplate, fillUrl } from '../infra/argv.js';
 import type { Clock } from '../infra/clock.js';
 import { retry } from '../infra/retry.js';
 import { runProbe, type ProbeResult } from '../health/probe.js';
@@ -48,6 +48,6 @@ async function smokeOne(probe: HttpProbe, vars: Record<string, string>, options:
   } catch {
     /* the last result says why */
   }
-  const url = fillTemplate(probe.url, vars);
+  const url = fillUrl(probe.url, vars);
   return { name: fillTemplate(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
 }

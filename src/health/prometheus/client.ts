@@ -1,3 +1,5 @@
+import { redirectTarget, shownUrl } from '../../infra/redirect.js';
+
 /** One series of an instant query: its labels and value (NaN when Prometheus says so, e.g. 0/0). */
 export interface Series {
   labels: Record<string, string>;
@@ -14,7 +16,14 @@ export class AuthError extends Error {
   override name = 'AuthError';
 }
 
-/** Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates. */
+/** Same-origin redirects (a proxy adding a path prefix or a slash) are followed this many times at most. */
+const MAX_REDIRECTS = 3;
+
+/**
+ * Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates.
+ * Redirects are followed by hand: fetch would follow one to any origin and take prometheus-headers
+ * (custom ones such as X-API-Key included) with it, so only the origin of prometheus-url is ever asked.
+ */
 export class PrometheusClient {
   constructor(
     private readonly baseUrl: string,
@@ -23,16 +32,9 @@ export class PrometheusClient {
   ) {}
 
   async query(promql: string, signal?: AbortSignal): Promise<Series[]> {
-    const url = `${this.baseUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`;
+    const url = new URL(`${this.baseUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`);
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    let response: Response;
-    try {
-      response = await fetch(url, { headers: { accept: 'application/json', ...this.headers }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      if (timeout.aborted) throw new Error(`Prometheus did not answer within ${this.timeoutMs}ms`);
-      throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
-    }
+    const response = await this.get(url, timeout, signal ? AbortSignal.any([signal, timeout]) : timeout);
     const text = await response.text();
     if (response.status === 401 || response.status === 403) {
       throw new AuthError(
@@ -52,6 +54,30 @@ export class PrometheusClient {
       throw new Error(message);
     }
     return toSeries(body.data.resultType, body.data.result);
+  }
+
+  /** GET with the headers, following a redirect only within the origin of prometheus-url. */
+  private async get(url: URL, timeout: AbortSignal, signal: AbortSignal): Promise<Response> {
+    for (let hops = 0; ; hops++) {
+      let response: Response;
+      try {
+        response = await fetch(url, { headers: { accept: 'application/json', ...this.headers }, signal, redirect: 'manual' });
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        if (timeout.aborted) throw new Error(`Prometheus did not answer within ${this.timeoutMs}ms`);
+        throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+      }
+      const next = redirectTarget(response.status, response.headers.get('location'), url);
+      if (!next) return response;
+      await response.body?.cancel();
+      if (next.origin !== url.origin) {
+        throw new Error(
+          `Prometheus at prometheus-url ${this.baseUrl} redirected to another origin, ${shownUrl(next)}; not followed, as prometheus-headers go only to prometheus-url's origin (set prometheus-url to where Prometheus answers)`,
+        );
+      }
+      if (hops === MAX_REDIRECTS) throw new Error(`Prometheus at prometheus-url ${this.baseUrl} redirected more than ${MAX_REDIRECTS} times (last to ${shownUrl(next)})`);
+      url = next;
+    }
   }
 }
 

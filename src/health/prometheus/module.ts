@@ -2,6 +2,7 @@ import { DURATION_FORM, parseDuration } from '../../infra/duration.js';
 import * as parse from '../../infra/parse.js';
 import { shown, type InputReader, type Problems } from '../../infra/parse.js';
 import type { HealthTypeModule } from '../module.js';
+import { versionOutsideString } from './promql.js';
 
 export const NO_DATA_POLICIES = ['wait', 'pass', 'fail'] as const;
 export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
@@ -10,8 +11,9 @@ export type NoDataPolicy = (typeof NO_DATA_POLICIES)[number];
 export interface PrometheusCheck {
   name: string;
   /**
-   * PromQL; only the exact tokens are replaced: `{color}`, `{previous}`, `{version}` (the release) and
-   * `{since-flip}` (time since traffic moved, as a PromQL duration, at least two scrape intervals).
+   * PromQL; only the exact tokens are replaced: `{color}`, `{previous}`, `{version}` (the release, only
+   * inside a string literal: see promql.ts) and `{since-flip}` (time since traffic moved, as a PromQL
+   * duration, at least two scrape intervals).
    */
   query: string;
   max?: number;
@@ -77,6 +79,9 @@ function prometheusCheck(problems: Problems, where: string, fields: Record<strin
     scrapeIntervalMs: scrapeInterval(problems, `${where}.scrape-interval`, fields['scrape-interval']),
   };
   judgeRange(problems, where, check);
+  if (versionOutsideString(check.query)) {
+    problems.note(where, 'has {version} outside a string literal; write it as a label value, e.g. version="{version}" (bare, a version would be read as PromQL).');
+  }
   if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean') problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
   const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
   if (check.baseline && !relative) problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');

@@ -1,6 +1,7 @@
 import type { PrometheusCheck } from './module.js';
 import type { HealthSource, Sample } from '../../types.js';
 import { AuthError, BadQueryError, type PrometheusClient, type Series, seriesName } from './client.js';
+import { fillQuery } from './promql.js';
 
 type Verdict = Omit<Sample, 'source' | 'at'>;
 
@@ -80,13 +81,7 @@ export class PrometheusHealthSource implements HealthSource {
 
   /** Only the exact tokens: PromQL itself is full of braces. */
   private query(color: string): string {
-    const tokens: [string, string][] = [
-      ['{color}', color],
-      ['{previous}', this.vars.previous],
-      ['{version}', this.vars.version],
-      ['{since-flip}', this.sinceFlip()],
-    ];
-    return tokens.reduce((q, [token, value]) => q.split(token).join(value), this.check.query);
+    return fillQuery(this.check.query, { color, previous: this.vars.previous, version: this.vars.version, 'since-flip': this.sinceFlip() });
   }
 
   /** True while a `{since-flip}` range could not yet start at the flip (less than two scrapes since). */

@@ -1,5 +1,5 @@
 import type { RouterModule } from '../module.js';
-import { parseAddress, RUNTIME_API_WORD, type ApiAddress } from './runtime-api.js';
+import { ADDRESS_FORM, parseAddress, RUNTIME_API_WORD, type ApiAddress } from './runtime-api.js';
 
 export interface HaproxySettings {
   address: ApiAddress;
@@ -24,7 +24,7 @@ export const haproxyModule: RouterModule<HaproxySettings> = {
   settings(input, problems) {
     const socket = input('haproxy-socket');
     const address = parseAddress(socket);
-    if (!address) problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
+    if (!address) problems.add('haproxy-socket', socket, `the Runtime API address: ${ADDRESS_FORM}`);
     const map = input('haproxy-map');
     if (!map.startsWith('/') || !RUNTIME_API_WORD.test(map)) {
       problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
