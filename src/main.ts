@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { coreLog, coreState, githubContext, lockOwner, readInput } from './adapters.js';
+import { coreLog, coreState, githubContext, lockOwner, readInput, secretSink } from './adapters.js';
 import { createDeployer } from './deployers/index.js';
 import { createHealthSources } from './health/index.js';
 import { systemClock } from './infra/clock.js';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const warnCancel = () => log.warning(`Received ${received.join(' then ')}: stopping, and putting traffic back if it moved.`, 'Cancelled');
   if (cancel.signal.aborted) warnCancel();
   else cancel.signal.addEventListener('abort', warnCancel, { once: true });
-  const report = await release(settings, log, cancel.signal).catch((error) =>
+  const report = await release(settings, log, cancel.signal, secretSink(secrets)).catch((error) =>
     abortedReport(settings, `Could not start: ${errorMessage(error)}. Nothing was touched.`, 'not read'),
   );
   await publish(report, redact);
@@ -64,11 +64,11 @@ async function main(): Promise<void> {
   }
 }
 
-async function release(settings: Settings, log: Log, signal: AbortSignal): Promise<RunReport> {
+async function release(settings: Settings, log: Log, signal: AbortSignal, onSecret: (value: string) => void): Promise<RunReport> {
   const clock = systemClock;
   const owner = lockOwner(settings.jobIndex);
-  const router = await createRouter(settings, { clock, log, owner });
-  const deployer = await createDeployer(settings, { clock, log, owner });
+  const router = await createRouter(settings, { clock, log, owner, onSecret });
+  const deployer = await createDeployer(settings, { clock, log, owner, onSecret });
   let record: DeploymentRecord | undefined;
   const report = await runRelease(settings, {
     router,

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { coreLog, coreState, lockOwner, readInput } from './adapters.js';
+import { coreLog, coreState, lockOwner, readInput, secretSink } from './adapters.js';
 import { systemClock } from './infra/clock.js';
 import { errorMessage, redactor } from './infra/log.js';
 import { flipBack } from './phases/rollback.js';
@@ -24,7 +24,7 @@ async function post(): Promise<void> {
   const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);
   if (!decision.flipBack) return log.info(decision.message);
   log.warning(decision.message, 'Post step');
-  const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner(settings.jobIndex) });
+  const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner(settings.jobIndex), onSecret: secretSink(secrets) });
   let unlock: (() => Promise<void>) | undefined;
   try {
     unlock = await router.lock();
