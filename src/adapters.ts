@@ -19,6 +19,18 @@ export function coreLog(redact: (text: string) => string): Log {
   };
 }
 
+/**
+ * Masks a secret learnt during the run (a token an exec plugin minted): the runner hides it in the log
+ * from now on, and `secrets`, which the run's redactor reads, gains it for everything written.
+ */
+export function secretSink(secrets: string[]): (value: string) => void {
+  return (value) => {
+    if (!value || secrets.includes(value)) return;
+    secrets.push(value);
+    core.setSecret(value);
+  };
+}
+
 export const coreState: StateStore = {
   save: (key, value) => core.saveState(key, value),
   get: (key) => core.getState(key),

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { coreLog, coreState, githubContext, lockOwner, readInput } from './adapters.js';
+import { coreLog, coreState, githubContext, lockOwner, readInput, secretSink } from './adapters.js';
 import { createDeployer } from './deployers/index.js';
 import { createHealthSources } from './health/index.js';
 import { systemClock } from './infra/clock.js';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   if (cancel.signal.aborted) warnCancel();
   else cancel.signal.addEventListener('abort', warnCancel, { once: true });
   const fence = new Fence();
-  const report = await release(settings, log, cancel.signal, fence).catch((error) =>
+  const report = await release(settings, log, cancel.signal, fence, secretSink(secrets)).catch((error) =>
     abortedReport(settings, `Could not start: ${errorMessage(error)}. Nothing was touched.`, 'not read'),
   );
   // The lock is held until the outputs and summary say what the router showed at the end: nobody can
@@ -72,13 +72,13 @@ async function main(): Promise<void> {
   }
 }
 
-async function release(settings: Settings, log: Log, signal: AbortSignal, fence: Fence): Promise<RunReport> {
+async function release(settings: Settings, log: Log, signal: AbortSignal, fence: Fence, onSecret: (value: string) => void): Promise<RunReport> {
   const clock = systemClock;
   const owner = lockOwner(settings.jobIndex);
   // Saved before any lock is taken, so this step's post step knows the lock as its own.
   coreState.save(STATE.owner, owner.job);
-  const router = await createRouter(settings, { clock, log, owner, fence });
-  const deployer = await createDeployer(settings, { clock, log, owner, fence });
+  const router = await createRouter(settings, { clock, log, owner, fence, onSecret });
+  const deployer = await createDeployer(settings, { clock, log, owner, fence, onSecret });
   let record: DeploymentRecord | undefined;
   const report = await runRelease(settings, {
     router,

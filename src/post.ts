@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { coreLog, coreState, lockOwner, readInput } from './adapters.js';
+import { coreLog, coreState, lockOwner, readInput, secretSink } from './adapters.js';
 import { systemClock } from './infra/clock.js';
 import { Fence } from './infra/fence.js';
 import { errorMessage, redactor, type Log } from './infra/log.js';
@@ -30,7 +30,8 @@ async function post(): Promise<void> {
   if (!decision.flipBack) return log.info(decision.message);
   log.warning(decision.message, 'Post step');
   const fence = new Fence();
-  const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner(settings.jobIndex, coreState.get(STATE.owner)), fence });
+  const owner = lockOwner(settings.jobIndex, coreState.get(STATE.owner));
+  const router = await createRouter(settings, { clock: systemClock, log, owner, fence, onSecret: secretSink(secrets) });
   try {
     fence.hold(await router.lock());
     const shows = await router.read();

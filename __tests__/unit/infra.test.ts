@@ -135,6 +135,13 @@ describe('redactor', () => {
     const redact = redactor(['token-123', 'token-123-long']);
     expect(redact('a token-123-long b token-123')).toBe('a *** b ***');
   });
+  it('hides a secret learnt after it was made (a token minted during the run)', () => {
+    const secrets = ['token-123'];
+    const redact = redactor(secrets);
+    expect(redact('minted-456')).toBe('minted-456');
+    secrets.push('minted-456');
+    expect(redact('a minted-456 b token-123')).toBe('a *** b ***');
+  });
 });
 
 describe('file lock', () => {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Obj } from '../../src/routers/kubernetes/client.js';
 import { sliceCounts } from '../../src/routers/kubernetes/endpoints.js';
-import { describeApiError, rbacResource } from '../../src/routers/kubernetes/errors.js';
+import { describeApiError, rbacResource, timedOut } from '../../src/routers/kubernetes/errors.js';
 import { kubeconfigSecrets } from '../../src/routers/kubernetes/module.js';
 import { podNotReadyReason, rolloutStatus } from '../../src/routers/kubernetes/rollout.js';
 import { routeProblems, routeState, selectorRevision, serviceState, weightedRules } from '../../src/routers/kubernetes/traffic.js';
 import { secretsOf } from '../../src/secrets.js';
+import { readSettings, SettingsError } from '../../src/settings.js';
+import { inputs } from '../helpers/fakes.js';
 
 const colors = ['blue', 'green'] as const;
 
@@ -56,6 +58,12 @@ describe('API errors in the user\'s terms', () => {
       /changed by someone else between this run's read and its patch \(409 Conflict: the object has been modified\); nothing was overwritten/,
     );
     expect(describeApiError({ code: 422, body: { message: 'spec.selector: Invalid value' } }, 'patch', service, 'shop').message).toMatch(/422 Invalid\): spec.selector: Invalid value/);
+  });
+  it('a request left unanswered says which call timed out, on what, after how long', () => {
+    expect(timedOut('get', service, 'shop', 30_000).message).toBe('could not get Service "myapp" in namespace "shop": timed out after 30s without an answer from the API server');
+    expect(timedOut('list', { apiVersion: 'v1', kind: 'Pod', name: '' }, 'shop', 1500).message).toBe(
+      'could not list pods in namespace "shop": timed out after 1.5s without an answer from the API server',
+    );
   });
   it('passes other errors through', () => {
     const error = new Error('connect ECONNREFUSED 127.0.0.1:6443');
@@ -166,5 +174,86 @@ current-context: c
     const secrets = secretsOf((name) => (name === 'kubeconfig' ? kubeconfig : ''));
     expect(secrets).toContain('eyJhbGciOiJSUzI1NiJ9.secret-token-value');
     expect(secrets).toContain(kubeconfig);
+  });
+});
+
+describe('kubeconfig credentials an exec plugin or auth-provider is given', () => {
+  const withUser = (user: string) => `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "https://k8s.example.com"}}]
+users:
+- name: ci
+  user:
+${user.replace(/^/gm, '    ')}
+contexts: [{name: c, context: {cluster: c, user: ci}}]
+current-context: c
+`;
+  const exec = withUser(`exec:
+  apiVersion: client.authentication.k8s.io/v1
+  command: cloud-login
+  args: [get-token, --token=eq-token-1, --token, sep-token-2, --client-secret=client-secret-3, -password, pass-word-4,
+         --apiKey, camel-key-5, --token-file, /var/run/token-path, --password-stdin, --region, us-east-1, --token]
+  env:
+  - {name: LOGIN_SECRET, value: env-secret-6}
+  - {name: ANYTHING, value: env-value-7}
+  - {name: VERBOSE, value: "true"}`);
+  it('masks every exec env value and the values of flags named for a credential, in both forms', () => {
+    const found = kubeconfigSecrets(exec);
+    expect(found).toEqual(expect.arrayContaining(['eq-token-1', 'sep-token-2', 'client-secret-3', 'pass-word-4', 'camel-key-5', 'env-secret-6', 'env-value-7']));
+    // A path, a switch, a plain argument and a switch-like env value are not credentials.
+    for (const plain of ['/var/run/token-path', 'us-east-1', 'get-token', 'cloud-login', 'true', '--region']) expect(found).not.toContain(plain);
+  });
+  it('masks the credentials of an auth-provider config and its cmd-args, not its program or settings', () => {
+    const found = kubeconfigSecrets(
+      withUser(`auth-provider:
+  name: gcp
+  config:
+    cmd-path: /usr/bin/gcloud
+    cmd-args: config config-helper --format=json --access-token=arg-token-8
+    access-token: ya29.access-token-9
+    my-api-key: provider-key-10
+    client-id: public-client-id
+    expiry: "2030-01-01T00:00:00Z"`),
+    );
+    expect(found).toEqual(expect.arrayContaining(['arg-token-8', 'ya29.access-token-9', 'provider-key-10']));
+    for (const plain of ['/usr/bin/gcloud', 'public-client-id', 'json', '2030-01-01T00:00:00Z']) expect(found).not.toContain(plain);
+  });
+
+  const settingsOf = (kubeconfig: string, extra: Record<string, string> = {}) => readSettings(inputs({ router: 'kubernetes', service: 'myapp', version: 'v2', kubeconfig, ...extra }));
+  it('warns that an exec plugin or an auth-provider program runs with the step\'s environment, naming it', () => {
+    expect(settingsOf(exec).warnings).toEqual([
+      expect.stringMatching(/^Input 'kubeconfig': user "ci" runs the program "cloud-login" \(an exec credential plugin\) to get its credential, with the whole environment of this step: every input of the action \(github-token, this kubeconfig\)/),
+    ]);
+    const gcp = withUser('auth-provider: {name: gcp, config: {cmd-path: /usr/bin/gcloud, cmd-args: config config-helper}}');
+    expect(settingsOf(gcp).warnings).toEqual([expect.stringMatching(/user "ci" runs "\/usr\/bin\/gcloud" through a shell \(auth-provider "gcp"\) to refresh its token, with the whole environment/)]);
+  });
+  it('does not warn for what runs nothing: a token, an auth-provider without a program, another context\'s user', () => {
+    expect(settingsOf(withUser('token: abcdefgh')).warnings).toEqual([]);
+    expect(settingsOf(withUser('auth-provider: {name: oidc, config: {id-token: x.y.z, idp-issuer-url: "https://idp"}}')).warnings).toEqual([]);
+    const unused = exec.replace('current-context: c', 'current-context: other');
+    expect(settingsOf(unused).warnings).toEqual([]);
+  });
+});
+
+describe('Kubernetes names as the API checks them', () => {
+  const problemsOf = (given: Record<string, string>) => {
+    try {
+      readSettings(inputs({ router: 'kubernetes', service: 'myapp', version: 'v2', ...given }));
+      return [];
+    } catch (error) {
+      if (error instanceof SettingsError) return error.problems;
+      throw error;
+    }
+  };
+  it('a namespace is an RFC 1123 label: it may start with a digit', () => {
+    for (const namespace of ['1team', 'team-1', 'a', '0', 'x'.repeat(63)]) expect(problemsOf({ namespace })).toEqual([]);
+    for (const namespace of ['-team', 'team-', 'Team', 'te_am', 'team.a', 'x'.repeat(64)]) {
+      expect(problemsOf({ namespace })).toEqual([
+        `Input 'namespace': got "${namespace}"; expected a namespace name (at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit), or empty for the context's namespace.`,
+      ]);
+    }
+  });
+  it('a Service name stays an RFC 1035 label: it starts with a letter', () => {
+    expect(problemsOf({ service: '1team' })).toEqual([expect.stringMatching(/^Input 'service': got "1team"; expected the name of the live Service/)]);
   });
 });

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { secretSink } from '../../src/adapters.js';
+import { redactor } from '../../src/infra/log.js';
 import { secretsOf } from '../../src/secrets.js';
 import { inputs } from '../helpers/fakes.js';
 
@@ -35,5 +37,25 @@ describe('secrets read from the raw inputs', () => {
     expect(secretsOf(inputs({ 'smoke-tests': '- [unclosed', 'prometheus-url': 'http://a:%zz-secret@x', 'smoke-headers': 'X: v\u0000alue-1234' }))).toEqual(
       expect.arrayContaining(['%zz-secret', 'v\u0000alue-1234']),
     );
+  });
+});
+
+describe('secrets learnt during the run', () => {
+  it('are masked by the runner once each, and hidden by the run\'s redactor from then on', () => {
+    const secrets = ['input-secret'];
+    const redact = redactor(secrets);
+    const written: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    try {
+      const onSecret = secretSink(secrets);
+      onSecret('minted-token-1');
+      onSecret('minted-token-1');
+      onSecret('input-secret');
+      onSecret('');
+    } finally {
+      write.mockRestore();
+    }
+    expect(written.filter((line) => line.startsWith('::add-mask::'))).toEqual([expect.stringMatching(/^::add-mask::minted-token-1\r?\n$/)]);
+    expect(redact('sent minted-token-1 and input-secret')).toBe('sent *** and ***');
   });
 });

@@ -12,10 +12,21 @@ export interface StateStore {
   get(key: string): string;
 }
 
-/** Replaces every secret with *** in text we write ourselves (report, summary, outputs). */
+/**
+ * Replaces every secret with *** in text we write ourselves (report, summary, outputs). The list is
+ * read again when it grew, so a secret learnt during the run (a token an exec plugin minted) is hidden
+ * from then on.
+ */
 export function redactor(secrets: readonly string[]): (text: string) => string {
-  const sorted = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length);
-  return (text) => sorted.reduce((out, secret) => out.split(secret).join('***'), text);
+  let sorted: string[] = [];
+  let seen = -1;
+  return (text) => {
+    if (seen !== secrets.length) {
+      seen = secrets.length;
+      sorted = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length);
+    }
+    return sorted.reduce((out, secret) => out.split(secret).join('***'), text);
+  };
 }
 
 export function errorMessage(error: unknown): string {

@@ -18,6 +18,11 @@ export interface RouterDeps {
   readyTimeoutMs: number;
   /** The release's version label, for what the router records beside a color. */
   version: string;
+  /**
+   * Masks a credential learnt while the run goes (a token a kubeconfig's exec plugin mints), in the
+   * log and in everything written; the secrets of the inputs were masked before the run.
+   */
+  onSecret?: (value: string) => void;
 }
 
 /**

@@ -1,9 +1,11 @@
 /**
  * The cluster connection, on `@kubernetes/client-node`: its KubeConfig (every auth form: client
  * certificates, tokens, exec plugins, in-cluster), its generic object API (one client for Services,
- * Deployments, HTTPRoutes and Leases) and its watch. Two things are ours: the run's AbortSignal reaches
- * every request through a middleware (the client has no per-call signal), and a watch is re-opened when
- * the server closes it (the client ends a watch after 30 s without events).
+ * Deployments, HTTPRoutes and Leases) and its watch. What is ours: the run's AbortSignal, bounded by a
+ * per-request timeout, reaches every request through a middleware (the client has no per-call signal
+ * and no timeout of its own); each credential the client sends is told to `onSecret`, so a token an
+ * exec plugin mints is masked; and a watch is re-opened when the server closes it (the client ends a
+ * watch after 30 s without events).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
@@ -21,7 +23,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import { describeApiError, pluralOf } from './errors.js';
+import { describeApiError, pluralOf, timedOut } from './errors.js';
 
 /** The field manager our writes are recorded under (`kubectl get -o yaml --show-managed-fields`). */
 export const FIELD_MANAGER = 'blue-green-action';
@@ -36,6 +38,14 @@ export interface Ref {
   name: string;
 }
 
+/**
+ * How long one request may go unanswered before it fails. 30 s: the client's own watch allows a
+ * connection as long; a healthy API server answers in milliseconds and itself gives up on a request at
+ * 60 s; and it is one Lease duration, so a run whose server stalls learns it before its Lease lapses
+ * unnoticed for longer.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 const signals = new AsyncLocalStorage<AbortSignal | undefined>();
 
 const abortable: Middleware = {
@@ -47,15 +57,42 @@ const abortable: Middleware = {
   post: (response: ResponseContext) => Promise.resolve(response),
 };
 
+/**
+ * A KubeConfig that tells each new credential it puts on a request. An exec plugin, an auth-provider
+ * or the in-cluster token file gives its token at run time, so it is not among the kubeconfig's
+ * secrets masked before the run; the client authenticates every request, API call and watch alike,
+ * through this one method, after which the Authorization header holds what is really sent.
+ */
+class ReportingKubeConfig extends KubeConfig {
+  private readonly told = new Set<string>();
+
+  constructor(private readonly onSecret?: (value: string) => void) {
+    super();
+  }
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    if (!this.onSecret) return;
+    for (const [name, value] of Object.entries(context.getHeaders())) {
+      // The credential without its scheme: servers echo the bare token, and hiding it hides the header.
+      const credential = name.toLowerCase() === 'authorization' ? value.replace(/^\S+\s+/, '') : '';
+      if (!credential || this.told.has(credential)) continue;
+      this.told.add(credential);
+      this.onSecret(credential);
+    }
+  }
+}
+
 /** Where configuration is looked for, in order, as the error for "none found" says. */
 const LOOKED_AT = 'the kubeconfig input, the KUBECONFIG variable, ~/.kube/config, or the in-cluster service account';
 
 /**
  * Loads the configuration. With none at all the client would silently talk to http://localhost:8080;
- * that is refused here so the run fails at once with where configuration is looked for.
+ * that is refused here so the run fails at once with where configuration is looked for. `onSecret` is
+ * told each credential as it is first sent.
  */
-export function loadConfig(kubeconfig: string): KubeConfig {
-  const kc = new KubeConfig();
+export function loadConfig(kubeconfig: string, onSecret?: (value: string) => void): KubeConfig {
+  const kc = new ReportingKubeConfig(onSecret);
   if (kubeconfig) {
     // Loaded from memory: the credentials are never written to disk, so there is nothing to clean up.
     kc.loadFromString(kubeconfig);
@@ -80,82 +117,74 @@ export function contextNamespace(kc: KubeConfig): string {
   return kc.getContextObject(kc.getCurrentContext())?.namespace || 'default';
 }
 
+export interface ClusterOptions {
+  /** How long one request may wait for the API server; REQUEST_TIMEOUT_MS unless a test needs it short. */
+  requestTimeoutMs?: number;
+  /** Told each credential the client first sends (a token an exec plugin minted), so it is masked. */
+  onSecret?: (value: string) => void;
+}
+
 export class Cluster {
   private readonly api: KubernetesObjectApi;
   private readonly watcher: Watch;
+  private readonly requestTimeoutMs: number;
 
   constructor(
     kc: KubeConfig,
     readonly namespace: string,
+    options: ClusterOptions = {},
   ) {
     const server = kc.getCurrentCluster()!.server;
     this.api = new KubernetesObjectApi(createConfiguration({ baseServer: new ServerConfiguration(server, {}), authMethods: { default: kc }, promiseMiddleware: [abortable] }));
     this.watcher = new Watch(kc);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   }
 
   /** The object, or undefined when it does not exist ("not found" is a value). */
-  async get(ref: Ref, signal?: AbortSignal): Promise<Obj | undefined> {
-    try {
-      return await this.call(signal, () => this.api.read<Obj>({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: this.namespace } }));
-    } catch (error) {
-      if ((error as { code?: number }).code === 404) return undefined;
-      throw describeApiError(error, 'get', ref, this.namespace);
-    }
+  get(ref: Ref, signal?: AbortSignal): Promise<Obj | undefined> {
+    const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: this.namespace } };
+    return this.call('get', ref, signal, () => this.api.read<Obj>(header), () => undefined);
   }
 
   async list(apiVersion: string, kind: string, labelSelector: string, signal?: AbortSignal): Promise<Obj[]> {
-    const ref = { apiVersion, kind, name: '' };
-    try {
-      const list = await this.call(signal, () => this.api.list<Obj>(apiVersion, kind, this.namespace, undefined, undefined, undefined, undefined, labelSelector));
-      return list.items;
-    } catch (error) {
-      throw describeApiError(error, 'list', ref, this.namespace);
-    }
+    const list = await this.call('list', { apiVersion, kind, name: '' }, signal, () =>
+      this.api.list<Obj>(apiVersion, kind, this.namespace, undefined, undefined, undefined, undefined, labelSelector),
+    );
+    return list.items;
   }
 
   /** A JSON merge patch (or strategic, for lists merged by key); with metadata.resourceVersion it is a compare-and-swap. */
-  async patch(ref: Ref, body: Record<string, unknown>, signal?: AbortSignal, strategy: PatchStrategy = PatchStrategy.MergePatch): Promise<Obj> {
-    const spec = { apiVersion: ref.apiVersion, kind: ref.kind, ...body, metadata: { ...(body.metadata as object), name: ref.name, namespace: this.namespace } };
-    try {
-      return await this.call(signal, () => this.api.patch<Obj>(spec, undefined, undefined, FIELD_MANAGER, undefined, strategy));
-    } catch (error) {
-      throw describeApiError(error, 'patch', ref, this.namespace);
-    }
+  patch(ref: Ref, body: Record<string, unknown>, signal?: AbortSignal, strategy: PatchStrategy = PatchStrategy.MergePatch): Promise<Obj> {
+    const spec = this.spec(ref, body);
+    return this.call('patch', ref, signal, () => this.api.patch<Obj>(spec, undefined, undefined, FIELD_MANAGER, undefined, strategy));
   }
 
-  async create(ref: Ref, body: Record<string, unknown>, signal?: AbortSignal): Promise<Obj> {
-    const spec = { apiVersion: ref.apiVersion, kind: ref.kind, ...body, metadata: { ...(body.metadata as object), name: ref.name, namespace: this.namespace } };
-    try {
-      return await this.call(signal, () => this.api.create<Obj>(spec, undefined, undefined, FIELD_MANAGER));
-    } catch (error) {
-      throw describeApiError(error, 'create', ref, this.namespace);
-    }
+  create(ref: Ref, body: Record<string, unknown>, signal?: AbortSignal): Promise<Obj> {
+    const spec = this.spec(ref, body);
+    return this.call('create', ref, signal, () => this.api.create<Obj>(spec, undefined, undefined, FIELD_MANAGER));
   }
 
-  async replace(ref: Ref, object: Obj, signal?: AbortSignal): Promise<Obj> {
-    try {
-      return await this.call(signal, () => this.api.replace<Obj>(object, undefined, undefined, FIELD_MANAGER));
-    } catch (error) {
-      throw describeApiError(error, 'update', ref, this.namespace);
-    }
+  replace(ref: Ref, object: Obj, signal?: AbortSignal): Promise<Obj> {
+    return this.call('update', ref, signal, () => this.api.replace<Obj>(object, undefined, undefined, FIELD_MANAGER));
   }
 
   /** Deletes only the version given (a precondition), so an object someone else rewrote is left alone. */
   async delete(ref: Ref, resourceVersion: string, signal?: AbortSignal): Promise<void> {
     const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: this.namespace } };
-    try {
-      await this.call(signal, () => this.api.delete(header, undefined, undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } }));
-    } catch (error) {
-      if ((error as { code?: number }).code === 404) return;
-      throw describeApiError(error, 'delete', ref, this.namespace);
-    }
+    await this.call('delete', ref, signal, () => this.api.delete(header, undefined, undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } }), () => undefined);
+  }
+
+  private spec(ref: Ref, body: Record<string, unknown>): Obj {
+    return { apiVersion: ref.apiVersion, kind: ref.kind, ...body, metadata: { ...(body.metadata as object), name: ref.name, namespace: this.namespace } };
   }
 
   /**
    * Watches the objects of `type` in the namespace (narrowed by `query`) until `settled` returns a
    * value, for at most `timeoutMs`. Each (re)opened watch first replays every current object as ADDED,
    * so `objects` always holds the collection as it is. Resolves undefined on timeout; rejects when
-   * cancelled.
+   * cancelled. A stalled server cannot hold it: each attempt is ended by the client's own watch
+   * timeout (30 s to connect, then 30 s without data) and opened again, and the whole wait by
+   * `timeoutMs` and the signal.
    */
   async watchUntil<T>(
     type: { apiVersion: string; kind: string },
@@ -219,17 +248,44 @@ export class Cluster {
     });
   }
 
-  private call<T>(signal: AbortSignal | undefined, request: () => Promise<T>): Promise<T> {
+  /**
+   * One request, bounded by the caller's signal and by the request timeout, whether or not a signal
+   * is given: a stalled API server fails the call instead of hanging the run. The fetch gets the
+   * bound through the middleware; the race also ends a wait in what runs before the fetch (an exec
+   * plugin that never answers). A 404 is a value where the caller gives one.
+   */
+  private async call<T>(verb: string, ref: Ref, signal: AbortSignal | undefined, request: () => Promise<T>, notFound?: () => T): Promise<T> {
     signal?.throwIfAborted();
-    return signals.run(signal, request);
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    try {
+      return await signals.run(bounded, () => untilAborted(bounded, request()));
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timeout.aborted) throw timedOut(verb, ref, this.namespace, this.requestTimeoutMs);
+      if (notFound && (error as { code?: number }).code === 404) return notFound();
+      throw describeApiError(error, verb, ref, this.namespace);
+    }
   }
 }
 
-/** The cluster, or why there is none: a missing configuration is a bad input, which preflight reports. */
-export function connect(s: { kubeconfig: string; namespace: string }): Cluster | Error {
+/** The work's result, or the signal's reason as soon as it aborts, whichever comes first. */
+function untilAborted<T>(signal: AbortSignal, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+/**
+ * The cluster, or why there is none: a missing configuration is a bad input, which preflight reports.
+ * `options.onSecret` (from the router's deps) is told each credential first sent, so it is masked.
+ */
+export function connect(s: { kubeconfig: string; namespace: string }, options: ClusterOptions = {}): Cluster | Error {
   try {
-    const kc = loadConfig(s.kubeconfig);
-    return new Cluster(kc, s.namespace || contextNamespace(kc));
+    const kc = loadConfig(s.kubeconfig, options.onSecret);
+    return new Cluster(kc, s.namespace || contextNamespace(kc), options);
   } catch (error) {
     return error as Error;
   }

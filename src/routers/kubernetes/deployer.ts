@@ -10,7 +10,7 @@ const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 export const VERSION_ANNOTATION = 'blue-green-action/version';
 
 export async function createKubernetesDeployer(s: KubernetesSettings, deps: RouterDeps): Promise<Deployer> {
-  return new KubernetesDeployer(s, deps, connect(s));
+  return new KubernetesDeployer(s, deps, connect(s, { onSecret: deps.onSecret }));
 }
 
 /**

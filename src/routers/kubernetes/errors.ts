@@ -3,6 +3,8 @@
  * Status body carries the facts (reason, message, details); we keep its message where it is the most
  * precise thing to say (422), and name the missing right where RBAC refused (403).
  */
+import { formatDuration } from '../../infra/duration.js';
+
 export interface ApiRef {
   apiVersion: string;
   kind: string;
@@ -48,12 +50,22 @@ function body(error: unknown): StatusBody {
   return (raw as StatusBody | undefined) ?? {};
 }
 
+/** The object a call was about, or the resource for a call on a collection (list, watch). */
+function objectOf(ref: ApiRef): string {
+  return ref.name ? `${ref.kind} "${ref.name}"` : rbacResource(ref);
+}
+
+/** A request the API server left unanswered: which call, on what, and how long it waited. */
+export function timedOut(verb: string, ref: ApiRef, namespace: string, ms: number): Error {
+  return new Error(`could not ${verb} ${objectOf(ref)} in namespace "${namespace}": timed out after ${formatDuration(ms)} without an answer from the API server`);
+}
+
 /** Turns a client error into one that names the verb, the object and the remedy. Others pass through. */
 export function describeApiError(error: unknown, verb: string, ref: ApiRef, namespace: string): Error {
   const code = (error as { code?: number }).code;
   if (typeof code !== 'number') return error instanceof Error ? error : new Error(String(error));
   const status = body(error);
-  const object = ref.name ? `${ref.kind} "${ref.name}"` : rbacResource(ref);
+  const object = objectOf(ref);
   const where = `in namespace "${namespace}"`;
   switch (code) {
     case 401:

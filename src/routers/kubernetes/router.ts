@@ -17,7 +17,7 @@ export const STAGED_ANNOTATION = 'blue-green-action/staged';
 const CONVERGE_MAX_MS = 60_000;
 
 export async function createKubernetesRouter(s: KubernetesSettings, deps: RouterDeps): Promise<Router> {
-  return new KubernetesRouter(s, deps, connect(s));
+  return new KubernetesRouter(s, deps, connect(s, { onSecret: deps.onSecret }));
 }
 
 /**
