@@ -12,7 +12,7 @@ __webpack_require__.d(__webpack_exports__, {
   Ng: () => (/* binding */ connect)
 });
 
-// UNUSED EXPORTS: FIELD_MANAGER, contextNamespace, loadConfig
+// UNUSED EXPORTS: FIELD_MANAGER, REQUEST_TIMEOUT_MS, contextNamespace, loadConfig
 
 // EXTERNAL MODULE: external "node:async_hooks"
 var external_node_async_hooks_ = __webpack_require__(6698);
@@ -24,7 +24,15 @@ var external_node_os_ = __webpack_require__(8161);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./node_modules/@kubernetes/client-node/dist/index.js + 874 modules
 var dist = __webpack_require__(2953);
+// EXTERNAL MODULE: ./lib/infra/duration.js
+var duration = __webpack_require__(5676);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/errors.js
+/**
+ * API errors said in the user's terms: what was refused, on which object, and what to do. The API's
+ * Status body carries the facts (reason, message, details); we keep its message where it is the most
+ * precise thing to say (422), and name the missing right where RBAC refused (403).
+ */
+
 /** The resource as RBAC names it: `services`, `deployments.apps`, `httproutes.gateway.networking.k8s.io`. */
 function rbacResource(ref) {
     const plural = pluralOf(ref.kind);
@@ -56,13 +64,21 @@ function body(error) {
     }
     return raw ?? {};
 }
+/** The object a call was about, or the resource for a call on a collection (list, watch). */
+function objectOf(ref) {
+    return ref.name ? `${ref.kind} "${ref.name}"` : rbacResource(ref);
+}
+/** A request the API server left unanswered: which call, on what, and how long it waited. */
+function timedOut(verb, ref, namespace, ms) {
+    return new Error(`could not ${verb} ${objectOf(ref)} in namespace "${namespace}": timed out after ${(0,duration/* formatDuration */.a3)(ms)} without an answer from the API server`);
+}
 /** Turns a client error into one that names the verb, the object and the remedy. Others pass through. */
 function describeApiError(error, verb, ref, namespace) {
     const code = error.code;
     if (typeof code !== 'number')
         return error instanceof Error ? error : new Error(String(error));
     const status = body(error);
-    const object = ref.name ? `${ref.kind} "${ref.name}"` : rbacResource(ref);
+    const object = objectOf(ref);
     const where = `in namespace "${namespace}"`;
     switch (code) {
         case 401:
@@ -84,9 +100,11 @@ function describeApiError(error, verb, ref, namespace) {
 /**
  * The cluster connection, on `@kubernetes/client-node`: its KubeConfig (every auth form: client
  * certificates, tokens, exec plugins, in-cluster), its generic object API (one client for Services,
- * Deployments, HTTPRoutes and Leases) and its watch. Two things are ours: the run's AbortSignal reaches
- * every request through a middleware (the client has no per-call signal), and a watch is re-opened when
- * the server closes it (the client ends a watch after 30 s without events).
+ * Deployments, HTTPRoutes and Leases) and its watch. What is ours: the run's AbortSignal, bounded by a
+ * per-request timeout, reaches every request through a middleware (the client has no per-call signal
+ * and no timeout of its own); each credential the client sends is told to `onSecret`, so a token an
+ * exec plugin mints is masked; and a watch is re-opened when the server closes it (the client ends a
+ * watch after 30 s without events).
  */
 
 
@@ -96,6 +114,13 @@ function describeApiError(error, verb, ref, namespace) {
 
 /** The field manager our writes are recorded under (`kubectl get -o yaml --show-managed-fields`). */
 const FIELD_MANAGER = 'blue-green-action';
+/**
+ * How long one request may go unanswered before it fails. 30 s: the client's own watch allows a
+ * connection as long; a healthy API server answers in milliseconds and itself gives up on a request at
+ * 60 s; and it is one Lease duration, so a run whose server stalls learns it before its Lease lapses
+ * unnoticed for longer.
+ */
+const REQUEST_TIMEOUT_MS = 30_000;
 const signals = new external_node_async_hooks_.AsyncLocalStorage();
 const abortable = {
     pre(context) {
@@ -106,14 +131,42 @@ const abortable = {
     },
     post: (response) => Promise.resolve(response),
 };
+/**
+ * A KubeConfig that tells each new credential it puts on a request. An exec plugin, an auth-provider
+ * or the in-cluster token file gives its token at run time, so it is not among the kubeconfig's
+ * secrets masked before the run; the client authenticates every request, API call and watch alike,
+ * through this one method, after which the Authorization header holds what is really sent.
+ */
+class ReportingKubeConfig extends dist/* KubeConfig */.ypW {
+    onSecret;
+    told = new Set();
+    constructor(onSecret) {
+        super();
+        this.onSecret = onSecret;
+    }
+    async applySecurityAuthentication(context) {
+        await super.applySecurityAuthentication(context);
+        if (!this.onSecret)
+            return;
+        for (const [name, value] of Object.entries(context.getHeaders())) {
+            // The credential without its scheme: servers echo the bare token, and hiding it hides the header.
+            const credential = name.toLowerCase() === 'authorization' ? value.replace(/^\S+\s+/, '') : '';
+            if (!credential || this.told.has(credential))
+                continue;
+            this.told.add(credential);
+            this.onSecret(credential);
+        }
+    }
+}
 /** Where configuration is looked for, in order, as the error for "none found" says. */
 const LOOKED_AT = 'the kubeconfig input, the KUBECONFIG variable, ~/.kube/config, or the in-cluster service account';
 /**
  * Loads the configuration. With none at all the client would silently talk to http://localhost:8080;
- * that is refused here so the run fails at once with where configuration is looked for.
+ * that is refused here so the run fails at once with where configuration is looked for. `onSecret` is
+ * told each credential as it is first sent.
  */
-function loadConfig(kubeconfig) {
-    const kc = new dist/* KubeConfig */.ypW();
+function loadConfig(kubeconfig, onSecret) {
+    const kc = new ReportingKubeConfig(onSecret);
     if (kubeconfig) {
         // Loaded from memory: the credentials are never written to disk, so there is nothing to clean up.
         kc.loadFromString(kubeconfig);
@@ -142,77 +195,50 @@ class Cluster {
     namespace;
     api;
     watcher;
-    constructor(kc, namespace) {
+    requestTimeoutMs;
+    constructor(kc, namespace, options = {}) {
         this.namespace = namespace;
         const server = kc.getCurrentCluster().server;
         this.api = new dist/* KubernetesObjectApi */.e1Y((0,dist/* createConfiguration */.$v4)({ baseServer: new dist/* ServerConfiguration */.i04(server, {}), authMethods: { default: kc }, promiseMiddleware: [abortable] }));
         this.watcher = new dist/* Watch */.ox1(kc);
+        this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     }
     /** The object, or undefined when it does not exist ("not found" is a value). */
-    async get(ref, signal) {
-        try {
-            return await this.call(signal, () => this.api.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: this.namespace } }));
-        }
-        catch (error) {
-            if (error.code === 404)
-                return undefined;
-            throw describeApiError(error, 'get', ref, this.namespace);
-        }
+    get(ref, signal) {
+        const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: this.namespace } };
+        return this.call('get', ref, signal, () => this.api.read(header), () => undefined);
     }
     async list(apiVersion, kind, labelSelector, signal) {
-        const ref = { apiVersion, kind, name: '' };
-        try {
-            const list = await this.call(signal, () => this.api.list(apiVersion, kind, this.namespace, undefined, undefined, undefined, undefined, labelSelector));
-            return list.items;
-        }
-        catch (error) {
-            throw describeApiError(error, 'list', ref, this.namespace);
-        }
+        const list = await this.call('list', { apiVersion, kind, name: '' }, signal, () => this.api.list(apiVersion, kind, this.namespace, undefined, undefined, undefined, undefined, labelSelector));
+        return list.items;
     }
     /** A JSON merge patch (or strategic, for lists merged by key); with metadata.resourceVersion it is a compare-and-swap. */
-    async patch(ref, body, signal, strategy = dist/* PatchStrategy */.Qve.MergePatch) {
-        const spec = { apiVersion: ref.apiVersion, kind: ref.kind, ...body, metadata: { ...body.metadata, name: ref.name, namespace: this.namespace } };
-        try {
-            return await this.call(signal, () => this.api.patch(spec, undefined, undefined, FIELD_MANAGER, undefined, strategy));
-        }
-        catch (error) {
-            throw describeApiError(error, 'patch', ref, this.namespace);
-        }
+    patch(ref, body, signal, strategy = dist/* PatchStrategy */.Qve.MergePatch) {
+        const spec = this.spec(ref, body);
+        return this.call('patch', ref, signal, () => this.api.patch(spec, undefined, undefined, FIELD_MANAGER, undefined, strategy));
     }
-    async create(ref, body, signal) {
-        const spec = { apiVersion: ref.apiVersion, kind: ref.kind, ...body, metadata: { ...body.metadata, name: ref.name, namespace: this.namespace } };
-        try {
-            return await this.call(signal, () => this.api.create(spec, undefined, undefined, FIELD_MANAGER));
-        }
-        catch (error) {
-            throw describeApiError(error, 'create', ref, this.namespace);
-        }
+    create(ref, body, signal) {
+        const spec = this.spec(ref, body);
+        return this.call('create', ref, signal, () => this.api.create(spec, undefined, undefined, FIELD_MANAGER));
     }
-    async replace(ref, object, signal) {
-        try {
-            return await this.call(signal, () => this.api.replace(object, undefined, undefined, FIELD_MANAGER));
-        }
-        catch (error) {
-            throw describeApiError(error, 'update', ref, this.namespace);
-        }
+    replace(ref, object, signal) {
+        return this.call('update', ref, signal, () => this.api.replace(object, undefined, undefined, FIELD_MANAGER));
     }
     /** Deletes only the version given (a precondition), so an object someone else rewrote is left alone. */
     async delete(ref, resourceVersion, signal) {
         const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: this.namespace } };
-        try {
-            await this.call(signal, () => this.api.delete(header, undefined, undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } }));
-        }
-        catch (error) {
-            if (error.code === 404)
-                return;
-            throw describeApiError(error, 'delete', ref, this.namespace);
-        }
+        await this.call('delete', ref, signal, () => this.api.delete(header, undefined, undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } }), () => undefined);
+    }
+    spec(ref, body) {
+        return { apiVersion: ref.apiVersion, kind: ref.kind, ...body, metadata: { ...body.metadata, name: ref.name, namespace: this.namespace } };
     }
     /**
      * Watches the objects of `type` in the namespace (narrowed by `query`) until `settled` returns a
      * value, for at most `timeoutMs`. Each (re)opened watch first replays every current object as ADDED,
      * so `objects` always holds the collection as it is. Resolves undefined on timeout; rejects when
-     * cancelled.
+     * cancelled. A stalled server cannot hold it: each attempt is ended by the client's own watch
+     * timeout (30 s to connect, then 30 s without data) and opened again, and the whole wait by
+     * `timeoutMs` and the signal.
      */
     async watchUntil(type, query, settled, timeoutMs, signal) {
         signal?.throwIfAborted();
@@ -274,16 +300,46 @@ class Cluster {
             open();
         });
     }
-    call(signal, request) {
+    /**
+     * One request, bounded by the caller's signal and by the request timeout, whether or not a signal
+     * is given: a stalled API server fails the call instead of hanging the run. The fetch gets the
+     * bound through the middleware; the race also ends a wait in what runs before the fetch (an exec
+     * plugin that never answers). A 404 is a value where the caller gives one.
+     */
+    async call(verb, ref, signal, request, notFound) {
         signal?.throwIfAborted();
-        return signals.run(signal, request);
+        const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+        const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
+        try {
+            return await signals.run(bounded, () => untilAborted(bounded, request()));
+        }
+        catch (error) {
+            if (signal?.aborted)
+                throw signal.reason;
+            if (timeout.aborted)
+                throw timedOut(verb, ref, this.namespace, this.requestTimeoutMs);
+            if (notFound && error.code === 404)
+                return notFound();
+            throw describeApiError(error, verb, ref, this.namespace);
+        }
     }
 }
-/** The cluster, or why there is none: a missing configuration is a bad input, which preflight reports. */
-function connect(s) {
+/** The work's result, or the signal's reason as soon as it aborts, whichever comes first. */
+function untilAborted(signal, work) {
+    return new Promise((resolve, reject) => {
+        const stop = () => reject(signal.reason);
+        signal.addEventListener('abort', stop, { once: true });
+        work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+    });
+}
+/**
+ * The cluster, or why there is none: a missing configuration is a bad input, which preflight reports.
+ * `options.onSecret` (from the router's deps) is told each credential first sent, so it is masked.
+ */
+function connect(s, options = {}) {
     try {
-        const kc = loadConfig(s.kubeconfig);
-        return new Cluster(kc, s.namespace || contextNamespace(kc));
+        const kc = loadConfig(s.kubeconfig, options.onSecret);
+        return new Cluster(kc, s.namespace || contextNamespace(kc), options);
     }
     catch (error) {
         return error;
@@ -310,7 +366,7 @@ const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 /** The version the color's Deployment runs, beside the image (what `kubectl describe` shows). */
 const VERSION_ANNOTATION = 'blue-green-action/version';
 async function createKubernetesDeployer(s, deps) {
-    return new KubernetesDeployer(s, deps, (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .connect */ .Ng)(s));
+    return new KubernetesDeployer(s, deps, (0,_client_js__WEBPACK_IMPORTED_MODULE_1__/* .connect */ .Ng)(s, { onSecret: deps.onSecret }));
 }
 /**
  * Sets `image` on the idle color's Deployment, sizes it to carry the live color's load, and waits for

@@ -12,6 +12,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   PrometheusClient: () => (/* binding */ PrometheusClient),
 /* harmony export */   seriesName: () => (/* binding */ seriesName)
 /* harmony export */ });
+/* harmony import */ var _infra_redirect_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8296);
+
 /** A query Prometheus refused as malformed: a bad input, not a failed measurement. */
 class BadQueryError extends Error {
     name = 'BadQueryError';
@@ -20,7 +22,13 @@ class BadQueryError extends Error {
 class AuthError extends Error {
     name = 'AuthError';
 }
-/** Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates. */
+/** Same-origin redirects (a proxy adding a path prefix or a slash) are followed this many times at most. */
+const MAX_REDIRECTS = 3;
+/**
+ * Talks to the Prometheus HTTP API (`/api/v1/query`). TLS is verified: fetch refuses bad certificates.
+ * Redirects are followed by hand: fetch would follow one to any origin and take prometheus-headers
+ * (custom ones such as X-API-Key included) with it, so only the origin of prometheus-url is ever asked.
+ */
 class PrometheusClient {
     baseUrl;
     headers;
@@ -31,18 +39,9 @@ class PrometheusClient {
         this.timeoutMs = timeoutMs;
     }
     async query(promql, signal) {
-        const url = `${this.baseUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`;
+        const url = new URL(`${this.baseUrl}/api/v1/query?${new URLSearchParams({ query: promql })}`);
         const timeout = AbortSignal.timeout(this.timeoutMs);
-        let response;
-        try {
-            response = await fetch(url, { headers: { accept: 'application/json', ...this.headers }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-        }
-        catch (error) {
-            const cause = error.cause;
-            if (timeout.aborted)
-                throw new Error(`Prometheus did not answer within ${this.timeoutMs}ms`);
-            throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`);
-        }
+        const response = await this.get(url, timeout, signal ? AbortSignal.any([signal, timeout]) : timeout);
         const text = await response.text();
         if (response.status === 401 || response.status === 403) {
             throw new AuthError(`Prometheus at ${this.baseUrl} answered ${response.status} ${response.statusText || ''}`.trim() +
@@ -62,6 +61,31 @@ class PrometheusClient {
             throw new Error(message);
         }
         return toSeries(body.data.resultType, body.data.result);
+    }
+    /** GET with the headers, following a redirect only within the origin of prometheus-url. */
+    async get(url, timeout, signal) {
+        for (let hops = 0;; hops++) {
+            let response;
+            try {
+                response = await fetch(url, { headers: { accept: 'application/json', ...this.headers }, signal, redirect: 'manual' });
+            }
+            catch (error) {
+                const cause = error.cause;
+                if (timeout.aborted)
+                    throw new Error(`Prometheus did not answer within ${this.timeoutMs}ms`);
+                throw new Error(`Prometheus unreachable at ${this.baseUrl}: ${cause?.code ?? cause?.message ?? error.message}`);
+            }
+            const next = (0,_infra_redirect_js__WEBPACK_IMPORTED_MODULE_0__/* .redirectTarget */ .E)(response.status, response.headers.get('location'), url);
+            if (!next)
+                return response;
+            await response.body?.cancel();
+            if (next.origin !== url.origin) {
+                throw new Error(`Prometheus at prometheus-url ${this.baseUrl} redirected to another origin, ${(0,_infra_redirect_js__WEBPACK_IMPORTED_MODULE_0__/* .shownUrl */ .z)(next)}; not followed, as prometheus-headers go only to prometheus-url's origin (set prometheus-url to where Prometheus answers)`);
+            }
+            if (hops === MAX_REDIRECTS)
+                throw new Error(`Prometheus at prometheus-url ${this.baseUrl} redirected more than ${MAX_REDIRECTS} times (last to ${(0,_infra_redirect_js__WEBPACK_IMPORTED_MODULE_0__/* .shownUrl */ .z)(next)})`);
+            url = next;
+        }
     }
 }
 function toSeries(type, result) {

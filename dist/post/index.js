@@ -37316,7 +37316,14 @@ exports.visitAsync = visitAsync;
 /* harmony export */ });
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
 /* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4708);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2790);
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2790);
+/* harmony import */ var _infra_redirect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8296);
+// HTTP probes (smoke tests and `http` health checks) send smoke-headers, often secrets. Redirects are
+// never followed, not even to the same origin: a probe judges the URL it was given, a 3xx is an answer
+// like any other (a smoke test may expect 301), and a redirect to another origin can never carry the
+// headers there. Following without the headers instead would judge a page the user did not name, so an
+// unexpected redirect fails the probe and its detail says where it pointed.
+
 
 
 
@@ -37327,15 +37334,17 @@ const MAX_BODY_BYTES = 1 << 20;
  * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
  */
 async function runProbe(probe, vars, timeoutMs, signal) {
-    const url = new URL((0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_2__/* .fillTemplate */ .ou)(probe.url, vars));
     const started = performance.now();
     try {
-        const { status, body } = await send(url, probe, timeoutMs, signal);
+        const url = new URL((0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .fillUrl */ .T9)(probe.url, vars));
+        const { status, body, location } = await send(url, probe, timeoutMs, signal);
         const latencyMs = Math.round(performance.now() - started);
         const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
         if (!statusOk) {
             const expected = probe.expectStatus.length ? probe.expectStatus.join(' or ') : '2xx';
-            return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}` };
+            const target = (0,_infra_redirect_js__WEBPACK_IMPORTED_MODULE_2__/* .redirectTarget */ .E)(status, location, url);
+            const redirect = target ? ` redirecting to ${(0,_infra_redirect_js__WEBPACK_IMPORTED_MODULE_2__/* .shownUrl */ .z)(target)} (probes do not follow redirects)` : '';
+            return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}${redirect}` };
         }
         if (probe.expectBody && !probe.expectBody.test(body)) {
             return { ok: false, status, latencyMs, detail: `${status}, but the body does not match /${probe.expectBody.source}/` };
@@ -37361,7 +37370,7 @@ function send(url, probe, timeoutMs, signal) {
                     chunks.push(chunk);
                 size += chunk.length;
             });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }));
             res.on('error', reject);
         });
         req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
@@ -37387,12 +37396,70 @@ function describeError(error, timeoutMs) {
 
 /***/ }),
 
+/***/ 760:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ fillQuery),
+/* harmony export */   j: () => (/* binding */ versionOutsideString)
+/* harmony export */ });
+/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2790);
+
+/** The query cut into PromQL and string literals, as PromQL's lexer reads them. */
+function segments(query) {
+    const out = [];
+    let start = 0;
+    for (let i = 0; i < query.length; i++) {
+        const c = query[i];
+        if (c === '#') {
+            // A comment runs to the end of the line; a quote in it opens nothing.
+            const end = query.indexOf('\n', i);
+            i = end < 0 ? query.length : end;
+        }
+        else if (c === '"' || c === "'" || c === '`') {
+            const code = query.slice(start, i);
+            const end = closingQuote(query, i);
+            out.push({ text: code, kind: 'code' }, { text: query.slice(i, end + 1), kind: /[=!]~\s*$/.test(code) ? 'regex' : 'string' });
+            start = end + 1;
+            i = end;
+        }
+    }
+    out.push({ text: query.slice(start), kind: 'code' });
+    return out;
+}
+/** The index of the quote that ends the literal opened at `open` (the last index when it never ends). */
+function closingQuote(query, open) {
+    const quote = query[open];
+    for (let i = open + 1; i < query.length; i++) {
+        if (query[i] === '\\' && quote !== '`')
+            i++;
+        else if (query[i] === quote)
+            return i;
+    }
+    return query.length - 1;
+}
+/** True when `{version}` stands outside every string literal of the query. */
+function versionOutsideString(query) {
+    return segments(query).some((s) => s.kind === 'code' && s.text.includes('{version}'));
+}
+/** Fills the tokens of a query (only the exact `{name}`s given); `{version}` as its literal needs. */
+function fillQuery(query, values) {
+    const inRegex = { ...values, version: values.version.replace(/[.+]/g, '[$&]') };
+    return segments(query)
+        .map((s) => (0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_0__/* .fillTemplate */ .ou)(s.text, s.kind === 'regex' ? inRegex : values))
+        .join('');
+}
+
+
+/***/ }),
+
 /***/ 2790:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   AS: () => (/* binding */ fillArgv),
 /* harmony export */   GW: () => (/* binding */ splitCommand),
+/* harmony export */   T9: () => (/* binding */ fillUrl),
 /* harmony export */   ou: () => (/* binding */ fillTemplate)
 /* harmony export */ });
 /**
@@ -37466,9 +37533,16 @@ function splitCommand(line) {
         return 'the command is empty';
     return argv;
 }
-/** Replaces `{name}` placeholders in each argument; unknown placeholders are left as written. */
+/** Replaces `{name}` placeholders in each argument; unknown placeholders (`{constructor}` too) are left as written. */
 function fillTemplate(text, values) {
-    return text.replace(/\{([a-z-]+)\}/g, (whole, key) => values[key] ?? whole);
+    return text.replace(/\{([a-z-]+)\}/g, (whole, key) => (Object.hasOwn(values, key) ? values[key] : whole));
+}
+/**
+ * Fills a URL template with every value percent-encoded: a version's `+` would read as a space in a
+ * query string and its `/` would add a path segment (or end the host), so each value stays one value.
+ */
+function fillUrl(template, values) {
+    return fillTemplate(template, Object.fromEntries(Object.entries(values).map(([key, value]) => [key, encodeURIComponent(value)])));
 }
 function fillArgv(argv, values) {
     return argv.map((arg) => fillTemplate(arg, values));
@@ -37616,10 +37690,21 @@ class Observer {
 /* harmony export */   tJ: () => (/* binding */ inert)
 /* harmony export */ });
 /* unused harmony export oneLine */
-/** Replaces every secret with *** in text we write ourselves (report, summary, outputs). */
+/**
+ * Replaces every secret with *** in text we write ourselves (report, summary, outputs). The list is
+ * read again when it grew, so a secret learnt during the run (a token an exec plugin minted) is hidden
+ * from then on.
+ */
 function redactor(secrets) {
-    const sorted = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length);
-    return (text) => sorted.reduce((out, secret) => out.split(secret).join('***'), text);
+    let sorted = [];
+    let seen = -1;
+    return (text) => {
+        if (seen !== secrets.length) {
+            seen = secrets.length;
+            sorted = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length);
+        }
+        return sorted.reduce((out, secret) => out.split(secret).join('***'), text);
+    };
 }
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
@@ -37639,6 +37724,37 @@ function inert(text) {
         .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
         .replace(/^(\s*):(?=:)/gm, '$1:\u200b')
         .replace(/##\[/g, '#\u200b#[');
+}
+
+
+/***/ }),
+
+/***/ 8296:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ redirectTarget),
+/* harmony export */   z: () => (/* binding */ shownUrl)
+/* harmony export */ });
+/** HTTP statuses that send the client elsewhere (RFC 9110 §15.4); 300 and 304 do not. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Where a redirect answer points, resolved against the URL asked; undefined when it is no redirect. */
+function redirectTarget(status, location, asked) {
+    if (!REDIRECTS.has(status) || !location)
+        return undefined;
+    try {
+        return new URL(location, asked);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A URL as messages may show it: origin and path only. A Location is written by the server and may carry
+ * `user:password@` or a token in its query, so neither is ever printed.
+ */
+function shownUrl(url) {
+    return url.origin === 'null' ? `${url.protocol}…` : `${url.origin}${url.pathname}`;
 }
 
 
@@ -37688,7 +37804,8 @@ function assertExpected(router, current, expected) {
 /* harmony export */   KU: () => (/* binding */ describeAddress),
 /* harmony export */   n5: () => (/* binding */ RUNTIME_API_WORD),
 /* harmony export */   nT: () => (/* binding */ RuntimeApi),
-/* harmony export */   or: () => (/* binding */ parseAddress)
+/* harmony export */   or: () => (/* binding */ parseAddress),
+/* harmony export */   sM: () => (/* binding */ ADDRESS_FORM)
 /* harmony export */ });
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
 
@@ -37707,13 +37824,24 @@ const FAILURES = [
     'Failed',
     'Unable',
 ];
+/** `haproxy-socket`'s accepted form, for the message that refuses another. */
+const ADDRESS_FORM = 'an absolute unix socket path (/run/haproxy/admin.sock) or host:port, the host a hostname, an IPv4 address or an [IPv6] address and the port 1-65535';
+/** RFC 1123 host names: dot-separated labels of letters, digits and inner dashes. */
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+/**
+ * Checked here, not by the connection: `http://127.0.0.1:1` or `a b:1234` would otherwise fail later
+ * as a connection error that does not name the input.
+ */
 function parseAddress(text) {
-    const tcp = /^(.+):(\d{1,5})$/.exec(text);
-    if (tcp && !text.startsWith('/') && Number(tcp[2]) > 0 && Number(tcp[2]) < 65536)
-        return { host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) };
-    if (text.startsWith('/') || text.startsWith('./'))
-        return { path: text };
-    return undefined;
+    // eslint-disable-next-line no-control-regex
+    if (text.startsWith('/'))
+        return /[\u0000-\u001f\u007f]/.test(text) ? undefined : { path: text };
+    const tcp = /^(?:\[([^\]]*)\]|([^:[\]]*)):([1-9]\d{0,4})$/.exec(text);
+    if (!tcp || Number(tcp[3]) > 65535)
+        return undefined;
+    const [host, bracketed] = tcp[1] !== undefined ? [tcp[1], true] : [tcp[2], false];
+    const valid = bracketed ? (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv6)(host) : /^[\d.]+$/.test(host) ? (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIPv4)(host) : HOSTNAME.test(host);
+    return valid ? { host, port: Number(tcp[3]) } : undefined;
 }
 function describeAddress(address) {
     return 'path' in address ? address.path : `${address.host}:${address.port}`;
@@ -40945,6 +41073,18 @@ function coreLog(redact) {
         group: (name, body) => group(name, body),
     };
 }
+/**
+ * Masks a secret learnt during the run (a token an exec plugin minted): the runner hides it in the log
+ * from now on, and `secrets`, which the run's redactor reads, gains it for everything written.
+ */
+function secretSink(secrets) {
+    return (value) => {
+        if (!value || secrets.includes(value))
+            return;
+        secrets.push(value);
+        core_setSecret(value);
+    };
+}
 const coreState = {
     save: (key, value) => saveState(key, value),
     get: (key) => getState(key),
@@ -41096,7 +41236,7 @@ async function smokeOne(probe, vars, options) {
     catch {
         /* the last result says why */
     }
-    const url = fillTemplate(probe.url, vars);
+    const url = fillUrl(probe.url, vars);
     return { name: fillTemplate(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
 }
 
@@ -41971,7 +42111,7 @@ const haproxyModule = {
         const socket = input('haproxy-socket');
         const address = (0,runtime_api/* parseAddress */.or)(socket);
         if (!address)
-            problems.add('haproxy-socket', socket, 'the Runtime API address: a unix socket path (/run/haproxy/admin.sock) or host:port');
+            problems.add('haproxy-socket', socket, `the Runtime API address: ${runtime_api/* ADDRESS_FORM */.sM}`);
         const map = input('haproxy-map');
         if (!map.startsWith('/') || !runtime_api/* RUNTIME_API_WORD */.n5.test(map)) {
             problems.add('haproxy-map', map, 'the absolute path of the map file, as HAProxy loaded it (see `show map`), without spaces, quotes, ";", "#" or "\\"');
@@ -42004,8 +42144,12 @@ var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/module.js
 
 
-/** A Service name (RFC 1035 label) and other object names (RFC 1123 subdomain), as the API checks them. */
+/**
+ * Names as the API checks them: a Service's is an RFC 1035 label (starts with a letter), a namespace's
+ * an RFC 1123 label (may start with a digit: `1team`), other objects' an RFC 1123 subdomain.
+ */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 /** A label key: an optional DNS prefix and `/`, then a name of letters, digits, `-_.`. */
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
@@ -42016,8 +42160,9 @@ const kubernetesModule = {
         if (!SERVICE_NAME.test(service))
             problems.add('service', service, 'the name of the live Service (lowercase letters, digits and "-", starting with a letter)');
         const namespace = input('namespace');
-        if (namespace && !SERVICE_NAME.test(namespace))
-            problems.add('namespace', namespace, 'a namespace name (lowercase letters, digits and "-"), or empty for the context\'s namespace');
+        if (namespace && !NAMESPACE.test(namespace)) {
+            problems.add('namespace', namespace, 'a namespace name (at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit), or empty for the context\'s namespace');
+        }
         const deployment = input('deployment') || '{service}-{color}';
         if (!deployment.includes('{color}') || !OBJECT_NAME.test(deployment.replaceAll('{service}', 'x').replaceAll('{color}', 'x'))) {
             problems.add('deployment', deployment, 'a Deployment name template containing {color} (and optionally {service}), e.g. {service}-{color}');
@@ -42034,8 +42179,13 @@ const kubernetesModule = {
         if (httpRoute && !OBJECT_NAME.test(httpRoute))
             problems.add('http-route', httpRoute, 'the name of a Gateway API HTTPRoute, or empty');
         const kubeconfig = input('kubeconfig');
-        if (kubeconfig && !looksLikeKubeconfig(kubeconfig)) {
+        const doc = kubeconfig ? parseKubeconfig(kubeconfig) : undefined;
+        if (kubeconfig && !Array.isArray(doc?.clusters)) {
             problems.note('kubeconfig', 'is not a kubeconfig: expected its YAML content (clusters, users, contexts), e.g. from a secret; not a path.');
+        }
+        else if (doc) {
+            for (const program of credentialPrograms(doc))
+                problems.warn('kubeconfig', `${program} ${ENVIRONMENT_WARNING}`);
         }
         const image = input('image');
         if (image && !IMAGE.test(image))
@@ -42062,17 +42212,84 @@ const kubernetesModule = {
         return createKubernetesDeployer(s, deps);
     },
 };
-function looksLikeKubeconfig(text) {
+/** The kubeconfig as a mapping, or undefined when it is not YAML of one. */
+function parseKubeconfig(text) {
     try {
         const doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
-        return Boolean(doc && typeof doc === 'object' && Array.isArray(doc.clusters));
+        return doc && typeof doc === 'object' && !Array.isArray(doc) ? doc : undefined;
     }
     catch {
-        return false;
+        return undefined;
     }
+}
+const ENVIRONMENT_WARNING = 'with the whole environment of this step: every input of the action (github-token, this kubeconfig) and the job\'s variables and secrets. Use such a kubeconfig only if you trust that program; a token or a client certificate runs nothing.';
+/**
+ * The programs the current context's user runs for its credential, said for a warning: an exec plugin
+ * (the client spawns it), or an auth-provider's cmd-path (the client runs it through a shell). The
+ * client runs them with its own environment; an auth-provider without cmd-path runs nothing.
+ */
+function credentialPrograms(doc) {
+    const named = (list, name) => (Array.isArray(list) ? list.find((entry) => entry?.name === name) : undefined);
+    const userName = named(doc.contexts, doc['current-context'])?.context?.user;
+    const user = named(doc.users, userName)?.user;
+    if (!user || typeof user !== 'object')
+        return [];
+    const provider = user['auth-provider'];
+    const exec = user.exec ?? provider?.config?.exec;
+    const programs = [];
+    if (exec?.command)
+        programs.push(`user "${userName}" runs the program "${exec.command}" (an exec credential plugin) to get its credential,`);
+    else if (provider?.config?.['cmd-path']) {
+        programs.push(`user "${userName}" runs "${provider.config['cmd-path']}" through a shell (auth-provider "${provider.name}") to refresh its token,`);
+    }
+    return programs;
 }
 /** Keys under which a kubeconfig keeps credentials (tokens, keys, passwords, auth-provider secrets). */
 const CREDENTIAL_KEYS = new Set(['token', 'client-key-data', 'password', 'id-token', 'refresh-token', 'access-token', 'client-secret']);
+/**
+ * The words that make a flag or an auth-provider key name a credential, when its LAST word is one:
+ * `--token`, `--client-secret`, `--api-key`, `access-token`. The last word, because it says what the
+ * value is: `--token-file PATH` and `--password-stdin` name a path and a switch, and masking their
+ * values would blank ordinary words (a path, "true") in every log line.
+ */
+const CREDENTIAL_WORDS = new Set(['token', 'secret', 'password', 'passwd', 'pass', 'pwd', 'key', 'apikey', 'credential', 'credentials']);
+function namesCredential(name) {
+    const words = name.replace(/^-+/, '').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase().split(/[-_.]/);
+    return CREDENTIAL_WORDS.has(words[words.length - 1]);
+}
+/** The values of credential flags among arguments: `--token=abc`, `--token abc`, `-password abc`. */
+function flagValues(args) {
+    const found = [];
+    args.map(String).forEach((arg, i, all) => {
+        const flag = /^(--?[^=\s]+)(?:=([\s\S]*))?$/.exec(arg);
+        if (!flag || !namesCredential(flag[1]))
+            return;
+        if (flag[2] !== undefined)
+            found.push(flag[2]);
+        // A next argument that is itself a flag is not this one's value.
+        else if (i + 1 < all.length && !all[i + 1].startsWith('-'))
+            found.push(all[i + 1]);
+    });
+    return found;
+}
+/** A switch or a number carries no secret, and masking "true" would blank it in every log line. */
+const PLAIN_VALUE = /^(true|false|yes|no|on|off|\d+)$/i;
+/**
+ * Credentials an exec plugin is given: every env value (env is how secrets reach a plugin, and an
+ * env name does not reliably say which values are secret) and the values of credential flags.
+ */
+function execSecrets(exec) {
+    const env = Array.isArray(exec.env) ? exec.env : [];
+    const values = env.map((entry) => entry?.value).filter((v) => typeof v === 'string' && !PLAIN_VALUE.test(v));
+    return [...values, ...flagValues(Array.isArray(exec.args) ? exec.args : [])];
+}
+/** Credentials in an auth-provider's config: values of credential-named keys, and of flags in cmd-args. */
+function authProviderSecrets(provider) {
+    const config = provider.config && typeof provider.config === 'object' ? provider.config : {};
+    const values = Object.entries(config).flatMap(([key, value]) => (namesCredential(key) && typeof value === 'string' ? [value] : []));
+    const args = typeof config['cmd-args'] === 'string' ? config['cmd-args'].split(/\s+/) : [];
+    return [...values, ...flagValues(args)];
+}
 /** Every credential inside a kubeconfig, read tolerantly (also from one that fails validation). */
 function kubeconfigSecrets(text) {
     if (!text)
@@ -42102,9 +42319,14 @@ function kubeconfigSecrets(text) {
                     // A key given as base64 data also appears decoded (PEM) in error messages of TLS libraries.
                     if (key.endsWith('-data'))
                         found.push(...Buffer.from(value, 'base64').toString('utf8').split('\n').filter((line) => line.length > 16 && !line.startsWith('-----')));
+                    continue;
                 }
-                else
-                    walk(value);
+                const mapping = value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+                if (mapping && key === 'exec')
+                    found.push(...execSecrets(mapping));
+                if (mapping && key === 'auth-provider')
+                    found.push(...authProviderSecrets(mapping));
+                walk(value);
             }
         }
     };
@@ -42484,7 +42706,10 @@ const httpModule = {
     },
 };
 
+// EXTERNAL MODULE: ./lib/health/prometheus/promql.js
+var promql = __nccwpck_require__(760);
 ;// CONCATENATED MODULE: ./lib/health/prometheus/module.js
+
 
 
 
@@ -42530,6 +42755,9 @@ function prometheusCheck(problems, where, fields) {
         scrapeIntervalMs: scrapeInterval(problems, `${where}.scrape-interval`, fields['scrape-interval']),
     };
     judgeRange(problems, where, check);
+    if ((0,promql/* versionOutsideString */.j)(check.query)) {
+        problems.note(where, 'has {version} outside a string literal; write it as a label value, e.g. version="{version}" (bare, a version would be read as PromQL).');
+    }
     if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
         problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
     const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
@@ -42753,10 +42981,19 @@ function jobIndex(problems, text) {
         problems.add('job-index', text, 'the matrix index of this job (leave the default, ${{ strategy.job-index }})');
     return text;
 }
+/**
+ * What a release label holds: a commit SHA, a git tag (`v1.4.0`, `release/2024-06`), a semver with
+ * pre-release and build metadata (`1.4.0-rc.1+build.5`) or a docker tag (`v2_amd64`): letters, digits and
+ * `._+-/`, starting with a letter or digit, at most 128 characters (a docker tag's limit).
+ * `{version}` is filled into URLs, PromQL string literals and command arguments, so nothing more is let
+ * in: no quote, backtick or backslash can end a PromQL string, no `@`, `:`, `?`, `#`, `%` or space can
+ * move a URL's host or start its query; the `+` and `/` left are percent-encoded in URLs (fillUrl).
+ * `..` is refused as git refuses it in a ref: a server that decodes `%2F` would read it as a step up.
+ */
+const VERSION = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._+/-]{0,127}$/;
 function version(problems, text) {
-    // eslint-disable-next-line no-control-regex
-    if (!text || text.length > 128 || /[\u0000-\u001f\u007f]/.test(text)) {
-        problems.add('version', text, 'a one-line label of at most 128 characters (default: the commit SHA)');
+    if (!VERSION.test(text)) {
+        problems.add('version', text, 'a release label of letters, digits and "._+-/", starting with a letter or digit, without "..", at most 128 characters, e.g. a commit SHA, v1.4.0-rc.1+build.5 or release/2024-06 (default: the commit SHA)');
     }
     return text;
 }
@@ -42824,7 +43061,8 @@ async function post() {
         return log.info(decision.message);
     log.warning(decision.message, 'Post step');
     const fence = new infra_fence/* Fence */.O$();
-    const router = await createRouter(settings, { clock: systemClock, log, owner: lockOwner(settings.jobIndex, coreState.get(STATE.owner)), fence });
+    const owner = lockOwner(settings.jobIndex, coreState.get(STATE.owner));
+    const router = await createRouter(settings, { clock: systemClock, log, owner, fence, onSecret: secretSink(secrets) });
     try {
         fence.hold(await router.lock());
         const shows = await router.read();
