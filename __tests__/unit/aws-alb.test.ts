@@ -14,6 +14,7 @@ import { forwardTargets, routeOf, withWeights } from '../../src/routers/aws-alb/
 import { parseArn } from '../../src/routers/aws-alb/arn.js';
 import { Elb, fromTagValue, MAX_ATTEMPTS, newClient, toTagValue } from '../../src/routers/aws-alb/client.js';
 import { LEASE_MS, LOCK_PRIORITY, takeLockRule } from '../../src/routers/aws-alb/lock.js';
+import { fingerprint, shapeDifference } from '../../src/routers/aws-alb/snapshot.js';
 import { FakeClock, RecordingLog } from '../helpers/fakes.js';
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
@@ -233,5 +234,29 @@ describe('the lock rule', () => {
     mock.on(ModifyListenerCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     await expect(elb().modifyListener(LISTENER, [])).rejects.toThrow(/elasticloadbalancing:ModifyListener/);
     expect(mock.commandCalls(ModifyListenerCommand)).toHaveLength(1);
+  });
+});
+
+describe('the read-back compares everything but the forward targets', () => {
+  const oidc = { Type: 'authenticate-oidc', Order: 1, AuthenticateOidcConfig: { Issuer: 'https://idp.example', ClientId: 'app' } } as unknown as Action;
+  const forward = (arn: string, order = 1) =>
+    ({ Type: 'forward', Order: order, TargetGroupArn: arn, ForwardConfig: { TargetGroups: [{ TargetGroupArn: arn, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } } }) as Action & { ForwardConfig: { TargetGroupStickinessConfig: unknown } };
+  it('a flip (targets and weights) is no difference, whatever form the forward action takes', () => {
+    expect(shapeDifference({ actions: [forward(BLUE)] }, { actions: [forward(GREEN)] })).toBeUndefined();
+    const split = { Type: 'forward', Order: 1, ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 90 }, { TargetGroupArn: GREEN, Weight: 10 }] } } as Action;
+    expect(shapeDifference({ actions: [{ Type: 'forward', Order: 1, TargetGroupArn: BLUE } as Action] }, { actions: [split] })).toBeUndefined();
+  });
+  it('an action added, a forward setting changed, or a rule moved is someone else\'s change, and says which', () => {
+    expect(shapeDifference({ actions: [forward(BLUE)] }, { actions: [oidc, forward(GREEN, 2)] })).toBe('its actions were [forward] and are [authenticate-oidc, forward]');
+    const sticky = forward(GREEN);
+    sticky.ForwardConfig.TargetGroupStickinessConfig = { Enabled: true, DurationSeconds: 300 } as never;
+    expect(shapeDifference({ actions: [forward(BLUE)] }, { actions: [sticky] })).toMatch(/^the settings of its forward action\(s\) changed/);
+    expect(shapeDifference({ actions: [forward(BLUE)], conditions: [], priority: '10' }, { actions: [forward(GREEN)], conditions: [], priority: '12' })).toBe('its priority was 10 and is 12');
+  });
+  it('the revision fingerprints the whole list, in any key order', () => {
+    const a = fingerprint({ actions: [forward(BLUE)] });
+    expect(fingerprint({ actions: [{ ...forward(BLUE) }].map((x) => Object.fromEntries(Object.entries(x).reverse())) as never })).toBe(a);
+    expect(fingerprint({ actions: [forward(GREEN)] })).not.toBe(a);
+    expect(fingerprint({ actions: [oidc, forward(BLUE, 2)] })).not.toBe(a);
   });
 });
