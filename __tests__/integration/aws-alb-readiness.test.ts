@@ -1,10 +1,13 @@
 // What stops an aws-alb release before traffic moves, through the bundled action against moto in server
-// mode on 127.0.0.1: no AWS credentials (said once, with what to do).
+// mode on 127.0.0.1: no AWS credentials (said once, with what to do), and a target group that no wait
+// can make ready (no registered target; a stopped instance, which moto reports as `unused`,
+// Target.InvalidState) — refused at once, not after ready-timeout, nothing flipped.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { albFixture, listenerActions, listenerRules, REGION, startMoto } from '../../test-support/moto.mjs';
+import { albFixture, listenerActions, listenerRules, REGION, startMoto, stopInstance } from '../../test-support/moto.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
 
 type Moto = Awaited<ReturnType<typeof startMoto>>;
@@ -75,5 +78,30 @@ describe('aws-alb: refused before traffic moves', () => {
     expect(count(run.outputs.reason, 'configure-aws-credentials')).toBe(1);
     expect(run.outputs.reason).toMatch(/cannot read CloudWatch alarm "(api-5xx|p99)": no AWS credentials for the CloudWatch API \(what to do is said for check "alarm (api-5xx|p99)"\)/);
     expect(run.stdout).not.toContain('CredentialsProviderError');
+  });
+
+  it('a target group without any registered target is refused at once, nothing flipped', async () => {
+    const f = await albFixture(moto);
+    await f.elb.send(new DeregisterTargetsCommand({ TargetGroupArn: f.groups.green, Targets: f.instances.green.map((Id: string) => ({ Id, Port: 80 })) }));
+    const run = await release(f);
+    expect(run.outputs.result, run.stdout).toBe('aborted');
+    expect(run.outputs.reason).toContain(`green's target group ${f.groups.green} has no registered target, and waiting registers none: register the color's targets`);
+    expect(run.outputs.reason).toMatch(/Traffic stayed on blue/);
+    expect(run.summary()).not.toContain('ModifyListener');
+    expect(await forwardsTo(f)).toBe(f.groups.blue);
+  });
+
+  it('a stopped instance (moto: unused, Target.InvalidState) is refused at once, listing the target, nothing flipped', async () => {
+    const f = await albFixture(moto);
+    const [stopped] = f.instances.green;
+    await stopInstance(moto, stopped);
+    const run = await release(f);
+    expect(run.outputs.result, run.stdout).toBe('aborted');
+    expect(run.outputs.reason).toContain(
+      `green's target group ${f.groups.green} cannot turn healthy by waiting: 1/2 targets healthy; ${stopped}:80 unused (Target.InvalidState: Target is in the stopped state). Target.InvalidState: the instance is stopped or terminated: start it, or deregister it`,
+    );
+    expect(run.outputs.reason).toMatch(/Traffic stayed on blue/);
+    expect(run.summary()).not.toContain('ModifyListener');
+    expect(await forwardsTo(f)).toBe(f.groups.blue);
   });
 });

@@ -4,16 +4,15 @@ import {
   DeleteRuleCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
-  ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { forwardTargets, routeOf, withWeights } from '../../src/routers/aws-alb/actions.js';
 import { parseArn } from '../../src/routers/aws-alb/arn.js';
 import { Elb, fromTagValue, MAX_ATTEMPTS, newClient, toTagValue } from '../../src/routers/aws-alb/client.js';
 import { LOCK_PRIORITY, takeLockRule } from '../../src/routers/aws-alb/lock.js';
+import { mockedElb } from '../helpers/elb-mock.js';
 import { FakeClock, RecordingLog } from '../helpers/fakes.js';
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
@@ -162,64 +161,57 @@ describe('the SDK client: its own retry strategy, errors in IAM terms', () => {
 });
 
 describe('the lock rule', () => {
-  // Every client's send is mocked; each Elb gets its own client (it adds its counting middleware once).
-  // Mocked only while these tests run: the retry tests above need the real send.
-  let mock = mockClient(ElasticLoadBalancingV2Client);
-  mock.restore();
-  beforeEach(() => {
-    mock = mockClient(ElasticLoadBalancingV2Client);
-  });
-  afterEach(() => mock.restore());
-  const elb = () => new Elb(new ElasticLoadBalancingV2Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
+  const mocked = mockedElb();
+  const { elb } = mocked;
   const inUse = Object.assign(new Error('The specified priority is in use.'), { name: 'PriorityInUseException', $metadata: { httpStatusCode: 400 } });
   const lockRule = (holder: string, expires: Date) => {
-    mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: `${LISTENER}-rule/lock`, Priority: String(LOCK_PRIORITY) }] });
-    mock.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ Tags: [{ Key: 'blue-green-action:lock-holder', Value: toTagValue(holder) }, { Key: 'blue-green-action:lock-expires', Value: expires.toISOString() }] }] });
+    mocked.mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: `${LISTENER}-rule/lock`, Priority: String(LOCK_PRIORITY) }] });
+    mocked.mock.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ Tags: [{ Key: 'blue-green-action:lock-holder', Value: toTagValue(holder) }, { Key: 'blue-green-action:lock-expires', Value: expires.toISOString() }] }] });
   };
 
   it('creates the rule at the reserved priority with holder and expiry tags, and deletes it on release', async () => {
-    mock.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: 'mine' }] });
+    mocked.mock.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: 'mine' }] });
     const clock = new FakeClock();
     const held = await takeLockRule(elb(), LISTENER, 'run 7, job deploy', 60_000, clock, new RecordingLog());
-    const create = mock.commandCalls(CreateRuleCommand)[0].args[0].input;
+    const create = mocked.mock.commandCalls(CreateRuleCommand)[0].args[0].input;
     expect(create.Priority).toBe(LOCK_PRIORITY);
     expect(create.Tags).toEqual([
       { Key: 'blue-green-action:lock-holder', Value: 'run 7=2C job deploy' },
       { Key: 'blue-green-action:lock-expires', Value: new Date(clock.now() + 60_000).toISOString() },
     ]);
     await held.release();
-    expect(mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual(['mine']);
+    expect(mocked.mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual(['mine']);
   });
 
   it('waits for a held lock until lock-timeout, naming the holder, and changes nothing', async () => {
-    mock.on(CreateRuleCommand).rejects(inUse);
+    mocked.mock.on(CreateRuleCommand).rejects(inUse);
     const clock = new FakeClock();
     lockRule('run 1, job other', new Date(clock.now() + 3_600_000));
     const log = new RecordingLog();
     await expect(takeLockRule(elb(), LISTENER, 'me', 10_000, clock, log)).rejects.toThrow(/another run holds the lock rule on listener .* \(run 1, job other, held until .*\); waited lock-timeout/);
     expect(log.lines.filter((line) => line.includes('Waiting for the lock rule'))).toHaveLength(1);
-    expect(mock.commandCalls(DeleteRuleCommand)).toEqual([]);
+    expect(mocked.mock.commandCalls(DeleteRuleCommand)).toEqual([]);
   });
 
   it('takes over an expired lock by deleting that rule by its ARN, then creating its own', async () => {
     const clock = new FakeClock();
-    mock.on(CreateRuleCommand).rejectsOnce(inUse).resolves({ Rules: [{ RuleArn: 'mine' }] });
+    mocked.mock.on(CreateRuleCommand).rejectsOnce(inUse).resolves({ Rules: [{ RuleArn: 'mine' }] });
     lockRule('run 1, job dead', new Date(clock.now() - 1));
     await takeLockRule(elb(), LISTENER, 'me', 0, clock, new RecordingLog());
-    expect(mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual([`${LISTENER}-rule/lock`]);
-    expect(mock.commandCalls(CreateRuleCommand)).toHaveLength(2);
+    expect(mocked.mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual([`${LISTENER}-rule/lock`]);
+    expect(mocked.mock.commandCalls(CreateRuleCommand)).toHaveLength(2);
   });
 
   it('refuses a rule of someone else at the reserved priority', async () => {
-    mock.on(CreateRuleCommand).rejects(inUse);
-    mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: 'theirs', Priority: String(LOCK_PRIORITY) }] });
-    mock.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ Tags: [{ Key: 'team', Value: 'web' }] }] });
+    mocked.mock.on(CreateRuleCommand).rejects(inUse);
+    mocked.mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: 'theirs', Priority: String(LOCK_PRIORITY) }] });
+    mocked.mock.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ Tags: [{ Key: 'team', Value: 'web' }] }] });
     await expect(takeLockRule(elb(), LISTENER, 'me', 60_000, new FakeClock(), new RecordingLog())).rejects.toThrow(/holds a rule that is not this action's lock \(theirs\)/);
   });
 
   it('an AccessDenied from a mocked client is not retried and names the action', async () => {
-    mock.on(ModifyListenerCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    mocked.mock.on(ModifyListenerCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     await expect(elb().modifyListener(LISTENER, [])).rejects.toThrow(/elasticloadbalancing:ModifyListener/);
-    expect(mock.commandCalls(ModifyListenerCommand)).toHaveLength(1);
+    expect(mocked.mock.commandCalls(ModifyListenerCommand)).toHaveLength(1);
   });
 });
