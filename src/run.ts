@@ -385,7 +385,8 @@ class Release {
       report.routerShows = `unknown: the router could not be read (${read.error})`;
       report.active = undefined;
       if (result === 'promoted' || result === 'rolled-back') result = 'failed';
-      notes.push(`the router could not be read at the end (${read.error}), so active-color is empty`);
+      // The cause is said once: a router that failed the run the same way is not quoted twice.
+      notes.push(reason.includes(read.error) ? 'the router could not be read at the end either, so active-color is empty' : `the router could not be read at the end (${read.error}), so active-color is empty`);
     }
     report.result = result;
     report.reason = oneLine(notes.filter(Boolean).join('; '));

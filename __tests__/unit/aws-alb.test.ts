@@ -4,17 +4,16 @@ import {
   DeleteRuleCommand,
   DescribeRulesCommand,
   DescribeTagsCommand,
-  ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
   type Action,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { forwardTargets, routeOf, withWeights } from '../../src/routers/aws-alb/actions.js';
 import { parseArn } from '../../src/routers/aws-alb/arn.js';
 import { Elb, fromTagValue, MAX_ATTEMPTS, newClient, toTagValue } from '../../src/routers/aws-alb/client.js';
 import { LEASE_MS, LOCK_PRIORITY, takeLockRule } from '../../src/routers/aws-alb/lock.js';
 import { fingerprint, shapeDifference } from '../../src/routers/aws-alb/snapshot.js';
+import { mockedElb } from '../helpers/elb-mock.js';
 import { FakeClock, RecordingLog } from '../helpers/fakes.js';
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
@@ -163,26 +162,19 @@ describe('the SDK client: its own retry strategy, errors in IAM terms', () => {
 });
 
 describe('the lock rule', () => {
-  // Every client's send is mocked; each Elb gets its own client (it adds its counting middleware once).
-  // Mocked only while these tests run: the retry tests above need the real send.
-  let mock = mockClient(ElasticLoadBalancingV2Client);
-  mock.restore();
-  beforeEach(() => {
-    mock = mockClient(ElasticLoadBalancingV2Client);
-  });
-  afterEach(() => mock.restore());
-  const elb = () => new Elb(new ElasticLoadBalancingV2Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
+  const mocked = mockedElb();
+  const { elb } = mocked;
   const inUse = Object.assign(new Error('The specified priority is in use.'), { name: 'PriorityInUseException', $metadata: { httpStatusCode: 400 } });
   const lockRule = (holder: string, renewed: () => string = () => '3') => {
-    mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: `${LISTENER}-rule/lock`, Priority: String(LOCK_PRIORITY) }] });
-    mock.on(DescribeTagsCommand).callsFake(() => ({ TagDescriptions: [{ Tags: [{ Key: 'blue-green-action:lock-holder', Value: toTagValue(holder) }, { Key: 'blue-green-action:lock-renewed', Value: renewed() }] }] }));
+    mocked.mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: `${LISTENER}-rule/lock`, Priority: String(LOCK_PRIORITY) }] });
+    mocked.mock.on(DescribeTagsCommand).callsFake(() => ({ TagDescriptions: [{ Tags: [{ Key: 'blue-green-action:lock-holder', Value: toTagValue(holder) }, { Key: 'blue-green-action:lock-renewed', Value: renewed() }] }] }));
   };
 
   it('creates the rule at the reserved priority with holder and renewal tags, and deletes it on release', async () => {
-    mock.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: 'mine' }] });
+    mocked.mock.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: 'mine' }] });
     const clock = new FakeClock();
     const held = await takeLockRule(elb(), LISTENER, 'run 7, job deploy', 60_000, clock, new RecordingLog());
-    const create = mock.commandCalls(CreateRuleCommand)[0].args[0].input;
+    const create = mocked.mock.commandCalls(CreateRuleCommand)[0].args[0].input;
     expect(create.Priority).toBe(LOCK_PRIORITY);
     expect(create.Tags).toEqual([
       { Key: 'blue-green-action:lock-holder', Value: 'run 7=2C job deploy' },
@@ -190,11 +182,11 @@ describe('the lock rule', () => {
     ]);
     expect(await held.lost()).toBeUndefined();
     await held.release();
-    expect(mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual(['mine']);
+    expect(mocked.mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual(['mine']);
   });
 
   it('waits for a lock whose renewals keep changing it, until lock-timeout, naming the holder, and changes nothing', async () => {
-    mock.on(CreateRuleCommand).rejects(inUse);
+    mocked.mock.on(CreateRuleCommand).rejects(inUse);
     const clock = new FakeClock();
     // The holder renews: every look sees another count, so it is never judged gone, however long it lasts.
     let n = 0;
@@ -202,16 +194,16 @@ describe('the lock rule', () => {
     const log = new RecordingLog();
     await expect(takeLockRule(elb(), LISTENER, 'me', 120_000, clock, log)).rejects.toThrow(/another run holds the lock rule on listener .* \(run 1, job other, .*\); waited lock-timeout/);
     expect(log.lines.filter((line) => line.includes('Waiting for the lock rule'))).toHaveLength(1);
-    expect(mock.commandCalls(DeleteRuleCommand)).toEqual([]);
+    expect(mocked.mock.commandCalls(DeleteRuleCommand)).toEqual([]);
   });
 
   it('takes over a lock seen unchanged for a whole lease by its own clock, deleting that rule by its ARN, then creating its own', async () => {
     const clock = new FakeClock();
     // The holder's own timestamps play no part: only what this waiter saw, and for how long.
-    mock.on(CreateRuleCommand).rejects(inUse);
+    mocked.mock.on(CreateRuleCommand).rejects(inUse);
     lockRule('run 1, job dead');
-    mock.on(DeleteRuleCommand).callsFake(() => {
-      mock.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: 'mine' }] });
+    mocked.mock.on(DeleteRuleCommand).callsFake(() => {
+      mocked.mock.on(CreateRuleCommand).resolves({ Rules: [{ RuleArn: 'mine' }] });
       return {};
     });
     const started = clock.monotonic();
@@ -220,20 +212,20 @@ describe('the lock rule', () => {
     expect(clock.monotonic() - started).toBeGreaterThanOrEqual(LEASE_MS);
     expect(clock.monotonic() - started).toBeLessThan(LEASE_MS + 5_000);
     expect(log.lines.join('\n')).toMatch(/Taking over the lock rule on listener .* from run 1, job dead: it was not renewed for 30 s \(as seen from this runner\)/);
-    expect(mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual([`${LISTENER}-rule/lock`]);
+    expect(mocked.mock.commandCalls(DeleteRuleCommand).map((c) => c.args[0].input.RuleArn)).toEqual([`${LISTENER}-rule/lock`]);
   });
 
   it('refuses a rule of someone else at the reserved priority', async () => {
-    mock.on(CreateRuleCommand).rejects(inUse);
-    mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: 'theirs', Priority: String(LOCK_PRIORITY) }] });
-    mock.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ Tags: [{ Key: 'team', Value: 'web' }] }] });
+    mocked.mock.on(CreateRuleCommand).rejects(inUse);
+    mocked.mock.on(DescribeRulesCommand).resolves({ Rules: [{ RuleArn: 'theirs', Priority: String(LOCK_PRIORITY) }] });
+    mocked.mock.on(DescribeTagsCommand).resolves({ TagDescriptions: [{ Tags: [{ Key: 'team', Value: 'web' }] }] });
     await expect(takeLockRule(elb(), LISTENER, 'me', 60_000, new FakeClock(), new RecordingLog())).rejects.toThrow(/holds a rule that is not this action's lock \(theirs\)/);
   });
 
   it('an AccessDenied from a mocked client is not retried and names the action', async () => {
-    mock.on(ModifyListenerCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    mocked.mock.on(ModifyListenerCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     await expect(elb().modifyListener(LISTENER, [])).rejects.toThrow(/elasticloadbalancing:ModifyListener/);
-    expect(mock.commandCalls(ModifyListenerCommand)).toHaveLength(1);
+    expect(mocked.mock.commandCalls(ModifyListenerCommand)).toHaveLength(1);
   });
 });
 

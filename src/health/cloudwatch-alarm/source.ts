@@ -6,6 +6,7 @@
  */
 import { CloudWatchClient, DescribeAlarmsCommand, type CompositeAlarm, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
+import { CredentialsNotice } from '../../infra/aws-credentials.js';
 import type { HealthSource, Sample } from '../../types.js';
 import type { AlarmCheck } from './module.js';
 
@@ -17,7 +18,9 @@ const MAX_ATTEMPTS = 3;
 
 export function alarmSources(checks: readonly AlarmCheck[], region: string): HealthSource[] {
   const client = new CloudWatchClient({ region, maxAttempts: MAX_ATTEMPTS, protocol: AwsQueryProtocol });
-  return checks.map((check) => new AlarmHealthSource(check, client, region));
+  // The checks share one client, so "no credentials" is said in full once, not once per check.
+  const credentials = new CredentialsNotice('CloudWatch');
+  return checks.map((check) => new AlarmHealthSource(check, client, region, credentials));
 }
 
 export class AlarmHealthSource implements HealthSource {
@@ -31,6 +34,7 @@ export class AlarmHealthSource implements HealthSource {
     private readonly check: AlarmCheck,
     private readonly client: CloudWatchClient,
     private readonly region: string,
+    private readonly credentials = new CredentialsNotice('CloudWatch'),
   ) {
     this.name = check.name;
     this.requiresData = check.onNoData === 'wait';
@@ -79,8 +83,13 @@ export class AlarmHealthSource implements HealthSource {
   }
 
   private async describe(signal?: AbortSignal): Promise<Alarm | undefined> {
-    const answer = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [this.check.alarm], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }), { abortSignal: signal });
-    return answer.MetricAlarms?.[0] ?? answer.CompositeAlarms?.[0];
+    try {
+      const answer = await this.client.send(new DescribeAlarmsCommand({ AlarmNames: [this.check.alarm], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }), { abortSignal: signal });
+      return answer.MetricAlarms?.[0] ?? answer.CompositeAlarms?.[0];
+    } catch (error) {
+      const noCredentials = this.credentials.describe(error, `check "${this.name}"`);
+      throw noCredentials ? new Error(noCredentials) : error;
+    }
   }
 }
 

@@ -3,7 +3,8 @@
  * default chain (environment, OIDC web identity, profiles, instance roles), the endpoint from
  * AWS_ENDPOINT_URL when set, and the SDK's own standard retry strategy (throttling, 5xx and network
  * errors, with backoff and a retry quota) — no second retry layer around it. Ours: the run's
- * AbortSignal on every call, a count of calls for the summary, and errors said in IAM's terms.
+ * AbortSignal on every call, a count of calls for the summary, and errors said in IAM's terms (missing
+ * credentials said once, with what to do).
  */
 import {
   AddTagsCommand,
@@ -26,6 +27,7 @@ import {
   type TargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CredentialsNotice } from '../../infra/aws-credentials.js';
 
 /**
  * Attempts per call, first included. The standard strategy waits a jittered 0.1·2ⁿ s (0.5·2ⁿ s when
@@ -72,7 +74,10 @@ interface AwsError {
   $metadata?: { httpStatusCode?: number };
 }
 
-/** A refused call, said in the user's terms; `code` is the API's error code (e.g. `ListenerNotFound`). */
+/**
+ * A refused call, said in the user's terms; `code` is the API's error code (e.g. `ListenerNotFound`),
+ * or `NoCredentials` when the SDK found no credentials to sign it with.
+ */
 export class AwsCallError extends Error {
   override name = 'AwsCallError';
   constructor(
@@ -102,6 +107,7 @@ export function describeAwsError(error: unknown, operation: string, resource: st
 export class Elb {
   /** Every call made, by operation name, in order (retries of one call count once). */
   readonly calls: string[] = [];
+  private readonly credentials = new CredentialsNotice('ELBv2');
 
   constructor(private readonly client: ElasticLoadBalancingV2Client) {
     client.middlewareStack.add(
@@ -120,6 +126,8 @@ export class Elb {
       return (await this.client.send(command as never, { abortSignal: signal })) as T;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      const noCredentials = this.credentials.describe(error);
+      if (noCredentials) throw new AwsCallError(noCredentials, 'NoCredentials');
       throw describeAwsError(error, operation, resource);
     }
   }

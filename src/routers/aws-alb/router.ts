@@ -170,7 +170,7 @@ export class AlbRouter implements Router {
   private async requireHealthy(color: Color, signal?: AbortSignal): Promise<void> {
     const arn = this.s.targetGroups[color];
     if (color !== this.firstActive) {
-      await waitHealthy(this.elb, arn, color, this.deps.readyTimeoutMs, this.deps.clock, signal);
+      await waitHealthy(this.elb, arn, color, this.deps.readyTimeoutMs, this.deps.clock, signal, this.deps.log);
       return;
     }
     await waitHealthy(this.elb, arn, color, 0, this.deps.clock, signal).catch((error: unknown) => {
@@ -200,9 +200,12 @@ export class AlbRouter implements Router {
     return `${color}'s target group (${arn.replace(/^.*:targetgroup\//, '')}) may finish in-flight requests for up to its deregistration delay of ${seconds} s: ${color} is idle from ${idle}.`;
   }
 
+  /**
+   * Points the test listener first, then waits for the color's targets: a group no listener forwards to
+   * is not health-checked at all (`unused`, Target.NotInUse), so pointing is what lets it turn healthy.
+   */
   private async pointTestListener(color: Color, signal?: AbortSignal): Promise<void> {
     const { s, elb } = this;
-    await waitHealthy(elb, s.targetGroups[color], color, this.deps.readyTimeoutMs, this.deps.clock, signal);
     const listener = await elb.listener(s.testListenerArn, signal);
     const actions = listener?.DefaultActions ?? [];
     const forward = forwardOf(actions);
@@ -217,6 +220,7 @@ export class AlbRouter implements Router {
     const back = forwardOf((await elb.listener(s.testListenerArn, signal))?.DefaultActions ?? []);
     if (describeForward(back) !== describeForward(forwardOf(written))) throw new Error(`test listener ${s.testListenerArn} forwards to ${describeForward(back)} after this run pointed it at ${color}`);
     this.deps.log.info(`Test listener ${s.testListenerArn} now forwards to ${color}.`);
+    await waitHealthy(elb, s.targetGroups[color], color, this.deps.readyTimeoutMs, this.deps.clock, signal, this.deps.log);
   }
 
   lock(signal?: AbortSignal): Promise<Held> {
