@@ -12,7 +12,8 @@ import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
 import type { Plan } from './phases/discover.js';
 import { createRouter } from './routers/index.js';
-import { run as runRelease, STATE } from './run.js';
+import { STATE } from './post-decision.js';
+import { run as runRelease } from './run.js';
 import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 

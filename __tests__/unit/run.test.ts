@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Fence } from '../../src/infra/fence.js';
-import { run, type RunDeps } from '../../src/run.js';
+import type { RunDeps } from '../../src/run-deps.js';
+import { run } from '../../src/run.js';
 import { readSettings, type Settings } from '../../src/settings.js';
 import type { HealthSource, RouteState, StagedRecord } from '../../src/types.js';
 import { FakeClock, FakeDeployer, FakeRouter, MemoryState, RecordingLog, ScriptedSource, inputs } from '../helpers/fakes.js';

@@ -1,5 +1,5 @@
 /**
- * Exclusion that fences (DESIGN §4, invariant 9). Holding a lock is not enough: a run that was stalled,
+ * Exclusion that fences: a write happens only while this run provably holds the router. Holding a lock is not enough: a run that was stalled,
  * partitioned or throttled may have lost it to another run without noticing. So every router write asks
  * the fence first, immediately before it writes, and a run that cannot prove it still holds the router
  * writes nothing more: no flip, no step, no flip back, no scale-down.

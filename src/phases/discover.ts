@@ -31,3 +31,10 @@ export async function discover(router: Router, colors: readonly [Color, Color], 
   }
   return { current, active, target: active ? other(active) : colors[0], previous: active };
 }
+
+/** The plan as one log line, before anything changes. */
+export function describePlan(plan: Plan, mode: Mode, dryRun: boolean, version: string, router: Router): string {
+  if (mode === 'status') return `${router.description} shows ${describeRoute(plan.current)}.`;
+  const from = plan.active ?? 'no live color (first release)';
+  return `Plan (${mode}${dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${version}, via ${router.description}.`;
+}

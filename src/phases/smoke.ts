@@ -51,3 +51,11 @@ async function smokeOne(probe: HttpProbe, vars: Record<string, string>, options:
   const url = fillUrl(probe.url, vars);
   return { name: fillTemplate(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
 }
+
+/** Why the smoke tests stopped the release (the first failure, and how many more), or undefined when all passed. */
+export function smokeFailure(results: SmokeRecord[], color: string): string | undefined {
+  const failed = results.filter((r) => !r.ok);
+  if (!failed.length) return undefined;
+  const [first] = failed;
+  return `Smoke test failed on ${color}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+}

@@ -1,5 +1,5 @@
 import type { Clock } from '../infra/clock.js';
-import { errorMessage } from '../infra/log.js';
+import { errorMessage, type Log } from '../infra/log.js';
 import type { HealthSource, Sample } from '../types.js';
 
 export interface WatchOptions {
@@ -75,4 +75,23 @@ async function takeSample(source: HealthSource, clock: Clock, signal?: AbortSign
   } catch (error) {
     return { source: source.name, at, status: 'error', detail: errorMessage(error) };
   }
+}
+
+/** One window of a release: the health settings, every sample kept in the report, the bad ones logged. */
+export function watchWindow(
+  sources: HealthSource[],
+  health: { intervalMs: number; failureThreshold: number; errorThreshold: number },
+  window: { windowMs: number; label: string; clock: Clock; signal?: AbortSignal; report: { samples: Sample[] }; log: Pick<Log, 'info'> },
+): Promise<WatchVerdict> {
+  const { report, log, ...options } = window;
+  return watch(sources, {
+    ...options,
+    intervalMs: health.intervalMs,
+    failureThreshold: health.failureThreshold,
+    errorThreshold: health.errorThreshold,
+    onSample: (sample) => {
+      report.samples.push(sample);
+      if (sample.status !== 'pass') log.info(`${sample.status}: ${sample.source}: ${sample.detail}`);
+    },
+  });
 }

@@ -1,6 +1,6 @@
 import type { RunReport } from './model.js';
 
-/** The action's outputs, by name, from a finished run (DESIGN section 2). */
+/** The action's outputs, by name (as action.yml declares them), from a finished run. */
 export function outputsOf(report: RunReport, reportPath: string): Record<string, string> {
   return {
     result: report.result,
