@@ -2,6 +2,65 @@ export const id = 724;
 export const ids = [724];
 export const modules = {
 
+/***/ 5868:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   np: () => (/* binding */ CredentialsNotice)
+/* harmony export */ });
+/* unused harmony exports isMissingCredentials, missingCredentialsMessage */
+/**
+ * "No AWS credentials", said once and in the user's terms. The SDK's own words ("Could not load
+ * credentials from any providers") name neither what it looked at nor what to do; and every later call
+ * of the same client fails the same way (a run reads the router again for its verdict), so a client
+ * says it in full once and briefly after that. No SDK import: the AWS plug-ins load lazily.
+ */
+/** The variables the SDK's default chain reads credentials from; only their names are ever printed. */
+const CHAIN_VARIABLES = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ROLE_ARN', 'AWS_WEB_IDENTITY_TOKEN_FILE'];
+/**
+ * The SDK's error when its default chain found no credentials. Told by name: the class lives in
+ * @smithy/core, and each SDK client may bundle its own copy, so `instanceof` would miss one of them.
+ */
+function isMissingCredentials(error) {
+    return error?.name === 'CredentialsProviderError';
+}
+/** The full message: what the chain looked at, which of its variables this step has, and what to do. */
+function missingCredentialsMessage(api, sdkMessage) {
+    const set = CHAIN_VARIABLES.filter((name) => process.env[name]);
+    return (`No AWS credentials: the AWS SDK found none for the ${api} API (${sdkMessage}). ` +
+        'Give the job credentials before this step: in the workflow, aws-actions/configure-aws-credentials with OIDC ' +
+        '(`role-to-assume: <role ARN>` and `permissions: id-token: write`), or the variables the SDK reads: ' +
+        'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (with AWS_SESSION_TOKEN for temporary keys), AWS_PROFILE, ' +
+        'or AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (web identity). ' +
+        `Set in this step: ${set.length ? set.join(', ') : 'none of them'}. ` +
+        "The role needs the permissions in aws/iam-policy.json (in the action's repository)");
+}
+/**
+ * One per SDK client: the first missing-credentials error is said in full, the later ones briefly.
+ * Calls made together (one per check) fail in no fixed order, so a brief one names `who` got the full.
+ */
+class CredentialsNotice {
+    api;
+    said = false;
+    saidFor;
+    constructor(api) {
+        this.api = api;
+    }
+    /** The message for `error` met by `who` (e.g. a check), or undefined when it is not a missing-credentials error. */
+    describe(error, who) {
+        if (!isMissingCredentials(error))
+            return undefined;
+        if (this.said)
+            return this.saidFor ? `no AWS credentials for the ${this.api} API (what to do is said for ${this.saidFor})` : `still no AWS credentials for the ${this.api} API`;
+        this.said = true;
+        this.saidFor = who;
+        return missingCredentialsMessage(this.api, error.message);
+    }
+}
+
+
+/***/ }),
+
 /***/ 3724:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -97,14 +156,18 @@ function groupStickiness(actions) {
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-elastic-load-balancing-v2/dist-cjs/index.js
 var dist_cjs = __webpack_require__(586);
+// EXTERNAL MODULE: ./lib/infra/aws-credentials.js
+var aws_credentials = __webpack_require__(5868);
 ;// CONCATENATED MODULE: ./lib/routers/aws-alb/client.js
 /**
  * The ELBv2 API through `@aws-sdk/client-elastic-load-balancing-v2`: credentials from the SDK's
  * default chain (environment, OIDC web identity, profiles, instance roles), the endpoint from
  * AWS_ENDPOINT_URL when set, and the SDK's own standard retry strategy (throttling, 5xx and network
  * errors, with backoff and a retry quota) — no second retry layer around it. Ours: the run's
- * AbortSignal on every call, a count of calls for the summary, and errors said in IAM's terms.
+ * AbortSignal on every call, a count of calls for the summary, and errors said in IAM's terms (missing
+ * credentials said once, with what to do).
  */
+
 
 /**
  * Attempts per call, first included. The standard strategy waits a jittered 0.1·2ⁿ s (0.5·2ⁿ s when
@@ -137,7 +200,10 @@ function fromTagValue(value) {
     }
     return new TextDecoder().decode(new Uint8Array(bytes));
 }
-/** A refused call, said in the user's terms; `code` is the API's error code (e.g. `ListenerNotFound`). */
+/**
+ * A refused call, said in the user's terms; `code` is the API's error code (e.g. `ListenerNotFound`),
+ * or `NoCredentials` when the SDK found no credentials to sign it with.
+ */
 class AwsCallError extends Error {
     code;
     name = 'AwsCallError';
@@ -163,6 +229,7 @@ class Elb {
     client;
     /** Every call made, by operation name, in order (retries of one call count once). */
     calls = [];
+    credentials = new aws_credentials/* CredentialsNotice */.np('ELBv2');
     constructor(client) {
         this.client = client;
         client.middlewareStack.add((next, context) => (args) => {
@@ -179,6 +246,9 @@ class Elb {
         catch (error) {
             if (signal?.aborted)
                 throw signal.reason;
+            const noCredentials = this.credentials.describe(error);
+            if (noCredentials)
+                throw new AwsCallError(noCredentials, 'NoCredentials');
             throw describeAwsError(error, operation, resource);
         }
     }
@@ -433,33 +503,88 @@ var duration = __webpack_require__(5676);
 
 /** Load balancers check every 5–300 s; two seconds notices a newly healthy target soon enough. */
 const targets_POLL_MS = 2_000;
-/** Each target that is not healthy, with its state and reason code (`i-0abc:80 unhealthy (Target.Timeout: …)`). */
-function notHealthy(targets) {
-    return targets
-        .filter((t) => t.TargetHealth?.State !== 'healthy')
-        .map((t) => {
-        const health = t.TargetHealth ?? {};
-        const why = [health.Reason, health.Description].filter(Boolean).join(': ');
-        return `${t.Target?.Id}${t.Target?.Port ? `:${t.Target.Port}` : ''} ${health.State ?? 'unknown'}${why ? ` (${why})` : ''}`;
-    });
+/** Targets named in one line: a large group's line stays readable, its counts cover the rest. */
+const LISTED = 10;
+/**
+ * States and reason codes (the TargetHealth API reference) that waiting cannot change: only a person
+ * or another system can. Each says what to do. Every other state and reason is waited for:
+ * - `initial` (Elb.RegistrationInProgress, Elb.InitialHealthChecking): the load balancer is registering
+ *   the target or sending its first checks; it turns healthy or unhealthy by itself.
+ * - `unhealthy` with Target.ResponseCodeMismatch, Target.Timeout or Target.FailedHealthChecks: right
+ *   after a deploy the app is still starting (refusing connections, answering slowly or with a 5xx).
+ * - `unhealthy` or `unavailable` with Elb.InternalError: a fault of the load balancer's, not the user's.
+ * - `draining`, `unhealthy.draining` (Target.DeregistrationInProgress): the target is leaving the group,
+ *   gone once the deregistration delay has passed.
+ * - a state or reason not listed here (AWS adds some): a bounded, reported wait is the safe side.
+ */
+const STUCK = {
+    // Deregistered meanwhile: nothing registers it again by itself.
+    'unused/Target.NotRegistered': 'the target is not registered with the group: register it',
+    // The load balancer health-checks only groups it routes to, and only in the zones it has enabled.
+    'unused/Target.NotInUse': 'no listener or rule forwards to the group, so the load balancer does not health-check it (name both groups in the forward action, the idle one with weight 0: the action keeps that shape), or the target is in an Availability Zone the load balancer does not enable',
+    // A stopped or terminated instance stays so until someone starts or replaces it.
+    'unused/Target.InvalidState': 'the instance is stopped or terminated: start it, or deregister it',
+    // The address belongs to a load balancer node: it can never serve as a target.
+    'unused/Target.IpUnusable': 'the IP address is reserved for a load balancer: register another address',
+    // Without health checks there is no judgement to wait for.
+    'unavailable/Target.HealthCheckDisabled': 'health checks are disabled for the group, so the load balancer cannot tell: enable them',
+};
+const stateOf = (t) => t.TargetHealth?.State ?? 'unknown';
+const stuckCode = (t) => `${stateOf(t)}/${t.TargetHealth?.Reason ?? ''}`;
+const isStuck = (t) => stuckCode(t) in STUCK;
+const isReady = (targets) => targets.length > 0 && targets.every((t) => stateOf(t) === 'healthy');
+/** One target as the load balancer sees it: `i-0abc:80 unhealthy (Target.Timeout: Request timed out)`. */
+function describeTarget(t) {
+    const health = t.TargetHealth ?? {};
+    const why = [health.Reason, health.Description].filter(Boolean).join(': ');
+    return `${t.Target?.Id}${t.Target?.Port ? `:${t.Target.Port}` : ''} ${stateOf(t)}${why ? ` (${why})` : ''}`;
 }
-/** Why the group cannot take traffic now, or undefined when it can. */
-function whyNotReady(targets) {
+/** The group at one look: how many targets are healthy, then each one that is not (stuck ones first). */
+function picture(targets) {
     if (!targets.length)
         return 'no registered target';
-    const bad = notHealthy(targets);
-    return bad.length ? `${bad.length} of ${targets.length} target(s) not healthy: ${bad.join('; ')}` : undefined;
+    const unhealthy = targets.filter((t) => stateOf(t) !== 'healthy');
+    const ordered = [...unhealthy.filter(isStuck), ...unhealthy.filter((t) => !isStuck(t))];
+    const listed = ordered.slice(0, LISTED).map(describeTarget);
+    if (ordered.length > LISTED)
+        listed.push(`and ${ordered.length - LISTED} more not healthy`);
+    return [`${targets.length - unhealthy.length}/${targets.length} targets healthy`, ...listed].join('; ');
 }
-/** Waits until every registered target of `arn` is healthy (at least one), up to `timeoutMs`. */
-async function waitHealthy(elb, arn, color, timeoutMs, clock, signal) {
+/** Why no wait can make the group ready, with what to do; undefined while waiting still can. */
+function whyStuck(targets, color, arn) {
+    if (!targets.length) {
+        return `${color}'s target group ${arn} has no registered target, and waiting registers none: register the color's targets (an Auto Scaling group or ECS service registers its own: let the deploy wait until it has)`;
+    }
+    const codes = [...new Set(targets.filter(isStuck).map(stuckCode))];
+    if (!codes.length)
+        return undefined;
+    const advice = codes.map((code) => `${code.replace(/^[^/]*\//, '')}: ${STUCK[code]}`).join('. ');
+    return `${color}'s target group ${arn} cannot turn healthy by waiting: ${picture(targets)}. ${advice}`;
+}
+/**
+ * Waits until every registered target of `arn` is healthy (at least one), up to `timeoutMs`; 0 is a
+ * single look. Each new picture of the group is told to `log` while it waits.
+ */
+async function waitHealthy(elb, arn, color, timeoutMs, clock, signal, log) {
     const deadline = clock.now() + timeoutMs;
+    let told;
     for (;;) {
         const targets = await elb.targetHealth(arn, signal);
-        const why = whyNotReady(targets);
-        if (!why)
+        const now = picture(targets);
+        if (isReady(targets)) {
+            // Closes the lines said while waiting.
+            if (told !== undefined)
+                log?.info(`${color}: ${now}`);
             return targets.length;
+        }
+        const stuck = whyStuck(targets, color, arn);
+        if (stuck)
+            throw new Error(stuck);
         if (clock.now() >= deadline)
-            throw new Error(`${color}'s target group ${arn} is not ready after ready-timeout (${(0,duration/* formatDuration */.a3)(timeoutMs)}): ${why}`);
+            throw new Error(`${color}'s target group ${arn} is not ready${timeoutMs ? ` after ready-timeout (${(0,duration/* formatDuration */.a3)(timeoutMs)})` : ''}: ${now}`);
+        if (now !== told)
+            log?.info(`${color}: ${now}`);
+        told = now;
         await clock.sleep(Math.min(targets_POLL_MS, Math.max(0, deadline - clock.now())), signal);
     }
 }
@@ -475,8 +600,7 @@ class TargetHealthSource {
     }
     async sample(signal) {
         const targets = await this.elb.targetHealth(this.arn, signal);
-        const why = whyNotReady(targets);
-        return why ? { status: 'fail', detail: why } : { status: 'pass', detail: `${targets.length} healthy target(s)` };
+        return isReady(targets) ? { status: 'pass', detail: `${targets.length} healthy target(s)` } : { status: 'fail', detail: picture(targets) };
     }
 }
 
@@ -653,7 +777,7 @@ class AlbRouter {
     async requireHealthy(color, signal) {
         const arn = this.s.targetGroups[color];
         if (color !== this.firstActive) {
-            await waitHealthy(this.elb, arn, color, this.deps.readyTimeoutMs, this.deps.clock, signal);
+            await waitHealthy(this.elb, arn, color, this.deps.readyTimeoutMs, this.deps.clock, signal, this.deps.log);
             return;
         }
         await waitHealthy(this.elb, arn, color, 0, this.deps.clock, signal).catch((error) => {
@@ -683,9 +807,12 @@ class AlbRouter {
         const idle = new Date(this.deps.clock.now() + seconds * 1000).toISOString();
         return `${color}'s target group (${arn.replace(/^.*:targetgroup\//, '')}) may finish in-flight requests for up to its deregistration delay of ${seconds} s: ${color} is idle from ${idle}.`;
     }
+    /**
+     * Points the test listener first, then waits for the color's targets: a group no listener forwards to
+     * is not health-checked at all (`unused`, Target.NotInUse), so pointing is what lets it turn healthy.
+     */
     async pointTestListener(color, signal) {
         const { s, elb } = this;
-        await waitHealthy(elb, s.targetGroups[color], color, this.deps.readyTimeoutMs, this.deps.clock, signal);
         const listener = await elb.listener(s.testListenerArn, signal);
         const actions = listener?.DefaultActions ?? [];
         const forward = forwardOf(actions);
@@ -703,6 +830,7 @@ class AlbRouter {
         if (describeForward(back) !== describeForward(forwardOf(written)))
             throw new Error(`test listener ${s.testListenerArn} forwards to ${describeForward(back)} after this run pointed it at ${color}`);
         this.deps.log.info(`Test listener ${s.testListenerArn} now forwards to ${color}.`);
+        await waitHealthy(elb, s.targetGroups[color], color, this.deps.readyTimeoutMs, this.deps.clock, signal, this.deps.log);
     }
     lock(signal) {
         return takeLockRule(this.elb, this.s.lockListenerArn, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);

@@ -42460,7 +42460,7 @@ function newReport(clock, base) {
 }
 
 ;// CONCATENATED MODULE: ./lib/report/outputs.js
-/** The action's outputs, by name, from a finished run (DESIGN section 2). */
+/** The action's outputs, by name (as action.yml declares them), from a finished run. */
 function outputsOf(report, reportPath) {
     return {
         result: report.result,
@@ -42668,6 +42668,60 @@ async function publish(report, redact) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/post-decision.js
+/**
+ * The step's state, as main saves it and the post step reads it: `phase` is saved before each side
+ * effect, `owner` is this step's lock identity, `wrote` the router states this run's last write may
+ * have left (see `notOwnWrite`).
+ */
+const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' };
+/** Phases during which traffic may be on the new color before its window passed. */
+const TRAFFIC_AT_RISK = (/* unused pure expression or super */ null && (['flipping', 'watching']));
+/**
+ * What the post step does, from the state the main step saved before each side effect. The main step
+ * saves `done` when it finished, whatever the result; anything else means it was stopped.
+ */
+function decidePost(phase, previous, target, jobStatus, rollbackOnFailure) {
+    const job = jobStatus ? `the job is ${jobStatus}` : 'the job status is unknown';
+    if (!phase)
+        return { flipBack: false, message: 'The main step stopped before touching anything; nothing to undo.' };
+    if (phase === 'done')
+        return { flipBack: false, message: 'The main step finished; nothing to undo.' };
+    if (!TRAFFIC_AT_RISK.includes(phase) && phase !== 'rolling-back') {
+        return { flipBack: false, message: `The main step stopped during ${phase} (${job}); no new color was live and unproven, so there is nothing to undo.` };
+    }
+    if (!previous) {
+        return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}), but this was the first release: there is no previous color to return to.` };
+    }
+    if (!rollbackOnFailure && phase !== 'rolling-back') {
+        return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}); rollback-on-failure is false, so traffic stays where it is.` };
+    }
+    return { flipBack: true, message: `The main step stopped while ${phase === 'rolling-back' ? `rolling back to ${previous}` : `${target} was live and not yet proven`} (${job}); flipping back to ${previous}.` };
+}
+/**
+ * The post step undoes only this run's own last write: the router must show one of the states that
+ * write may have left (with the same revision where the router has one). Anything else was written by
+ * someone since (another release, a person), and flipping it back would undo their work. Returns why
+ * the post step must leave the router alone, or undefined when it may flip back.
+ */
+function notOwnWrite(shows, saved, previous) {
+    let own = [];
+    try {
+        own = JSON.parse(saved || '[]');
+    }
+    catch {
+        /* judged below: nothing recorded */
+    }
+    if (!own.length)
+        return `this run recorded no write of its own, so it cannot tell whether ${shows.route} is its own; leaving it as it is`;
+    const mine = own.some((write) => write.route === shows.route && (!write.revision || !shows.revision || write.revision === shows.revision));
+    if (mine)
+        return undefined;
+    const same = own.find((write) => write.route === shows.route);
+    const since = same ? `it shows ${shows.route} as this run left it, but written again since (${shows.revision}, not ${same.revision})` : `it shows ${shows.route}, not what this run wrote (${own.map((write) => write.route).join(' or ')})`;
+    return `${since}: someone else changed the router after this run, so the post step leaves it as it is instead of flipping back to ${previous}`;
+}
+
 // EXTERNAL MODULE: ./lib/routers/compare.js
 var compare = __nccwpck_require__(9369);
 ;// CONCATENATED MODULE: ./lib/phases/discover.js
@@ -42692,6 +42746,98 @@ async function discover(router, colors, mode, signal) {
         return { current, active, target: other(active), previous: active };
     }
     return { current, active, target: active ? other(active) : colors[0], previous: active };
+}
+/** The plan as one log line, before anything changes. */
+function describePlan(plan, mode, dryRun, version, router) {
+    if (mode === 'status')
+        return `${router.description} shows ${(0,compare/* describeRoute */.fx)(plan.current)}.`;
+    const from = plan.active ?? 'no live color (first release)';
+    return `Plan (${mode}${dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${version}, via ${router.description}.`;
+}
+
+;// CONCATENATED MODULE: ./lib/phases/failure.js
+/**
+ * What a run does after something went wrong: the failure policy, apart from the steps. It only
+ * decides; the run carries out the decision (end with a result, or flip back first).
+ */
+
+
+
+/** Any error: before traffic moved the run is aborted; after, traffic goes back (where that is safe). */
+async function afterError(error, s) {
+    const reason = s.signal.aborted ? `The run was cancelled (${(0,infra_log/* errorMessage */.gJ)(s.signal.reason)})` : (0,infra_log/* errorMessage */.gJ)(error);
+    // A write refused by the fence wrote nothing: before this run's first change, traffic is untouched.
+    if (error instanceof infra_fence/* ExclusionLostError */.pK)
+        return s.changedRouter ? exclusionLost(reason, s) : { end: 'aborted', reason: `${reason}. Live traffic was not touched` };
+    if (!s.trafficMoved)
+        return { end: 'aborted', reason };
+    // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
+    if (error instanceof compare/* RouteChangedError */.m8)
+        return { end: s.changedRouter ? 'failed' : 'aborted', reason };
+    const shows = await s.router.read().catch(() => undefined);
+    if (s.mode === 'rollback') {
+        // A rollback refused before it changed anything (no ready pods, a failed read) left traffic as it was.
+        if (shows && (0,compare/* sameRoute */.O)(shows, s.before))
+            return { end: 'aborted', reason: `${reason}. Traffic stayed on ${(0,compare/* describeRoute */.fx)(shows)}.` };
+        return { end: 'failed', reason };
+    }
+    if (shows && shows.active === s.previous && !shows.weights)
+        return { end: 'aborted', reason: `${reason}. Traffic stayed on ${s.previous ?? 'no color'}.` };
+    return afterFailedWindow(reason, s);
+}
+/** A window failed (or traffic may be on the new color after an error): flip back, unless that is unsafe or off. */
+async function afterFailedWindow(reason, s) {
+    if (await s.fence.lost())
+        return exclusionLost(reason, s);
+    if (!s.rollbackOnFailure)
+        return { end: 'failed', reason: `${reason}; rollback-on-failure is false, so traffic was left on ${s.target}.` };
+    if (!s.previous)
+        return { end: 'failed', reason: `${reason}; this was the first release, so there is no previous color to return to.` };
+    return { rollBackTo: s.previous, reason };
+}
+/**
+ * This run can no longer prove it holds the router: another run may be releasing now. Writing
+ * anything (even a flip back) could undo that run's work, so traffic is left as the router shows it.
+ */
+async function exclusionLost(reason, s) {
+    const lost = await s.fence.lost();
+    const why = lost && !reason.includes(lost) ? `${reason}; this run lost its exclusive hold on the router (${lost})` : reason;
+    return { end: 'failed', reason: `${why}. It wrote nothing after that: traffic was left as the router shows it` };
+}
+
+;// CONCATENATED MODULE: ./lib/phases/own-writes.js
+/**
+ * What this run's own writes may leave on the router, saved in the step's state before and after each
+ * write: the post step undoes only those, never a state someone else wrote since (post-decision.ts).
+ */
+
+/** What a write of `percent` to `target` should leave the router showing. */
+function intended(target, colors, percent) {
+    if (percent >= 100)
+        return { active: target };
+    const other = colors.find((color) => color !== target);
+    return { active: percent >= 50 ? target : other, weights: { [target]: percent, [other]: 100 - percent } };
+}
+/** The last write as read back, and the one under way: the state value the post step reads. */
+function ownWrites(last, pending) {
+    const own = [last, pending].filter((state) => state !== undefined);
+    return JSON.stringify(own.map((state) => ({ route: (0,compare/* describeRoute */.fx)(state), revision: state.revision })));
+}
+
+;// CONCATENATED MODULE: ./lib/phases/after-promotion.js
+
+/**
+ * What the router does once a promotion is verified (e.g. scale the previous color down after a delay),
+ * as a note for the summary. It never undoes the promotion: a failure or a cancel here is a note, not a
+ * rollback, and the verdict is read after it.
+ */
+async function afterPromotion(router, target, previous, signal) {
+    if (!router.afterPromotion || !previous)
+        return undefined;
+    return router.afterPromotion(target, previous, signal).catch((error) => (signal.aborted ? cancelledAfterPromotion(previous) : `After the promotion: ${(0,infra_log/* errorMessage */.gJ)(error)}`));
+}
+function cancelledAfterPromotion(previous) {
+    return `The run was cancelled after the promotion was verified; ${previous} was left as it was.`;
 }
 
 ;// CONCATENATED MODULE: ./lib/infra/retry.js
@@ -42828,11 +42974,21 @@ async function smokeOne(probe, vars, options) {
     const url = (0,infra_argv/* fillUrl */.T9)(probe.url, vars);
     return { name: (0,infra_argv/* fillTemplate */.ou)(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
 }
+/** Why the smoke tests stopped the release (the first failure, and how many more), or undefined when all passed. */
+function smokeFailure(results, color) {
+    const failed = results.filter((r) => !r.ok);
+    if (!failed.length)
+        return undefined;
+    const [first] = failed;
+    return `Smoke test failed on ${color}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+}
 
 ;// CONCATENATED MODULE: ./lib/phases/verdict.js
 
+
+
 /**
- * The verdict must be what the router shows at the end (DESIGN §4, invariant 8). Given the result a
+ * The verdict must be what the router shows at the end: the outputs never claim more. Given the result a
  * run reached and the router as read at the end, returns why that result would be untrue, or
  * undefined when it holds: `promoted` needs the target alone, still as this run wrote it; `rolled-back`
  * needs the color it returned to alone.
@@ -42881,6 +43037,32 @@ class RouteGuard {
         return { status: 'fail', detail: `no longer shows ${want}: it shows ${(0,compare/* describeRoute */.fx)(shows)} (changed outside this run, or reverted by a reload)` };
     }
 }
+/**
+ * The verdict, read from the router now (the run's last act): `active-color` is what it shows (empty
+ * when it cannot be read), a result the router contradicts becomes `failed`, and so does a `promoted` or
+ * `rolled-back` of a run that lost its lock before the end (it cannot vouch for what it sees).
+ */
+async function conclude(router, clock, fence, reached, expect) {
+    let { result } = reached;
+    const { reason } = reached;
+    const read = await readForVerdict(router, clock).then((shows) => ({ shows }), (error) => ({ error: (0,infra_log/* errorMessage */.gJ)(error) }));
+    if ('error' in read) {
+        if (result === 'promoted' || result === 'rolled-back')
+            result = 'failed';
+        // The cause is said once: a router that failed the run the same way is not quoted twice.
+        const note = reason.includes(read.error) ? 'the router could not be read at the end either, so active-color is empty' : `the router could not be read at the end (${read.error}), so active-color is empty`;
+        return { result, reason: joined(reason, note), routerShows: `unknown: the router could not be read (${read.error})` };
+    }
+    let note = untrueVerdict(result, read.shows, expect);
+    if (note)
+        result = 'failed';
+    const lost = await fence.lost();
+    if (lost && (result === 'promoted' || result === 'rolled-back')) {
+        [result, note] = ['failed', `this run lost its exclusive hold on the router before the end (${lost}), so it cannot vouch for what the router shows`];
+    }
+    return { result, reason: joined(reason, note), routerShows: (0,compare/* describeRoute */.fx)(read.shows), active: read.shows.active };
+}
+const joined = (...parts) => (0,infra_log/* oneLine */.TN)(parts.filter(Boolean).join('; '));
 
 ;// CONCATENATED MODULE: ./lib/phases/watch.js
 
@@ -42943,6 +43125,21 @@ async function takeSample(source, clock, signal) {
         return { source: source.name, at, status: 'error', detail: (0,infra_log/* errorMessage */.gJ)(error) };
     }
 }
+/** One window of a release: the health settings, every sample kept in the report, the bad ones logged. */
+function watchWindow(sources, health, window) {
+    const { report, log, ...options } = window;
+    return watch(sources, {
+        ...options,
+        intervalMs: health.intervalMs,
+        failureThreshold: health.failureThreshold,
+        errorThreshold: health.errorThreshold,
+        onSample: (sample) => {
+            report.samples.push(sample);
+            if (sample.status !== 'pass')
+                log.info(`${sample.status}: ${sample.source}: ${sample.detail}`);
+        },
+    });
+}
 
 ;// CONCATENATED MODULE: ./lib/report/timeline.js
 
@@ -43001,19 +43198,15 @@ class Timeline {
 
 
 
-/**
- * State keys the post step reads; `phase` is saved before each side effect, `owner` is this step's
- * lock identity, `wrote` the router states this run's last write may have left (see post-decision).
- */
-const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' };
-/** Phases during which traffic may be on the new color before its window passed. */
-const TRAFFIC_AT_RISK = (/* unused pure expression or super */ null && (['flipping', 'watching']));
+
+
+
 async function run(settings, deps) {
     const release = new Release(settings, deps);
     await release.run();
     return release.report;
 }
-/** The blue-green state machine; `steps` reads as the table of contents. */
+/** The blue-green state machine; each mode's sequence reads as its table of contents. */
 class Release {
     s;
     d;
@@ -43027,72 +43220,74 @@ class Release {
     lastWrite;
     sources = [];
     timeline;
+    modes = {
+        status: () => this.end('unchanged', ''),
+        rollback: () => this.rollbackOnRequest(),
+        stage: async () => void ((await this.prepare()) && (await this.end('staged', ''))),
+        deploy: async () => void ((await this.prepare()) && (await this.shiftAndWatch())),
+        promote: async () => void ((await this.prepare()) && (await this.shiftAndWatch())),
+    };
     constructor(s, d) {
         this.s = s;
         this.d = d;
         const { health } = s;
-        this.report = newReport(d.clock, {
-            mode: s.mode,
-            dryRun: s.dryRun,
-            router: d.router.description,
-            version: s.version,
-            colors: s.colors,
-            thresholds: { failure: health.failureThreshold, error: health.errorThreshold, intervalMs: health.intervalMs, windowMs: health.windowMs },
-        });
+        const thresholds = { failure: health.failureThreshold, error: health.errorThreshold, intervalMs: health.intervalMs, windowMs: health.windowMs };
+        this.report = newReport(d.clock, { mode: s.mode, dryRun: s.dryRun, router: d.router.description, version: s.version, colors: s.colors, thresholds });
         this.timeline = new Timeline(this.report.phases, d.log, d.clock, d.signal);
     }
     async run() {
+        const { s, d } = this;
         try {
-            if (!(await this.preflight()))
+            if (!(await this.valid((await d.router.preflight?.()) ?? [])))
                 return;
-            this.d.signal.throwIfAborted();
-            if (!this.s.dryRun && this.s.mode !== 'status')
-                this.d.fence.hold(await this.d.router.lock(this.d.signal));
-            await this.steps();
+            d.signal.throwIfAborted();
+            if (!s.dryRun && s.mode !== 'status')
+                d.fence.hold(await d.router.lock(d.signal));
+            const plan = (this.plan = await this.timeline.phase('discover', () => discover(d.router, s.colors, s.mode, d.signal)));
+            Object.assign(this.report, { before: (0,compare/* describeRoute */.fx)(plan.current), active: plan.active, target: plan.target, previous: plan.previous });
+            d.state.save(STATE.target, plan.target ?? '');
+            d.state.save(STATE.previous, plan.previous ?? '');
+            d.log.info(describePlan(plan, s.mode, s.dryRun, s.version, d.router));
+            await d.onPlan?.(plan);
+            if (s.dryRun)
+                return await this.end('unchanged', 'dry run: nothing was changed');
+            await this.modes[s.mode]();
         }
         catch (error) {
-            await this.failed(error);
+            await this.follow(await afterError(error, this.situation()));
         }
         finally {
-            this.d.state.save(STATE.phase, 'done');
-            const now = this.d.clock.now();
+            d.state.save(STATE.phase, 'done');
+            const now = d.clock.now();
             this.report.endedAt = new Date(now).toISOString();
             this.report.durationSeconds = Math.round((now - Date.parse(this.report.startedAt)) / 1000);
         }
     }
-    async steps() {
-        const { s } = this;
-        this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
-        this.announcePlan();
-        await this.d.onPlan?.(this.plan);
-        if (s.dryRun || s.mode === 'status')
-            return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
-        if (s.mode === 'rollback')
-            return this.rollbackMode();
+    /** Deploy, preview and smoke-test the target, and record what it holds; false when the run ended. */
+    async prepare() {
+        const { s, d } = this;
         // The router's own view of the target's health (target health) is watched beside the user's checks.
-        this.sources = [...(await this.d.healthSources(this.vars())), ...(this.d.router.healthSources?.(this.target) ?? [])];
+        this.sources = [...(await d.healthSources(this.vars())), ...(d.router.healthSources?.(this.target) ?? [])];
         if (!(await this.validateSources()))
-            return;
-        if (s.mode !== 'promote' && this.d.deployer) {
-            this.d.state.save(STATE.phase, 'deploying');
-            await this.phase('deploy', () => this.d.deployer.deploy(this.target, this.plan.active, this.d.signal));
+            return false;
+        if (s.mode !== 'promote' && d.deployer) {
+            d.state.save(STATE.phase, 'deploying');
+            await this.timeline.phase('deploy', () => d.deployer.deploy(this.target, this.plan.active, d.signal));
         }
-        if (s.mode === 'promote' && !(await this.stagedIsTheVersion()))
-            return;
-        if (this.d.router.preview)
-            await this.phase('preview', () => this.d.router.preview(this.target, this.d.signal));
-        if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke())))
-            return;
-        if (s.mode !== 'promote') {
-            const record = { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' };
-            await recordStaged(this.d.router, this.target, record, this.d.fence, this.d.log, this.d.signal);
+        if (s.mode === 'promote') {
+            const why = await this.timeline.phase('check staged version', () => whyNotStaged(d.router, this.target, s.version, (note) => this.report.notes.push(note), d.signal));
+            if (why)
+                return this.stop(`${why} Live traffic was not touched.`);
         }
-        if (s.mode === 'stage')
-            return this.end('staged', '');
-        await this.shiftAndWatch();
-    }
-    phase(name, body, options) {
-        return this.timeline.phase(name, body, options);
+        if (d.router.preview)
+            await this.timeline.phase('preview', () => d.router.preview(this.target, d.signal));
+        if (s.smoke.probes.length && !(await this.timeline.phase('smoke', () => this.smoke())))
+            return false;
+        if (s.mode === 'promote')
+            return true;
+        const record = { version: s.version, at: new Date(d.clock.now()).toISOString(), by: d.job ?? 'this job' };
+        await recordStaged(d.router, this.target, record, d.fence, d.log, d.signal);
+        return true;
     }
     get target() {
         return this.plan.target;
@@ -43100,90 +43295,61 @@ class Release {
     vars() {
         return { color: this.target, version: this.s.version, previous: this.plan.previous ?? '' };
     }
-    announcePlan() {
-        const { plan, report, s } = this;
-        Object.assign(report, { before: (0,compare/* describeRoute */.fx)(plan.current), active: plan.active, target: plan.target, previous: plan.previous });
-        this.d.state.save(STATE.target, plan.target ?? '');
-        this.d.state.save(STATE.previous, plan.previous ?? '');
-        const from = plan.active ?? 'no live color (first release)';
-        if (s.mode === 'status')
-            this.d.log.info(`${this.d.router.description} shows ${(0,compare/* describeRoute */.fx)(plan.current)}.`);
-        else
-            this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
-    }
-    /** The router looks at what its inputs name (files, sockets): a missing one is a bad input. */
-    async preflight() {
-        const problems = (await this.d.router.preflight?.()) ?? [];
-        return problems.length === 0 || this.invalid(problems);
-    }
     /** Sources prove themselves usable against the real service (query, credentials) before deploying. */
     async validateSources() {
         const checking = this.sources.filter((source) => source.validate);
         if (!checking.length)
             return true;
-        const problems = (await this.phase('validate checks', () => Promise.all(checking.map((source) => source.validate(this.d.signal))))).filter((problem) => problem !== undefined);
+        const problems = await this.timeline.phase('validate checks', () => Promise.all(checking.map((source) => source.validate(this.d.signal))));
+        return this.valid(problems.filter((problem) => problem !== undefined));
+    }
+    /** Bad inputs end the run as aborted: each problem as a titled error, nothing touched. */
+    async valid(problems) {
         if (!problems.length)
             return true;
-        this.timeline.markLastFailed(problems.join(' '));
-        return this.invalid(problems);
-    }
-    /** Promote only what was staged and approved; the reason is its own, traffic untouched. */
-    async stagedIsTheVersion() {
-        const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note), this.d.signal));
-        if (!why)
-            return true;
-        this.timeline.markLastFailed(why);
-        await this.end('aborted', `${why} Live traffic was not touched.`);
-        return false;
-    }
-    /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */
-    async invalid(problems) {
         for (const problem of problems)
             this.d.log.error(problem, 'Invalid input');
-        await this.end('aborted', `Invalid input; nothing was touched. ${problems.join(' ')}`);
+        return this.stop(`Invalid input; nothing was touched. ${problems.join(' ')}`);
+    }
+    /** Ends the run as aborted, marking the phase it stopped in; returns false. */
+    async stop(reason) {
+        this.timeline.markLastFailed(reason);
+        await this.end('aborted', reason);
         return false;
     }
     /** Returns false (and ends the run as aborted) when a smoke test failed. */
     async smoke(advice = '') {
         const { smoke } = this.s;
-        const results = await smokeTest(smoke.probes, this.vars(), {
+        this.report.smoke = await smokeTest(smoke.probes, this.vars(), {
             timeoutMs: smoke.timeoutMs,
             retries: smoke.retries,
             clock: this.d.clock,
             signal: this.d.signal,
             onResult: (r) => this.d.log.info(`${r.ok ? 'pass' : 'FAIL'} ${r.name}: ${r.detail} (${r.attempts} attempt(s))`),
         });
-        this.report.smoke = results;
-        const failed = results.filter((r) => !r.ok);
-        if (failed.length === 0)
+        const failed = smokeFailure(this.report.smoke, this.target);
+        if (!failed)
             return true;
         this.d.signal.throwIfAborted();
-        const first = failed[0];
-        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.${advice}`;
-        this.timeline.markLastFailed(reason);
-        await this.end('aborted', reason);
-        return false;
+        return this.stop(`${failed}${advice}`);
     }
     /** Moves traffic step by step (or at once), watching health after each step. */
     async shiftAndWatch() {
-        const { s, d } = this;
-        const sources = this.sources;
+        const { s, d, sources } = this;
         if (sources.some((source) => source.beforeFlip)) {
-            const notes = await this.phase('baseline', () => Promise.all(sources.map((source) => source.beforeFlip?.(d.signal))));
-            for (const note of notes)
-                if (note)
-                    this.report.notes.push(note);
+            const notes = await this.timeline.phase('baseline', () => Promise.all(sources.map((source) => source.beforeFlip?.(d.signal))));
+            this.report.notes.push(...notes.filter((note) => Boolean(note)));
         }
-        let expected = this.plan.current;
         for (const percent of s.traffic.steps) {
+            const expected = this.lastWrite ?? this.plan.current;
             d.signal.throwIfAborted();
-            this.saveWrites(this.intended(percent));
+            d.state.save(STATE.wrote, ownWrites(this.lastWrite, intended(this.target, s.colors, percent)));
             d.state.save(STATE.phase, 'flipping');
             this.trafficMoved = true;
             if (percent < 100)
-                await this.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected, d.signal));
+                await this.timeline.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected, d.signal));
             else
-                await this.phase('flip', () => d.router.flip(this.target, expected, d.signal));
+                await this.timeline.phase('flip', () => d.router.flip(this.target, expected, d.signal));
             this.changedRouter = true;
             if (!this.report.flippedAt) {
                 this.report.flippedAt = new Date(d.clock.now()).toISOString();
@@ -43191,192 +43357,91 @@ class Release {
                     source.trafficMoved?.(Date.parse(this.report.flippedAt));
             }
             // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
-            expected = this.lastWrite = await d.router.read(d.signal);
-            this.saveWrites();
+            this.lastWrite = await d.router.read(d.signal);
+            d.state.save(STATE.wrote, ownWrites(this.lastWrite));
             d.state.save(STATE.phase, 'watching');
-            const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
-            const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-            const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite, d.fence), windowMs, label);
-            if (!verdict.passed)
-                this.timeline.markLastFailed(verdict.reason);
-            this.report.steps.push({ percent, windowMs, passed: verdict.passed });
-            if (!verdict.passed)
-                return this.windowFailed(verdict.reason);
+            const passed = await this.watchStep(percent);
+            if (!passed.passed)
+                return this.follow(await afterFailedWindow(passed.reason, this.situation()));
         }
         // From here a stop must not flip back: the release passed its window.
         d.state.save(STATE.phase, 'promoted');
-        await this.afterPromotion();
+        if (d.router.afterPromotion) {
+            const note = await this.timeline.phase('after promotion', () => afterPromotion(d.router, this.target, this.plan.previous, d.signal)).catch(() => cancelledAfterPromotion(this.plan.previous));
+            if (note)
+                this.report.notes.push(note);
+        }
         // Read after everything this run did (scale-down-delay may have waited long): the very last act.
         await this.end('promoted', '');
     }
-    /** What a write to `percent` on the target should leave the router showing. */
-    intended(percent) {
-        if (percent >= 100)
-            return { active: this.target };
-        const other = this.s.colors.find((color) => color !== this.target);
-        return { active: percent >= 50 ? this.target : other, weights: { [this.target]: percent, [other]: 100 - percent } };
-    }
-    /**
-     * Saves, before and after each write, the states this run's own write may have left: the post step
-     * undoes only those, never a state someone else wrote since.
-     */
-    saveWrites(pending) {
-        const own = [this.lastWrite, pending].filter((state) => state !== undefined);
-        this.d.state.save(STATE.wrote, JSON.stringify(own.map((state) => ({ route: (0,compare/* describeRoute */.fx)(state), revision: state.revision }))));
-    }
-    /** Watches the health sources, and the router itself beside them, for one window. */
-    async watchFor(sources, guard, windowMs, label) {
-        if (sources.length === 0) {
+    /** Watches the health sources, and the router itself beside them, for one step's window. */
+    async watchStep(percent) {
+        const { s, d } = this;
+        const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
+        const label = percent < 100 ? `the ${percent}% step` : 'the health window';
+        let verdict = { passed: true };
+        if (!this.sources.length)
             this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
-            return { passed: true };
+        else {
+            const guard = new RouteGuard(d.router, this.lastWrite, d.fence);
+            verdict = await this.timeline.phase(`watch ${label.replace(/^the /, '')}`, () => watchWindow([...this.sources, guard], s.health, { windowMs, label, clock: d.clock, signal: d.signal, report: this.report, log: d.log }));
+            if (!verdict.passed)
+                this.timeline.markLastFailed(verdict.reason);
         }
-        const { health } = this.s;
-        return this.phase(`watch ${label.replace(/^the /, '')}`, () => watch([...sources, guard], {
-            windowMs,
-            intervalMs: health.intervalMs,
-            failureThreshold: health.failureThreshold,
-            errorThreshold: health.errorThreshold,
-            clock: this.d.clock,
-            signal: this.d.signal,
-            label,
-            onSample: (sample) => {
-                this.report.samples.push(sample);
-                if (sample.status !== 'pass')
-                    this.d.log.info(`${sample.status}: ${sample.source}: ${sample.detail}`);
-            },
-        }));
+        this.report.steps.push({ percent, windowMs, passed: verdict.passed });
+        return verdict;
     }
-    /**
-     * What the router does once a promotion is verified (e.g. scale the previous color down after a
-     * delay). It never undoes the promotion: a failure or a cancel here is a note, not a rollback.
-     */
-    async afterPromotion() {
-        const { router, signal } = this.d;
-        const previous = this.plan.previous;
-        if (!router.afterPromotion || !previous)
-            return;
-        const cancelled = `The run was cancelled after the promotion was verified; ${previous} was left as it was.`;
-        const note = await this.phase('after promotion', () => router.afterPromotion(this.target, previous, signal).catch((error) => (signal.aborted ? cancelled : `After the promotion: ${(0,infra_log/* errorMessage */.gJ)(error)}`))).catch(() => cancelled);
-        if (note)
-            this.report.notes.push(note);
+    /** What the run knows when the failure policy decides (phases/failure.ts). */
+    situation() {
+        const { s, d, plan } = this;
+        return { ...d, mode: s.mode, rollbackOnFailure: s.rollbackOnFailure, before: plan.current, previous: plan.previous, target: plan.target, trafficMoved: this.trafficMoved, changedRouter: this.changedRouter };
     }
-    async windowFailed(reason) {
-        const { previous } = this.plan;
-        const lost = await this.d.fence.lost();
-        if (lost)
-            return this.exclusionLost(reason);
-        if (!this.s.rollbackOnFailure)
-            return this.end('failed', `${reason}; rollback-on-failure is false, so traffic was left on ${this.target}.`);
-        if (!previous)
-            return this.end('failed', `${reason}; this was the first release, so there is no previous color to return to.`);
-        await this.rollBack(previous, reason);
-    }
-    async rollBack(previous, reason) {
+    /** Carries out what the failure policy decided: end at once, or flip back first. */
+    async follow(next) {
+        if ('end' in next)
+            return this.end(next.end, next.reason);
         this.d.state.save(STATE.phase, 'rolling-back');
         try {
-            await this.phase('rollback', () => flipBack(this.d.router, previous, this.d.clock, (m) => this.d.log.warning(m)), { evenIfCancelled: true });
+            await this.timeline.phase('rollback', () => flipBack(this.d.router, next.rollBackTo, this.d.clock, (m) => this.d.log.warning(m)), { evenIfCancelled: true });
             this.report.rolledBack = true;
-            await this.end('rolled-back', reason);
+            await this.end('rolled-back', next.reason);
         }
         catch (error) {
-            await this.end('failed', `${reason}; then the rollback to ${previous} failed: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
+            await this.end('failed', `${next.reason}; then the rollback to ${next.rollBackTo} failed: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
         }
     }
     /**
      * Flips back on request, after checking the color it returns to still serves (its smoke tests; the
      * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`.
      */
-    async rollbackMode() {
-        const { s } = this;
-        if (s.emergency)
-            this.report.notes.push('Emergency rollback: the color returned to was not smoke-tested first.');
-        else if (s.smoke.probes.length) {
-            if (!(await this.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.'))))
-                return;
-        }
-        else
-            this.report.notes.push(`No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`);
-        this.d.state.save(STATE.phase, 'rollback-on-request');
+    async rollbackOnRequest() {
+        const { s, d } = this;
+        const untested = s.emergency ? 'Emergency rollback: the color returned to was not smoke-tested first.' : `No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`;
+        if (s.emergency || !s.smoke.probes.length)
+            this.report.notes.push(untested);
+        else if (!(await this.timeline.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.'))))
+            return;
+        d.state.save(STATE.phase, 'rollback-on-request');
         this.trafficMoved = true;
-        await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));
-        this.report.flippedAt = new Date(this.d.clock.now()).toISOString();
+        await this.timeline.phase('rollback', () => d.router.flip(this.target, this.plan.current, d.signal));
+        this.report.flippedAt = new Date(d.clock.now()).toISOString();
         this.report.rolledBack = true;
         await this.end('rolled-back', `Rolled back on request: traffic moved from ${(0,compare/* describeRoute */.fx)(this.plan.current)} to ${this.target}.`);
     }
-    /**
-     * This run can no longer prove it holds the router: another run may be releasing now. Writing
-     * anything (even a flip back) could undo that run's work, so traffic is left as the router shows it.
-     */
-    async exclusionLost(reason) {
-        const lost = await this.d.fence.lost();
-        const why = lost && !reason.includes(lost) ? `${reason}; this run lost its exclusive hold on the router (${lost})` : reason;
-        await this.end('failed', `${why}. It wrote nothing after that: traffic was left as the router shows it`);
-    }
-    /** Any error: before traffic moved the run is aborted; after, traffic goes back. */
-    async failed(error) {
-        const reason = this.d.signal.aborted ? `The run was cancelled (${(0,infra_log/* errorMessage */.gJ)(this.d.signal.reason)})` : (0,infra_log/* errorMessage */.gJ)(error);
-        // A write refused by the fence wrote nothing: before this run's first change, traffic is untouched.
-        if (error instanceof infra_fence/* ExclusionLostError */.pK)
-            return this.changedRouter ? this.exclusionLost(reason) : this.end('aborted', `${reason}. Live traffic was not touched`);
-        if (!this.trafficMoved)
-            return this.end('aborted', reason);
-        // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
-        if (error instanceof compare/* RouteChangedError */.m8)
-            return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
-        if (this.s.mode === 'rollback') {
-            // A rollback refused before it changed anything (no ready pods, a failed read) left traffic as it was.
-            const now = await this.d.router.read().catch(() => undefined);
-            if (now && (0,compare/* sameRoute */.O)(now, this.plan.current))
-                return this.end('aborted', `${reason}. Traffic stayed on ${(0,compare/* describeRoute */.fx)(now)}.`);
-            return this.end('failed', reason);
-        }
-        const { previous } = this.plan;
-        const shows = await this.d.router.read().catch(() => undefined);
-        if (shows && shows.active === previous && !shows.weights)
-            return this.end('aborted', `${reason}. Traffic stayed on ${previous ?? 'no color'}.`);
-        await this.windowFailed(reason);
-    }
-    /**
-     * Ends the run. The verdict is checked against the router as read now: `active-color` is what it
-     * shows (empty when it cannot be read), and a result the router contradicts becomes `failed`.
-     */
+    /** Ends the run with the verdict as the router shows it now (phases/verdict.ts). */
     async end(result, reason) {
-        const { report, plan } = this;
-        const read = await readForVerdict(this.d.router, this.d.clock).then((shows) => ({ shows }), (error) => ({ error: (0,infra_log/* errorMessage */.gJ)(error) }));
-        const notes = [reason];
-        if ('shows' in read) {
-            report.routerShows = (0,compare/* describeRoute */.fx)(read.shows);
-            report.active = read.shows.active;
-            const untrue = untrueVerdict(result, read.shows, {
-                target: plan.target,
-                rolledBackTo: this.s.mode === 'rollback' ? plan.target : plan.previous,
-                lastWrite: this.lastWrite,
-            });
-            if (untrue)
-                [result, notes[1]] = ['failed', untrue];
-            const lost = await this.d.fence.lost();
-            if (lost && (result === 'promoted' || result === 'rolled-back')) {
-                [result, notes[1]] = ['failed', `this run lost its exclusive hold on the router before the end (${lost}), so it cannot vouch for what the router shows`];
-            }
-        }
-        else {
-            report.routerShows = `unknown: the router could not be read (${read.error})`;
-            report.active = undefined;
-            if (result === 'promoted' || result === 'rolled-back')
-                result = 'failed';
-            notes.push(`the router could not be read at the end (${read.error}), so active-color is empty`);
-        }
-        report.result = result;
-        report.reason = (0,infra_log/* oneLine */.TN)(notes.filter(Boolean).join('; '));
-        for (const note of this.d.router.notes ?? [])
+        const { report, plan, s, d } = this;
+        const rolledBackTo = s.mode === 'rollback' ? plan.target : plan.previous;
+        const verdict = await conclude(d.router, d.clock, d.fence, { result, reason }, { target: plan.target, rolledBackTo, lastWrite: this.lastWrite });
+        Object.assign(report, { active: undefined }, verdict);
+        for (const note of d.router.notes ?? [])
             if (!report.notes.includes(note))
                 report.notes.push(note);
         // Read at the end: a baseline sets its limit just before the flip.
         report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
-        if (result === 'failed') {
-            report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
-        }
-        this.d.log.info(`Result: ${result}${report.reason ? ` (${report.reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
+        if (verdict.result === 'failed')
+            report.advice = `Check ${d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
+        d.log.info(`Result: ${verdict.result}${report.reason ? ` (${report.reason})` : ''}; ${d.router.description} shows ${report.routerShows}.`);
     }
 }
 
@@ -43605,6 +43670,7 @@ function checkCombinations(problems, input, settings) {
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
+
 
 
 

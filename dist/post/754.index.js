@@ -238,6 +238,37 @@ function format(value) {
 }
 
 
+/***/ }),
+
+/***/ 8296:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ redirectTarget),
+/* harmony export */   z: () => (/* binding */ shownUrl)
+/* harmony export */ });
+/** HTTP statuses that send the client elsewhere (RFC 9110 §15.4); 300 and 304 do not. */
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Where a redirect answer points, resolved against the URL asked; undefined when it is no redirect. */
+function redirectTarget(status, location, asked) {
+    if (!REDIRECTS.has(status) || !location)
+        return undefined;
+    try {
+        return new URL(location, asked);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A URL as messages may show it: origin and path only. A Location is written by the server and may carry
+ * `user:password@` or a token in its query, so neither is ever printed.
+ */
+function shownUrl(url) {
+    return url.origin === 'null' ? `${url.protocol}…` : `${url.origin}${url.pathname}`;
+}
+
+
 /***/ })
 
 };

@@ -37308,94 +37308,6 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 3060:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   m: () => (/* binding */ runProbe)
-/* harmony export */ });
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4708);
-/* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2790);
-/* harmony import */ var _infra_redirect_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8296);
-// HTTP probes (smoke tests and `http` health checks) send smoke-headers, often secrets. Redirects are
-// never followed, not even to the same origin: a probe judges the URL it was given, a 3xx is an answer
-// like any other (a smoke test may expect 301), and a redirect to another origin can never carry the
-// headers there. Following without the headers instead would judge a page the user did not name, so an
-// unexpected redirect fails the probe and its detail says where it pointed.
-
-
-
-
-/** A body larger than this is cut before `expect-body` is matched; probes check health, not payloads. */
-const MAX_BODY_BYTES = 1 << 20;
-/**
- * One request, judged against the probe's expectations. Every probe opens a fresh connection
- * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
- */
-async function runProbe(probe, vars, timeoutMs, signal) {
-    const started = performance.now();
-    try {
-        const url = new URL((0,_infra_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .fillUrl */ .T9)(probe.url, vars));
-        const { status, body, location } = await send(url, probe, timeoutMs, signal);
-        const latencyMs = Math.round(performance.now() - started);
-        const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
-        if (!statusOk) {
-            const expected = probe.expectStatus.length ? probe.expectStatus.join(' or ') : '2xx';
-            const target = (0,_infra_redirect_js__WEBPACK_IMPORTED_MODULE_2__/* .redirectTarget */ .E)(status, location, url);
-            const redirect = target ? ` redirecting to ${(0,_infra_redirect_js__WEBPACK_IMPORTED_MODULE_2__/* .shownUrl */ .z)(target)} (probes do not follow redirects)` : '';
-            return { ok: false, status, latencyMs, detail: `expected ${expected}, got ${status}${redirect}` };
-        }
-        if (probe.expectBody && !probe.expectBody.test(body)) {
-            return { ok: false, status, latencyMs, detail: `${status}, but the body does not match /${probe.expectBody.source}/` };
-        }
-        if (probe.maxLatencyMs !== undefined && latencyMs > probe.maxLatencyMs) {
-            return { ok: false, status, latencyMs, detail: `${status} in ${latencyMs}ms, above max-latency ${probe.maxLatencyMs}ms` };
-        }
-        return { ok: true, status, latencyMs, detail: `${status} in ${latencyMs}ms` };
-    }
-    catch (error) {
-        const latencyMs = Math.round(performance.now() - started);
-        return { ok: false, latencyMs, detail: describeError(error, timeoutMs) };
-    }
-}
-function send(url, probe, timeoutMs, signal) {
-    const request = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_1__.request : node_http__WEBPACK_IMPORTED_MODULE_0__.request;
-    return new Promise((resolve, reject) => {
-        const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (chunk) => {
-                if (size < MAX_BODY_BYTES)
-                    chunks.push(chunk);
-                size += chunk.length;
-            });
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }));
-            res.on('error', reject);
-        });
-        req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-        req.on('error', reject);
-        req.end(probe.body);
-    });
-}
-function describeError(error, timeoutMs) {
-    const code = error.code;
-    if (code === 'ETIMEDOUT')
-        return `no answer within ${timeoutMs}ms`;
-    if (code === 'ECONNREFUSED')
-        return 'connection refused';
-    if (code === 'ECONNRESET')
-        return 'connection reset';
-    if (code === 'ENOTFOUND')
-        return 'host not found';
-    if (error.name === 'AbortError')
-        return 'cancelled';
-    return error.message || String(error);
-}
-
-
-/***/ }),
-
 /***/ 760:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -37724,37 +37636,6 @@ function inert(text) {
         .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '')
         .replace(/^(\s*):(?=:)/gm, '$1:\u200b')
         .replace(/##\[/g, '#\u200b#[');
-}
-
-
-/***/ }),
-
-/***/ 8296:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ redirectTarget),
-/* harmony export */   z: () => (/* binding */ shownUrl)
-/* harmony export */ });
-/** HTTP statuses that send the client elsewhere (RFC 9110 §15.4); 300 and 304 do not. */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Where a redirect answer points, resolved against the URL asked; undefined when it is no redirect. */
-function redirectTarget(status, location, asked) {
-    if (!REDIRECTS.has(status) || !location)
-        return undefined;
-    try {
-        return new URL(location, asked);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * A URL as messages may show it: origin and path only. A Location is written by the server and may carry
- * `user:password@` or a token in its query, so neither is ever printed.
- */
-function shownUrl(url) {
-    return url.origin === 'null' ? `${url.protocol}…` : `${url.origin}${url.pathname}`;
 }
 
 
@@ -41178,7 +41059,7 @@ const MAX_DELAY_MS = 2000;
  * Sends all traffic back to `previous`. The expected state is read fresh, not taken from discovery:
  * this run holds the router lock, and undoing its own change must not be refused by its own change.
  */
-async function rollback_flipBack(router, previous, clock, onRetry) {
+async function flipBack(router, previous, clock, onRetry) {
     await retry_retry(async () => {
         const current = await router.read();
         if (current.active === previous && !current.weights)
@@ -41194,492 +41075,19 @@ async function rollback_flipBack(router, previous, clock, onRetry) {
     });
 }
 /** Reads the router for the verdict, trying again briefly: one lost read must not turn a release into `failed`. */
-function rollback_readForVerdict(router, clock) {
+function readForVerdict(router, clock) {
     return retry(() => router.read(), { attempts: 3, baseDelayMs: 200, label: 'Reading the router', clock });
 }
 
-// EXTERNAL MODULE: ./lib/health/probe.js
-var probe = __nccwpck_require__(3060);
-;// CONCATENATED MODULE: ./lib/phases/smoke.js
-
-
-
-/** Enough parallelism to keep a long list quick without hammering a color that just started. */
-const PARALLEL = 4;
-/** First retry after ~0.5s, doubling: covers a process still opening its port. */
-const RETRY_BASE_MS = 500;
-/** Runs every smoke test against the idle color; resolves with all results, failures included. */
-async function smoke_smokeTest(probes, vars, options) {
-    const results = new Array(probes.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < probes.length) {
-            const index = next++;
-            results[index] = await smokeOne(probes[index], vars, options);
-            options.onResult?.(results[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, probes.length) }, worker));
-    return results;
-}
-async function smokeOne(probe, vars, options) {
-    let last;
-    let attempts = 0;
-    try {
-        await retry(async (attempt) => {
-            attempts = attempt;
-            last = await runProbe(probe, vars, options.timeoutMs, options.signal);
-            if (!last.ok)
-                throw new Error(last.detail);
-        }, { attempts: options.retries, baseDelayMs: RETRY_BASE_MS, label: probe.name, clock: options.clock, signal: options.signal });
-    }
-    catch {
-        /* the last result says why */
-    }
-    const url = fillUrl(probe.url, vars);
-    return { name: fillTemplate(probe.name, vars), url, ok: last?.ok ?? false, status: last?.status, latencyMs: last?.latencyMs ?? 0, attempts, detail: last?.detail ?? 'cancelled' };
-}
-
-// EXTERNAL MODULE: ./lib/infra/duration.js
-var duration = __nccwpck_require__(5676);
-;// CONCATENATED MODULE: ./lib/report/timeline.js
-
-
+;// CONCATENATED MODULE: ./lib/post-decision.js
 /**
- * Runs each phase in a log group and records its timing and outcome. Every phase boundary checks for a
- * cancel: after one, only phases that put traffic back may start.
- */
-class timeline_Timeline {
-    phases;
-    log;
-    clock;
-    signal;
-    constructor(phases, log, clock, signal) {
-        this.phases = phases;
-        this.log = log;
-        this.clock = clock;
-        this.signal = signal;
-    }
-    async phase(name, body, options = {}) {
-        if (!options.evenIfCancelled)
-            this.signal.throwIfAborted();
-        const started = this.clock.now();
-        const record = { name, startedAt: new Date(started).toISOString(), durationMs: 0, outcome: 'ok' };
-        this.phases.push(record);
-        try {
-            return await this.log.group(name, body);
-        }
-        catch (error) {
-            Object.assign(record, { outcome: 'failed', detail: errorMessage(error) });
-            throw error;
-        }
-        finally {
-            record.durationMs = this.clock.now() - started;
-            if (record.durationMs > 1000)
-                this.log.info(`${name} took ${formatDuration(record.durationMs)}.`);
-        }
-    }
-    /** A phase that ended normally but with a bad verdict (a failed smoke test, a failed window). */
-    markLastFailed(detail) {
-        const last = this.phases.at(-1);
-        if (last)
-            Object.assign(last, { outcome: 'failed', detail });
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/run.js
-
-
-
-
-
-
-
-
-
-
-
-/**
- * State keys the post step reads; `phase` is saved before each side effect, `owner` is this step's
- * lock identity, `wrote` the router states this run's last write may have left (see post-decision).
+ * The step's state, as main saves it and the post step reads it: `phase` is saved before each side
+ * effect, `owner` is this step's lock identity, `wrote` the router states this run's last write may
+ * have left (see `notOwnWrite`).
  */
 const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' };
 /** Phases during which traffic may be on the new color before its window passed. */
 const TRAFFIC_AT_RISK = ['flipping', 'watching'];
-async function run(settings, deps) {
-    const release = new Release(settings, deps);
-    await release.run();
-    return release.report;
-}
-/** The blue-green state machine; `steps` reads as the table of contents. */
-class Release {
-    s;
-    d;
-    report;
-    plan = { current: {} };
-    /** True from the moment traffic may have moved: from then on, a failure means flipping back. */
-    trafficMoved = false;
-    /** True once one of this run's router changes succeeded. */
-    changedRouter = false;
-    /** The router as read back right after this run's last change. */
-    lastWrite;
-    sources = [];
-    timeline;
-    constructor(s, d) {
-        this.s = s;
-        this.d = d;
-        const { health } = s;
-        this.report = newReport(d.clock, {
-            mode: s.mode,
-            dryRun: s.dryRun,
-            router: d.router.description,
-            version: s.version,
-            colors: s.colors,
-            thresholds: { failure: health.failureThreshold, error: health.errorThreshold, intervalMs: health.intervalMs, windowMs: health.windowMs },
-        });
-        this.timeline = new Timeline(this.report.phases, d.log, d.clock, d.signal);
-    }
-    async run() {
-        try {
-            if (!(await this.preflight()))
-                return;
-            this.d.signal.throwIfAborted();
-            if (!this.s.dryRun && this.s.mode !== 'status')
-                this.d.fence.hold(await this.d.router.lock(this.d.signal));
-            await this.steps();
-        }
-        catch (error) {
-            await this.failed(error);
-        }
-        finally {
-            this.d.state.save(STATE.phase, 'done');
-            const now = this.d.clock.now();
-            this.report.endedAt = new Date(now).toISOString();
-            this.report.durationSeconds = Math.round((now - Date.parse(this.report.startedAt)) / 1000);
-        }
-    }
-    async steps() {
-        const { s } = this;
-        this.plan = await this.phase('discover', () => discover(this.d.router, s.colors, s.mode, this.d.signal));
-        this.announcePlan();
-        await this.d.onPlan?.(this.plan);
-        if (s.dryRun || s.mode === 'status')
-            return this.end('unchanged', s.dryRun ? 'dry run: nothing was changed' : '');
-        if (s.mode === 'rollback')
-            return this.rollbackMode();
-        // The router's own view of the target's health (target health) is watched beside the user's checks.
-        this.sources = [...(await this.d.healthSources(this.vars())), ...(this.d.router.healthSources?.(this.target) ?? [])];
-        if (!(await this.validateSources()))
-            return;
-        if (s.mode !== 'promote' && this.d.deployer) {
-            this.d.state.save(STATE.phase, 'deploying');
-            await this.phase('deploy', () => this.d.deployer.deploy(this.target, this.plan.active, this.d.signal));
-        }
-        if (s.mode === 'promote' && !(await this.stagedIsTheVersion()))
-            return;
-        if (this.d.router.preview)
-            await this.phase('preview', () => this.d.router.preview(this.target, this.d.signal));
-        if (s.smoke.probes.length && !(await this.phase('smoke', () => this.smoke())))
-            return;
-        if (s.mode !== 'promote') {
-            const record = { version: s.version, at: new Date(this.d.clock.now()).toISOString(), by: this.d.job ?? 'this job' };
-            await recordStaged(this.d.router, this.target, record, this.d.fence, this.d.log, this.d.signal);
-        }
-        if (s.mode === 'stage')
-            return this.end('staged', '');
-        await this.shiftAndWatch();
-    }
-    phase(name, body, options) {
-        return this.timeline.phase(name, body, options);
-    }
-    get target() {
-        return this.plan.target;
-    }
-    vars() {
-        return { color: this.target, version: this.s.version, previous: this.plan.previous ?? '' };
-    }
-    announcePlan() {
-        const { plan, report, s } = this;
-        Object.assign(report, { before: describeRoute(plan.current), active: plan.active, target: plan.target, previous: plan.previous });
-        this.d.state.save(STATE.target, plan.target ?? '');
-        this.d.state.save(STATE.previous, plan.previous ?? '');
-        const from = plan.active ?? 'no live color (first release)';
-        if (s.mode === 'status')
-            this.d.log.info(`${this.d.router.description} shows ${describeRoute(plan.current)}.`);
-        else
-            this.d.log.info(`Plan (${s.mode}${s.dryRun ? ', dry run' : ''}): ${from} -> ${plan.target}, version ${s.version}, via ${this.d.router.description}.`);
-    }
-    /** The router looks at what its inputs name (files, sockets): a missing one is a bad input. */
-    async preflight() {
-        const problems = (await this.d.router.preflight?.()) ?? [];
-        return problems.length === 0 || this.invalid(problems);
-    }
-    /** Sources prove themselves usable against the real service (query, credentials) before deploying. */
-    async validateSources() {
-        const checking = this.sources.filter((source) => source.validate);
-        if (!checking.length)
-            return true;
-        const problems = (await this.phase('validate checks', () => Promise.all(checking.map((source) => source.validate(this.d.signal))))).filter((problem) => problem !== undefined);
-        if (!problems.length)
-            return true;
-        this.timeline.markLastFailed(problems.join(' '));
-        return this.invalid(problems);
-    }
-    /** Promote only what was staged and approved; the reason is its own, traffic untouched. */
-    async stagedIsTheVersion() {
-        const why = await this.phase('check staged version', () => whyNotStaged(this.d.router, this.target, this.s.version, (note) => this.report.notes.push(note), this.d.signal));
-        if (!why)
-            return true;
-        this.timeline.markLastFailed(why);
-        await this.end('aborted', `${why} Live traffic was not touched.`);
-        return false;
-    }
-    /** Ends the run as a bad input: each problem as a titled error, nothing touched. Returns false. */
-    async invalid(problems) {
-        for (const problem of problems)
-            this.d.log.error(problem, 'Invalid input');
-        await this.end('aborted', `Invalid input; nothing was touched. ${problems.join(' ')}`);
-        return false;
-    }
-    /** Returns false (and ends the run as aborted) when a smoke test failed. */
-    async smoke(advice = '') {
-        const { smoke } = this.s;
-        const results = await smokeTest(smoke.probes, this.vars(), {
-            timeoutMs: smoke.timeoutMs,
-            retries: smoke.retries,
-            clock: this.d.clock,
-            signal: this.d.signal,
-            onResult: (r) => this.d.log.info(`${r.ok ? 'pass' : 'FAIL'} ${r.name}: ${r.detail} (${r.attempts} attempt(s))`),
-        });
-        this.report.smoke = results;
-        const failed = results.filter((r) => !r.ok);
-        if (failed.length === 0)
-            return true;
-        this.d.signal.throwIfAborted();
-        const first = failed[0];
-        const reason = `Smoke test failed on ${this.target}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.${advice}`;
-        this.timeline.markLastFailed(reason);
-        await this.end('aborted', reason);
-        return false;
-    }
-    /** Moves traffic step by step (or at once), watching health after each step. */
-    async shiftAndWatch() {
-        const { s, d } = this;
-        const sources = this.sources;
-        if (sources.some((source) => source.beforeFlip)) {
-            const notes = await this.phase('baseline', () => Promise.all(sources.map((source) => source.beforeFlip?.(d.signal))));
-            for (const note of notes)
-                if (note)
-                    this.report.notes.push(note);
-        }
-        let expected = this.plan.current;
-        for (const percent of s.traffic.steps) {
-            d.signal.throwIfAborted();
-            this.saveWrites(this.intended(percent));
-            d.state.save(STATE.phase, 'flipping');
-            this.trafficMoved = true;
-            if (percent < 100)
-                await this.phase(`shift ${percent}%`, () => d.router.setWeights(this.target, percent, expected, d.signal));
-            else
-                await this.phase('flip', () => d.router.flip(this.target, expected, d.signal));
-            this.changedRouter = true;
-            if (!this.report.flippedAt) {
-                this.report.flippedAt = new Date(d.clock.now()).toISOString();
-                for (const source of sources)
-                    source.trafficMoved?.(Date.parse(this.report.flippedAt));
-            }
-            // What this run wrote, as the router shows it: what the watch and the verdict hold it to.
-            expected = this.lastWrite = await d.router.read(d.signal);
-            this.saveWrites();
-            d.state.save(STATE.phase, 'watching');
-            const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
-            const label = percent < 100 ? `the ${percent}% step` : 'the health window';
-            const verdict = await this.watchFor(sources, new RouteGuard(d.router, this.lastWrite, d.fence), windowMs, label);
-            if (!verdict.passed)
-                this.timeline.markLastFailed(verdict.reason);
-            this.report.steps.push({ percent, windowMs, passed: verdict.passed });
-            if (!verdict.passed)
-                return this.windowFailed(verdict.reason);
-        }
-        // From here a stop must not flip back: the release passed its window.
-        d.state.save(STATE.phase, 'promoted');
-        await this.afterPromotion();
-        // Read after everything this run did (scale-down-delay may have waited long): the very last act.
-        await this.end('promoted', '');
-    }
-    /** What a write to `percent` on the target should leave the router showing. */
-    intended(percent) {
-        if (percent >= 100)
-            return { active: this.target };
-        const other = this.s.colors.find((color) => color !== this.target);
-        return { active: percent >= 50 ? this.target : other, weights: { [this.target]: percent, [other]: 100 - percent } };
-    }
-    /**
-     * Saves, before and after each write, the states this run's own write may have left: the post step
-     * undoes only those, never a state someone else wrote since.
-     */
-    saveWrites(pending) {
-        const own = [this.lastWrite, pending].filter((state) => state !== undefined);
-        this.d.state.save(STATE.wrote, JSON.stringify(own.map((state) => ({ route: describeRoute(state), revision: state.revision }))));
-    }
-    /** Watches the health sources, and the router itself beside them, for one window. */
-    async watchFor(sources, guard, windowMs, label) {
-        if (sources.length === 0) {
-            this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
-            return { passed: true };
-        }
-        const { health } = this.s;
-        return this.phase(`watch ${label.replace(/^the /, '')}`, () => watch([...sources, guard], {
-            windowMs,
-            intervalMs: health.intervalMs,
-            failureThreshold: health.failureThreshold,
-            errorThreshold: health.errorThreshold,
-            clock: this.d.clock,
-            signal: this.d.signal,
-            label,
-            onSample: (sample) => {
-                this.report.samples.push(sample);
-                if (sample.status !== 'pass')
-                    this.d.log.info(`${sample.status}: ${sample.source}: ${sample.detail}`);
-            },
-        }));
-    }
-    /**
-     * What the router does once a promotion is verified (e.g. scale the previous color down after a
-     * delay). It never undoes the promotion: a failure or a cancel here is a note, not a rollback.
-     */
-    async afterPromotion() {
-        const { router, signal } = this.d;
-        const previous = this.plan.previous;
-        if (!router.afterPromotion || !previous)
-            return;
-        const cancelled = `The run was cancelled after the promotion was verified; ${previous} was left as it was.`;
-        const note = await this.phase('after promotion', () => router.afterPromotion(this.target, previous, signal).catch((error) => (signal.aborted ? cancelled : `After the promotion: ${errorMessage(error)}`))).catch(() => cancelled);
-        if (note)
-            this.report.notes.push(note);
-    }
-    async windowFailed(reason) {
-        const { previous } = this.plan;
-        const lost = await this.d.fence.lost();
-        if (lost)
-            return this.exclusionLost(reason);
-        if (!this.s.rollbackOnFailure)
-            return this.end('failed', `${reason}; rollback-on-failure is false, so traffic was left on ${this.target}.`);
-        if (!previous)
-            return this.end('failed', `${reason}; this was the first release, so there is no previous color to return to.`);
-        await this.rollBack(previous, reason);
-    }
-    async rollBack(previous, reason) {
-        this.d.state.save(STATE.phase, 'rolling-back');
-        try {
-            await this.phase('rollback', () => flipBack(this.d.router, previous, this.d.clock, (m) => this.d.log.warning(m)), { evenIfCancelled: true });
-            this.report.rolledBack = true;
-            await this.end('rolled-back', reason);
-        }
-        catch (error) {
-            await this.end('failed', `${reason}; then the rollback to ${previous} failed: ${errorMessage(error)}`);
-        }
-    }
-    /**
-     * Flips back on request, after checking the color it returns to still serves (its smoke tests; the
-     * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`.
-     */
-    async rollbackMode() {
-        const { s } = this;
-        if (s.emergency)
-            this.report.notes.push('Emergency rollback: the color returned to was not smoke-tested first.');
-        else if (s.smoke.probes.length) {
-            if (!(await this.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.'))))
-                return;
-        }
-        else
-            this.report.notes.push(`No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`);
-        this.d.state.save(STATE.phase, 'rollback-on-request');
-        this.trafficMoved = true;
-        await this.phase('rollback', () => this.d.router.flip(this.target, this.plan.current, this.d.signal));
-        this.report.flippedAt = new Date(this.d.clock.now()).toISOString();
-        this.report.rolledBack = true;
-        await this.end('rolled-back', `Rolled back on request: traffic moved from ${describeRoute(this.plan.current)} to ${this.target}.`);
-    }
-    /**
-     * This run can no longer prove it holds the router: another run may be releasing now. Writing
-     * anything (even a flip back) could undo that run's work, so traffic is left as the router shows it.
-     */
-    async exclusionLost(reason) {
-        const lost = await this.d.fence.lost();
-        const why = lost && !reason.includes(lost) ? `${reason}; this run lost its exclusive hold on the router (${lost})` : reason;
-        await this.end('failed', `${why}. It wrote nothing after that: traffic was left as the router shows it`);
-    }
-    /** Any error: before traffic moved the run is aborted; after, traffic goes back. */
-    async failed(error) {
-        const reason = this.d.signal.aborted ? `The run was cancelled (${errorMessage(this.d.signal.reason)})` : errorMessage(error);
-        // A write refused by the fence wrote nothing: before this run's first change, traffic is untouched.
-        if (error instanceof ExclusionLostError)
-            return this.changedRouter ? this.exclusionLost(reason) : this.end('aborted', `${reason}. Live traffic was not touched`);
-        if (!this.trafficMoved)
-            return this.end('aborted', reason);
-        // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
-        if (error instanceof RouteChangedError)
-            return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
-        if (this.s.mode === 'rollback') {
-            // A rollback refused before it changed anything (no ready pods, a failed read) left traffic as it was.
-            const now = await this.d.router.read().catch(() => undefined);
-            if (now && sameRoute(now, this.plan.current))
-                return this.end('aborted', `${reason}. Traffic stayed on ${describeRoute(now)}.`);
-            return this.end('failed', reason);
-        }
-        const { previous } = this.plan;
-        const shows = await this.d.router.read().catch(() => undefined);
-        if (shows && shows.active === previous && !shows.weights)
-            return this.end('aborted', `${reason}. Traffic stayed on ${previous ?? 'no color'}.`);
-        await this.windowFailed(reason);
-    }
-    /**
-     * Ends the run. The verdict is checked against the router as read now: `active-color` is what it
-     * shows (empty when it cannot be read), and a result the router contradicts becomes `failed`.
-     */
-    async end(result, reason) {
-        const { report, plan } = this;
-        const read = await readForVerdict(this.d.router, this.d.clock).then((shows) => ({ shows }), (error) => ({ error: errorMessage(error) }));
-        const notes = [reason];
-        if ('shows' in read) {
-            report.routerShows = describeRoute(read.shows);
-            report.active = read.shows.active;
-            const untrue = untrueVerdict(result, read.shows, {
-                target: plan.target,
-                rolledBackTo: this.s.mode === 'rollback' ? plan.target : plan.previous,
-                lastWrite: this.lastWrite,
-            });
-            if (untrue)
-                [result, notes[1]] = ['failed', untrue];
-            const lost = await this.d.fence.lost();
-            if (lost && (result === 'promoted' || result === 'rolled-back')) {
-                [result, notes[1]] = ['failed', `this run lost its exclusive hold on the router before the end (${lost}), so it cannot vouch for what the router shows`];
-            }
-        }
-        else {
-            report.routerShows = `unknown: the router could not be read (${read.error})`;
-            report.active = undefined;
-            if (result === 'promoted' || result === 'rolled-back')
-                result = 'failed';
-            notes.push(`the router could not be read at the end (${read.error}), so active-color is empty`);
-        }
-        report.result = result;
-        report.reason = oneLine(notes.filter(Boolean).join('; '));
-        for (const note of this.d.router.notes ?? [])
-            if (!report.notes.includes(note))
-                report.notes.push(note);
-        // Read at the end: a baseline sets its limit just before the flip.
-        report.checks = this.sources.map((source) => ({ name: source.name, ...(source.info ?? { unit: 'value' }) }));
-        if (result === 'failed') {
-            report.advice = `Check ${this.d.router.description}: it shows ${report.routerShows}. Run this action with mode "rollback" or "status" once the cause is fixed.`;
-        }
-        this.d.log.info(`Result: ${result}${report.reason ? ` (${report.reason})` : ''}; ${this.d.router.description} shows ${report.routerShows}.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/post-decision.js
-
 /**
  * What the post step does, from the state the main step saved before each side effect. The main step
  * saves `done` when it finished, whatever the result; anything else means it was stopped.
@@ -41727,6 +41135,8 @@ function notOwnWrite(shows, saved, previous) {
 
 // EXTERNAL MODULE: ./lib/routers/compare.js
 var compare = __nccwpck_require__(9369);
+// EXTERNAL MODULE: ./lib/infra/duration.js
+var duration = __nccwpck_require__(5676);
 // EXTERNAL MODULE: ./lib/infra/argv.js
 var infra_argv = __nccwpck_require__(2790);
 ;// CONCATENATED MODULE: ./lib/infra/parse.js
@@ -42701,7 +42111,7 @@ const httpModule = {
     // smoke-headers go with every smoke and health request; the settings report its problems, once.
     shared: (input) => headerLines(new Problems(), 'smoke-headers', input('smoke-headers')),
     async create(probes, headers, deps) {
-        const { HttpHealthSource } = await __nccwpck_require__.e(/* import() */ 34).then(__nccwpck_require__.bind(__nccwpck_require__, 3034));
+        const { HttpHealthSource } = await __nccwpck_require__.e(/* import() */ 177).then(__nccwpck_require__.bind(__nccwpck_require__, 5177));
         return probes.map((probe) => new HttpHealthSource({ ...probe, headers: { ...headers, ...probe.headers } }, deps.vars, deps.timeoutMs));
     },
 };
@@ -43039,7 +42449,6 @@ function checkCombinations(problems, input, settings) {
 
 
 
-
 /**
  * Entry of the post step: if the main step stopped after traffic moved, put it back — but only what
  * this run itself wrote, under the lock identity the main step saved, and only while it holds it.
@@ -43071,7 +42480,7 @@ async function post() {
         const foreign = notOwnWrite({ route: (0,compare/* describeRoute */.fx)(shows), revision: shows.revision }, coreState.get(STATE.wrote), previous);
         if (foreign)
             return await say(log, redact, `Post step: ${router.description}: ${foreign}.`, 'warning');
-        await rollback_flipBack(router, previous, systemClock, (m) => log.warning(m));
+        await flipBack(router, previous, systemClock, (m) => log.warning(m));
         const now = (0,compare/* describeRoute */.fx)(await router.read());
         log.info(`Post step: ${router.description} shows ${now}.`);
         await summarize(redact(`## ↩️ Rolled back by the post step — ${previous}\n\n${decision.message}\n\n${router.description} now shows **${now}**.`));
