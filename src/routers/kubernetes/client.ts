@@ -22,6 +22,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { describeApiError, pluralOf } from './errors.js';
+import { WRITE_TIMEOUT_MS } from './lease.js';
 
 /** The field manager our writes are recorded under (`kubectl get -o yaml --show-managed-fields`). */
 export const FIELD_MANAGER = 'blue-green-action';
@@ -116,39 +117,23 @@ export class Cluster {
   /** A JSON merge patch (or strategic, for lists merged by key); with metadata.resourceVersion it is a compare-and-swap. */
   async patch(ref: Ref, body: Record<string, unknown>, signal?: AbortSignal, strategy: PatchStrategy = PatchStrategy.MergePatch): Promise<Obj> {
     const spec = { apiVersion: ref.apiVersion, kind: ref.kind, ...body, metadata: { ...(body.metadata as object), name: ref.name, namespace: this.namespace } };
-    try {
-      return await this.call(signal, () => this.api.patch<Obj>(spec, undefined, undefined, FIELD_MANAGER, undefined, strategy));
-    } catch (error) {
-      throw describeApiError(error, 'patch', ref, this.namespace);
-    }
+    return this.write('patch', ref, signal, () => this.api.patch<Obj>(spec, undefined, undefined, FIELD_MANAGER, undefined, strategy));
   }
 
   async create(ref: Ref, body: Record<string, unknown>, signal?: AbortSignal): Promise<Obj> {
     const spec = { apiVersion: ref.apiVersion, kind: ref.kind, ...body, metadata: { ...(body.metadata as object), name: ref.name, namespace: this.namespace } };
-    try {
-      return await this.call(signal, () => this.api.create<Obj>(spec, undefined, undefined, FIELD_MANAGER));
-    } catch (error) {
-      throw describeApiError(error, 'create', ref, this.namespace);
-    }
+    return this.write('create', ref, signal, () => this.api.create<Obj>(spec, undefined, undefined, FIELD_MANAGER));
   }
 
   async replace(ref: Ref, object: Obj, signal?: AbortSignal): Promise<Obj> {
-    try {
-      return await this.call(signal, () => this.api.replace<Obj>(object, undefined, undefined, FIELD_MANAGER));
-    } catch (error) {
-      throw describeApiError(error, 'update', ref, this.namespace);
-    }
+    return this.write('update', ref, signal, () => this.api.replace<Obj>(object, undefined, undefined, FIELD_MANAGER));
   }
 
   /** Deletes only the version given (a precondition), so an object someone else rewrote is left alone. */
   async delete(ref: Ref, resourceVersion: string, signal?: AbortSignal): Promise<void> {
     const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: this.namespace } };
-    try {
-      await this.call(signal, () => this.api.delete(header, undefined, undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } }));
-    } catch (error) {
-      if ((error as { code?: number }).code === 404) return;
-      throw describeApiError(error, 'delete', ref, this.namespace);
-    }
+    const gone = (error: unknown) => ((error as { code?: number }).code === 404 ? undefined : Promise.reject(error));
+    await this.write('delete', ref, signal, () => this.api.delete(header, undefined, undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } }).catch(gone));
   }
 
   /**
@@ -217,6 +202,22 @@ export class Cluster {
       };
       open();
     });
+  }
+
+  /**
+   * A write, given up after WRITE_TIMEOUT_MS (or when `signal` aborts): a write stuck on the way (a
+   * partition, a frozen proxy) must not land later, when another run may hold the Lease.
+   */
+  private async write<T>(verb: string, ref: Ref, signal: AbortSignal | undefined, request: () => Promise<T>): Promise<T> {
+    const limit = AbortSignal.timeout(WRITE_TIMEOUT_MS);
+    try {
+      return await this.call(signal ? AbortSignal.any([signal, limit]) : limit, request);
+    } catch (error) {
+      if (limit.aborted && !signal?.aborted) {
+        throw new Error(`could not ${verb} ${ref.kind} "${ref.name}" in namespace "${this.namespace}": no answer within ${WRITE_TIMEOUT_MS / 1000} s, so the write was given up`);
+      }
+      throw describeApiError(error, verb, ref, this.namespace);
+    }
   }
 
   private call<T>(signal: AbortSignal | undefined, request: () => Promise<T>): Promise<T> {

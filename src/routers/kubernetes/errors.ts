@@ -51,7 +51,8 @@ function body(error: unknown): StatusBody {
 /** Turns a client error into one that names the verb, the object and the remedy. Others pass through. */
 export function describeApiError(error: unknown, verb: string, ref: ApiRef, namespace: string): Error {
   const code = (error as { code?: number }).code;
-  if (typeof code !== 'number') return error instanceof Error ? error : new Error(String(error));
+  // Only an API answer carries an HTTP status; a DOMException's `code` (23 for a timeout) is not one.
+  if (typeof code !== 'number' || code < 100) return error instanceof Error ? error : new Error(String(error));
   const status = body(error);
   const object = ref.name ? `${ref.kind} "${ref.name}"` : rbacResource(ref);
   const where = `in namespace "${namespace}"`;
