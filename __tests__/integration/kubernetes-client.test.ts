@@ -61,14 +61,15 @@ describe('a stalled API server fails each call within its timeout', () => {
     expect(service?.spec?.selector).toEqual({ app: 'myapp', version: 'blue' });
     proxy.stall();
     const where = `in namespace "${app.namespace}": timed out after 1s without an answer from the API server`;
+    const given = `${where}, so the write was given up (it must not land after another run may have taken the Lease)`;
     const calls: [string, () => Promise<unknown>][] = [
       [`could not get Service "myapp" ${where}`, () => cluster.get(live)],
       [`could not get Service "myapp" ${where}`, () => cluster.get(live, new AbortController().signal)],
       [`could not list pods ${where}`, () => cluster.list('v1', 'Pod', 'app=myapp')],
-      [`could not patch Service "myapp" ${where}`, () => cluster.patch(live, { spec: { selector: { version: 'green' } } })],
-      [`could not create Service "other" ${where}`, () => cluster.create({ ...SERVICE, name: 'other' }, { spec: { ports: [{ port: 80 }] } })],
-      [`could not update Service "myapp" ${where}`, () => cluster.replace(live, service!)],
-      [`could not delete Service "myapp" ${where}`, () => cluster.delete(live, String(service!.metadata?.resourceVersion))],
+      [`could not patch Service "myapp" ${given}`, () => cluster.patch(live, { spec: { selector: { version: 'green' } } })],
+      [`could not create Service "other" ${given}`, () => cluster.create({ ...SERVICE, name: 'other' }, { spec: { ports: [{ port: 80 }] } })],
+      [`could not update Service "myapp" ${given}`, () => cluster.replace(live, service!)],
+      [`could not delete Service "myapp" ${given}`, () => cluster.delete(live, String(service!.metadata?.resourceVersion))],
     ];
     for (const [message, call] of calls) {
       const { error, ms } = await timed(call());

@@ -68,6 +68,9 @@ describe('API errors in the user\'s terms', () => {
   it('passes other errors through', () => {
     const error = new Error('connect ECONNREFUSED 127.0.0.1:6443');
     expect(describeApiError(error, 'get', service, 'shop')).toBe(error);
+    // A timeout's DOMException carries code 23: not an HTTP status.
+    const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    expect(describeApiError(timeout, 'patch', service, 'shop').message).toBe('The operation was aborted due to timeout');
   });
 });
 

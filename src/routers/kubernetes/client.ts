@@ -24,6 +24,10 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { describeApiError, pluralOf, timedOut } from './errors.js';
+import { WRITE_TIMEOUT_MS } from './lease.js';
+
+/** Marks a call as a write: bounded by WRITE_TIMEOUT_MS, half the Lease's margin. */
+const WRITE = 'write';
 
 /** The field manager our writes are recorded under (`kubectl get -o yaml --show-managed-fields`). */
 export const FIELD_MANAGER = 'blue-green-action';
@@ -156,22 +160,22 @@ export class Cluster {
   /** A JSON merge patch (or strategic, for lists merged by key); with metadata.resourceVersion it is a compare-and-swap. */
   patch(ref: Ref, body: Record<string, unknown>, signal?: AbortSignal, strategy: PatchStrategy = PatchStrategy.MergePatch): Promise<Obj> {
     const spec = this.spec(ref, body);
-    return this.call('patch', ref, signal, () => this.api.patch<Obj>(spec, undefined, undefined, FIELD_MANAGER, undefined, strategy));
+    return this.call('patch', ref, signal, () => this.api.patch<Obj>(spec, undefined, undefined, FIELD_MANAGER, undefined, strategy), undefined, WRITE);
   }
 
   create(ref: Ref, body: Record<string, unknown>, signal?: AbortSignal): Promise<Obj> {
     const spec = this.spec(ref, body);
-    return this.call('create', ref, signal, () => this.api.create<Obj>(spec, undefined, undefined, FIELD_MANAGER));
+    return this.call('create', ref, signal, () => this.api.create<Obj>(spec, undefined, undefined, FIELD_MANAGER), undefined, WRITE);
   }
 
   replace(ref: Ref, object: Obj, signal?: AbortSignal): Promise<Obj> {
-    return this.call('update', ref, signal, () => this.api.replace<Obj>(object, undefined, undefined, FIELD_MANAGER));
+    return this.call('update', ref, signal, () => this.api.replace<Obj>(object, undefined, undefined, FIELD_MANAGER), undefined, WRITE);
   }
 
   /** Deletes only the version given (a precondition), so an object someone else rewrote is left alone. */
   async delete(ref: Ref, resourceVersion: string, signal?: AbortSignal): Promise<void> {
     const header = { apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: this.namespace } };
-    await this.call('delete', ref, signal, () => this.api.delete(header, undefined, undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } }), () => undefined);
+    await this.call('delete', ref, signal, () => this.api.delete(header, undefined, undefined, undefined, undefined, undefined, { preconditions: { resourceVersion } }), () => undefined, WRITE);
   }
 
   private spec(ref: Ref, body: Record<string, unknown>): Obj {
@@ -252,17 +256,20 @@ export class Cluster {
    * One request, bounded by the caller's signal and by the request timeout, whether or not a signal
    * is given: a stalled API server fails the call instead of hanging the run. The fetch gets the
    * bound through the middleware; the race also ends a wait in what runs before the fetch (an exec
-   * plugin that never answers). A 404 is a value where the caller gives one.
+   * plugin that never answers). A 404 is a value where the caller gives one. A write is bounded
+   * tighter (`WRITE`): one stuck on the way (a partition, a frozen proxy) must not land later, when
+   * another run may hold the Lease.
    */
-  private async call<T>(verb: string, ref: Ref, signal: AbortSignal | undefined, request: () => Promise<T>, notFound?: () => T): Promise<T> {
+  private async call<T>(verb: string, ref: Ref, signal: AbortSignal | undefined, request: () => Promise<T>, notFound?: () => T, kind?: typeof WRITE): Promise<T> {
     signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const limitMs = kind === WRITE ? Math.min(this.requestTimeoutMs, WRITE_TIMEOUT_MS) : this.requestTimeoutMs;
+    const timeout = AbortSignal.timeout(limitMs);
     const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       return await signals.run(bounded, () => untilAborted(bounded, request()));
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) throw timedOut(verb, ref, this.namespace, this.requestTimeoutMs);
+      if (timeout.aborted) throw timedOut(verb, ref, this.namespace, limitMs, kind === WRITE);
       if (notFound && (error as { code?: number }).code === 404) return notFound();
       throw describeApiError(error, verb, ref, this.namespace);
     }

@@ -56,14 +56,16 @@ function objectOf(ref: ApiRef): string {
 }
 
 /** A request the API server left unanswered: which call, on what, and how long it waited. */
-export function timedOut(verb: string, ref: ApiRef, namespace: string, ms: number): Error {
-  return new Error(`could not ${verb} ${objectOf(ref)} in namespace "${namespace}": timed out after ${formatDuration(ms)} without an answer from the API server`);
+export function timedOut(verb: string, ref: ApiRef, namespace: string, ms: number, write = false): Error {
+  const given = write ? ', so the write was given up (it must not land after another run may have taken the Lease)' : '';
+  return new Error(`could not ${verb} ${objectOf(ref)} in namespace "${namespace}": timed out after ${formatDuration(ms)} without an answer from the API server${given}`);
 }
 
 /** Turns a client error into one that names the verb, the object and the remedy. Others pass through. */
 export function describeApiError(error: unknown, verb: string, ref: ApiRef, namespace: string): Error {
   const code = (error as { code?: number }).code;
-  if (typeof code !== 'number') return error instanceof Error ? error : new Error(String(error));
+  // Only an API answer carries an HTTP status; a DOMException's `code` (23 for a timeout) is not one.
+  if (typeof code !== 'number' || code < 100) return error instanceof Error ? error : new Error(String(error));
   const status = body(error);
   const object = objectOf(ref);
   const where = `in namespace "${namespace}"`;

@@ -21,6 +21,12 @@ export const LEASE_SECONDS = 30;
 const RENEW_MS = 5_000;
 /** A holder stops writing this long before a waiter could take over: the time a write may take to land. */
 const MARGIN_MS = 10_000;
+/**
+ * Every write is given up when not answered within this (client.ts), so one sent just before the
+ * holder's deadline cannot land after a waiter took over: the rest of the margin covers a request
+ * already inside the apiserver when it was given up.
+ */
+export const WRITE_TIMEOUT_MS = MARGIN_MS / 2;
 /** A renewal that has not answered by the next one is abandoned (the fence still counts from the last success). */
 const RENEW_TIMEOUT_MS = 4_000;
 const POLL_MS = 500;
