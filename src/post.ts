@@ -66,4 +66,7 @@ async function summarize(markdown: string): Promise<void> {
 }
 
 // Post-step problems other than a failed rollback are warnings: the job's verdict was already made.
-post().catch((error) => core.warning(`Post step: ${errorMessage(error)}`));
+// Then nothing may hold the job (see index.ts).
+post()
+  .catch((error) => core.warning(`Post step: ${errorMessage(error)}`))
+  .finally(() => process.exit());

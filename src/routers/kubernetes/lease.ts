@@ -115,9 +115,17 @@ function keep(cluster: Cluster, ref: Ref, held: Obj, spec: (acquired: number) =>
       clearInterval(timer);
       await renewing;
       if (taken) return;
-      await cluster.delete(ref, String(current.metadata?.resourceVersion), AbortSignal.timeout(RENEW_TIMEOUT_MS * 2)).catch((error: unknown) => {
-        log.warning(`Could not release Lease "${ref.name}" (another run takes it over once it sees it unrenewed for ${LEASE_SECONDS}s): ${errorMessage(error)}`, 'Lease');
-      });
+      const remove = (lease: Obj) => cluster.delete(ref, String(lease.metadata?.resourceVersion), AbortSignal.timeout(RENEW_TIMEOUT_MS * 2));
+      await remove(current)
+        .catch(async (error: unknown) => {
+          // A renewal whose answer was lost may have landed: the Lease is still ours at a newer version.
+          if (!/409 Conflict/.test(errorMessage(error))) throw error;
+          const now = await cluster.get(ref, AbortSignal.timeout(RENEW_TIMEOUT_MS));
+          if (now && now.spec?.holderIdentity === current.spec?.holderIdentity) await remove(now);
+        })
+        .catch((error: unknown) => {
+          log.warning(`Could not release Lease "${ref.name}" (another run takes it over once it sees it unrenewed for ${LEASE_SECONDS}s): ${errorMessage(error)}`, 'Lease');
+        });
     },
   };
 }
