@@ -1,11 +1,12 @@
 import * as parse from './infra/parse.js';
 import { Problems, type InputReader } from './infra/parse.js';
 import { readHealthChecks, type CheckSet } from './health/index.js';
-import { type HttpProbe, probesFromUrls, probesFromYaml } from './settings-probes.js';
-import { AVAILABLE_ROUTERS, routerModule } from './routers/index.js';
+import { probesFromUrls, probesFromYaml } from './probes/parse.js';
+import type { HttpProbe } from './probes/probe.js';
+import { ROUTER_KINDS, routerModule, type RouterKind } from './routers/index.js';
 import { redactor } from './infra/log.js';
 import { secretsOf } from './secrets.js';
-import { MODES, ROUTER_KINDS, type Color, type Mode, type RouterKind } from './types.js';
+import { MODES, type Color, type CommonSettings, type Mode } from './types.js';
 
 export type { InputReader } from './infra/parse.js';
 
@@ -60,14 +61,13 @@ export function readSettings(input: InputReader): Settings {
   const secrets = secretsOf(input);
   const problems = new Problems(redactor(secrets));
   const router = parse.oneOf(problems, 'router', input('router'), ROUTER_KINDS);
-  const smokeHeaders = parse.headerLines(problems, 'smoke-headers', input('smoke-headers'));
-  const withHeaders = (probes: HttpProbe[]) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
-  const checks = readHealthChecks(problems, input, probesFromUrls(problems, 'health-urls', input('health-urls')));
+  const common = commonSettings(problems, input);
+  const withHeaders = (probes: HttpProbe[]) => probes.map((p) => ({ ...p, headers: { ...common.smokeHeaders, ...p.headers } }));
   const settings: Settings = {
-    mode: parse.oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
+    mode: common.mode,
     router,
-    colors: parse.colors(problems, 'colors', input('colors') || 'blue,green'),
-    version: version(problems, input('version')),
+    colors: common.colors,
+    version: common.version,
     dryRun: parse.boolean(problems, 'dry-run', input('dry-run')),
     deploy: {
       command: input('deploy-command') ? parse.command(problems, 'deploy-command', input('deploy-command')) : undefined,
@@ -84,7 +84,7 @@ export function readSettings(input: InputReader): Settings {
     health: {
       windowMs: parse.duration(problems, 'health-window', input('health-window') || '5m'),
       intervalMs: parse.duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
-      checks,
+      checks: readHealthChecks(problems, input, common),
       failureThreshold: parse.integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
       errorThreshold: parse.integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
     },
@@ -99,13 +99,38 @@ export function readSettings(input: InputReader): Settings {
     jobStatus: input('job-status'),
     jobIndex: jobIndex(problems, input('job-index')),
     secrets,
-    routing: routerSettings(problems, input, router),
+    routing: routerSettings(problems, input, router, common),
     warnings: problems.warnings,
   };
   if (settings.github.environmentUrl) parse.url(problems, 'environment-url', settings.github.environmentUrl);
   checkCombinations(problems, input, settings);
   if (problems.list.length) throw new SettingsError(problems.list);
   return settings;
+}
+
+/**
+ * The inputs plug-ins judge theirs against, read once here. `aws-region` is among them: the aws-alb
+ * router and the cloudwatch-alarm checks both act in that one region, which the AWS SDK would also take
+ * from AWS_REGION, so it is resolved and refused in one place rather than by each plug-in alike.
+ */
+function commonSettings(problems: Problems, input: InputReader): CommonSettings {
+  return {
+    mode: parse.oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
+    colors: parse.colors(problems, 'colors', input('colors') || 'blue,green'),
+    version: version(problems, input('version')),
+    deployCommand: input('deploy-command') !== '',
+    smokeHeaders: parse.headerLines(problems, 'smoke-headers', input('smoke-headers')),
+    aws: awsRegion(problems, input('aws-region'), process.env.AWS_REGION ?? ''),
+  };
+}
+
+/** AWS's region names: `us-east-1`, `eu-central-2`, `us-gov-west-1`. */
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+function awsRegion(problems: Problems, given: string, environment: string): CommonSettings['aws'] {
+  const region = given || environment;
+  if (region && !AWS_REGION.test(region)) problems.add('aws-region', region, 'an AWS region such as us-east-1');
+  return { region, fromEnvironment: !given && region !== '' };
 }
 
 function jobIndex(problems: Problems, text: string): string {
@@ -137,21 +162,17 @@ function version(problems: Problems, text: string): string {
   return text;
 }
 
-/** The chosen router's module reads its own inputs; a refused or unavailable `router` reads none. */
-function routerSettings(problems: Problems, input: InputReader, router: RouterKind): unknown {
+/** The chosen router's module reads its own inputs, judged against the common ones. */
+function routerSettings(problems: Problems, input: InputReader, router: RouterKind, common: CommonSettings): unknown {
   // A refused `router` leaves a placeholder: judging the placeholder's inputs would invent errors.
-  if (!problems.ok('router')) return undefined;
-  const module = routerModule(router);
-  if (!module) problems.note('router', `"${router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
-  return module?.settings(input, problems);
+  return problems.ok('router') ? routerModule(router).settings(input, problems, common) : undefined;
 }
 
 /** Judges inputs against each other; each check runs only when the inputs it reads parsed. */
 function checkCombinations(problems: Problems, input: InputReader, settings: Settings): void {
   const steps = settings.traffic.steps;
-  const module = routerModule(settings.router);
-  if ((steps.length > 1 || steps[0] !== 100) && module && settings.routing !== undefined && problems.ok('traffic-steps')) {
-    const why = module.cannotSplit(settings.routing);
+  if ((steps.length > 1 || steps[0] !== 100) && settings.routing !== undefined && problems.ok('traffic-steps')) {
+    const why = routerModule(settings.router).cannotSplit(settings.routing);
     if (why) problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
   }
   if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {

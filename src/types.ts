@@ -6,8 +6,24 @@ export type Color = string;
 export const MODES = ['deploy', 'stage', 'promote', 'rollback', 'status'] as const;
 export type Mode = (typeof MODES)[number];
 
-export const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'] as const;
-export type RouterKind = (typeof ROUTER_KINDS)[number];
+/**
+ * The inputs a plug-in may judge its own against, parsed once by the settings and handed to every
+ * router and health type, so no plug-in reads an input that is not its own.
+ */
+export interface CommonSettings {
+  mode: Mode;
+  colors: [Color, Color];
+  version: string;
+  /** `deploy-command` is given: the idle color already has a deployer. */
+  deployCommand: boolean;
+  /** `smoke-headers`: sent with every HTTP probe, smoke tests and `http` health checks alike. */
+  smokeHeaders: Record<string, string>;
+  /**
+   * The region of everything AWS (the aws-alb router, cloudwatch-alarm checks): `aws-region`, else the
+   * runner's AWS_REGION, as the AWS SDK reads it; '' when neither is set.
+   */
+  aws: { region: string; fromEnvironment: boolean };
+}
 
 export type Result = 'promoted' | 'rolled-back' | 'aborted' | 'staged' | 'unchanged' | 'failed';
 

@@ -9,7 +9,7 @@ import { PrometheusHealthSource } from '../../src/health/prometheus/source.js';
 import { HttpHealthSource } from '../../src/health/http/source.js';
 import { smokeTest } from '../../src/phases/smoke.js';
 import { systemClock } from '../../src/infra/clock.js';
-import type { HttpProbe } from '../../src/settings-probes.js';
+import type { HttpProbe } from '../../src/probes/probe.js';
 
 const SECRET = 'x-api-key-3f9a1c';
 const HEADERS = { 'X-API-Key': SECRET, Authorization: `Bearer ${SECRET}` };

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checksOf } from '../../src/health/index.js';
+import { ROUTER_KINDS } from '../../src/routers/index.js';
 import { readSettings, SettingsError } from '../../src/settings.js';
-import type { HttpProbe } from '../../src/settings-probes.js';
+import type { HttpProbe } from '../../src/probes/probe.js';
 import { inputs } from '../helpers/fakes.js';
 
 const nginx = { router: 'nginx', 'nginx-conf': '/etc/nginx/live.conf', version: 'v2' };
@@ -153,6 +154,8 @@ describe('readSettings', () => {
     ['health-checks', '- type: prometheus\n  query: up\n  max: 1', /Input 'prometheus-url': is required by the prometheus health checks/],
     ['prometheus-url', 'prometheus:9090', /Input 'prometheus-url': got "prometheus:9090"/],
     ['health-checks', '- type: ping\n  url: http://x/', /Input 'health-checks\[0\].type': got "ping"; expected http/],
+    // A name every object inherits is no type: refused, not looked up as one.
+    ['health-checks', '- type: constructor\n  url: http://x/', /^Input 'health-checks\[0\].type': got "constructor"; expected http, prometheus, cloudwatch-alarm\.$/],
     ['deploy-command', './deploy.sh | tee log', /Input 'deploy-command': .*shell operator "\|" at character 13 is not supported/],
     ['deploy-command', 'deploy && notify', /shell operator "&&"/],
     ['rollback-on-failure', 'maybe', /Input 'rollback-on-failure': got "maybe"/],
@@ -290,6 +293,34 @@ describe('readSettings', () => {
     // No declared router is left unavailable: each one's own inputs are what it asks for.
     expect(problems({ router: 'aws-alb', version: 'v' }).join('\n')).toMatch(/Input 'listener-arn': is empty: the aws-alb router needs listener-arn \(an Application Load Balancer listener ARN such as arn:aws:elasticloadbalancing:/);
     expect(problems({ router: 'aws-alb', version: 'v' }).join()).not.toMatch(/not available/);
+    // The registry is the list: every router in it is accepted, and asks for its own inputs.
+    for (const router of ROUTER_KINDS) expect(problems({ router, version: 'v' }).filter((p) => p.startsWith("Input 'router'")), router).toEqual([]);
+  });
+
+  it('refuses a router this version does not build (route53), naming the ones it does', () => {
+    expect(problems({ ...nginx, router: 'route53' })).toEqual(["Input 'router': got \"route53\"; expected one of: kubernetes, aws-alb, nginx, haproxy, command."]);
+  });
+
+  it('reads aws-region once for every AWS plug-in, from the input or AWS_REGION, and refuses it once', () => {
+    const alb = {
+      router: 'aws-alb',
+      'listener-arn': 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/my-lb/50dc6c495c0c9188/f2f7dc8efc522ab2',
+      'target-groups': 'blue=arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/b/73e2d6bc24d8a067\ngreen=arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/g/73e2d6bc24d8a067',
+      'health-checks': '- type: cloudwatch-alarm\n  alarm: api-5xx',
+      version: 'v',
+    };
+    const saved = process.env.AWS_REGION;
+    try {
+      process.env.AWS_REGION = 'eu-west-1';
+      const s = readSettings(inputs(alb));
+      expect((s.routing as { region: string }).region).toBe('eu-west-1');
+      expect(s.health.checks.find((set) => set.type === 'cloudwatch-alarm')?.shared).toEqual({ region: 'eu-west-1' });
+      // A region the SDK could not use, refused once although two plug-ins use it.
+      expect(problems({ ...alb, 'aws-region': 'eu-west-12' })).toEqual(["Input 'aws-region': got \"eu-west-12\"; expected an AWS region such as us-east-1."]);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+    }
   });
 
   const tg = (name: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/${name}/73e2d6bc24d8a067`;

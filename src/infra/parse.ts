@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import { DURATION_FORM, formatDuration, parseDuration } from './duration.js';
 import { splitCommand } from './argv.js';
 
@@ -39,7 +40,7 @@ export class Problems {
   }
   private push(input: string, message: string): void {
     this.failed.add(input.replace(/[[.].*$/, ''));
-    // Plug-ins that share an input (aws-region) may judge it alike: say each problem once.
+    // The same mistake twice (one bad line given twice) is said once.
     const problem = sanitizeProblem(message);
     if (!this.list.includes(problem)) this.list.push(problem);
   }
@@ -92,6 +93,36 @@ export function lines(text: string): string[] {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'));
+}
+
+/** One mapping of a YAML list input, with where it is for messages: `smoke-tests[2]`. */
+export interface YamlEntry {
+  where: string;
+  fields: Record<string, unknown>;
+}
+
+/** Parses a YAML list of mappings; problems name the input and the entry. */
+export function yamlEntries(problems: Problems, input: string, text: string): YamlEntry[] {
+  if (!text.trim()) return [];
+  let doc: unknown;
+  try {
+    // Warnings (unknown directives and tags) would print to the log; errors throw.
+    doc = parseYaml(text, { logLevel: 'error' });
+  } catch (error) {
+    problems.note(input, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    return [];
+  }
+  if (!Array.isArray(doc)) {
+    problems.note(input, 'expected a YAML list of entries, each a mapping.');
+    return [];
+  }
+  const entries: YamlEntry[] = [];
+  doc.forEach((entry, index) => {
+    const where = `${input}[${index}]`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) problems.note(where, 'expected a mapping.');
+    else entries.push({ where, fields: { ...(entry as Record<string, unknown>) } });
+  });
+  return entries;
 }
 
 /** A URL after `{color}`/`{version}` are filled in; http and https only. */

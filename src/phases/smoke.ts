@@ -1,9 +1,8 @@
 import { fillTemplate, fillUrl } from '../infra/argv.js';
 import type { Clock } from '../infra/clock.js';
 import { retry } from '../infra/retry.js';
-import { runProbe, type ProbeResult } from '../health/probe.js';
+import { runProbe, type HttpProbe, type ProbeResult } from '../probes/probe.js';
 import type { SmokeRecord } from '../report/model.js';
-import type { HttpProbe } from '../settings-probes.js';
 
 export interface SmokeOptions {
   timeoutMs: number;

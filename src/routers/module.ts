@@ -3,7 +3,7 @@ import type { Fence } from '../infra/fence.js';
 import type { LockOwner } from '../infra/lock.js';
 import type { Log } from '../infra/log.js';
 import type { InputReader, Problems } from '../infra/parse.js';
-import type { Color, Deployer, Router } from '../types.js';
+import type { Color, CommonSettings, Deployer, Router } from '../types.js';
 
 /** What every router is built with: the run's clock and log, who holds its lock, and the colors. */
 export interface RouterDeps {
@@ -26,13 +26,17 @@ export interface RouterDeps {
 }
 
 /**
- * A router plug-in: one folder per `router` value, exporting one of these from its `module.ts`. The
- * module reads only its own inputs and stays light; the implementation (and any SDK) is imported by
- * `create`, so a run never loads a router it did not choose.
+ * A router plug-in: one folder per `router` value, exporting one of these from its `module.ts`, and
+ * one line in the registry (`routers/index.ts`). The module reads only its own inputs and stays
+ * light; the implementation (and any SDK) is imported by `create`, so a run never loads a router it
+ * did not choose.
  */
 export interface RouterModule<S> {
-  /** Its own inputs, parsed and validated without I/O; each problem names the input. */
-  settings(input: InputReader, problems: Problems): S;
+  /**
+   * Its own inputs, parsed and validated without I/O; each problem names the input. What it judges
+   * them against (the colors, the region) comes parsed in `common`, never re-read.
+   */
+  settings(input: InputReader, problems: Problems, common: CommonSettings): S;
   /** Why this configuration cannot split traffic (for `traffic-steps`), or undefined when it can. */
   cannotSplit(s: S): string | undefined;
   create(s: S, deps: RouterDeps): Promise<Router>;

@@ -38,9 +38,9 @@ export const cloudwatchAlarmModule: HealthTypeModule<AlarmCheck, { region: strin
       alreadyInAlarm: oneOf(problems, `${where}.already-in-alarm`, fields['already-in-alarm'], IN_ALARM_POLICIES, 'refuse'),
     };
   },
-  shared(input, problems, checks) {
-    const region = input('aws-region') || process.env.AWS_REGION || '';
-    if (region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) problems.add('aws-region', region, 'an AWS region such as us-east-1');
+  // aws-region is read (and refused when malformed) once, with the common settings.
+  shared(_input, problems, checks, common) {
+    const { region } = common.aws;
     if (checks.length && !region) problems.note('aws-region', 'is required by the cloudwatch-alarm health checks (or set AWS_REGION): the region of the alarms.');
     return { region };
   },

@@ -1,12 +1,15 @@
-import { headerLines, Problems } from '../../infra/parse.js';
-import { probeFromFields, type HttpProbe } from '../../settings-probes.js';
+import { urlPasswords } from '../../infra/secret-forms.js';
+import { probeFromFields, probesFromUrls } from '../../probes/parse.js';
+import type { HttpProbe } from '../../probes/probe.js';
 import type { HealthTypeModule } from '../module.js';
 
-/** `type: http` (the default): the keys of smoke-tests, judged on every sample. */
+/** `type: http` (the default) and `health-urls`: the probes of smoke-tests, judged on every sample. */
 export const httpModule: HealthTypeModule<HttpProbe, Record<string, string>> = {
   check: (problems, where, fields) => probeFromFields(problems, where, fields),
-  // smoke-headers go with every smoke and health request; the settings report its problems, once.
-  shared: (input) => headerLines(new Problems(), 'smoke-headers', input('smoke-headers')),
+  inputChecks: (input, problems) => probesFromUrls(problems, 'health-urls', input('health-urls')),
+  // smoke-headers go with every smoke and health request; a check's own headers win.
+  shared: (_input, _problems, _checks, common) => common.smokeHeaders,
+  secrets: (input) => urlPasswords(input('health-urls')),
   async create(probes, headers, deps) {
     const { HttpHealthSource } = await import('./source.js');
     return probes.map((probe) => new HttpHealthSource({ ...probe, headers: { ...headers, ...probe.headers } }, deps.vars, deps.timeoutMs));

@@ -1,7 +1,6 @@
 import { fillTemplate } from '../../infra/argv.js';
-import type { HttpProbe } from '../../settings-probes.js';
+import { runProbe, type HttpProbe } from '../../probes/probe.js';
 import type { HealthSource, Sample } from '../../types.js';
-import { runProbe } from '../probe.js';
 
 /**
  * An HTTP health check judges the service itself, so any unexpected answer, including no answer, is a

@@ -1,6 +1,7 @@
 import { DURATION_FORM, parseDuration } from '../../infra/duration.js';
 import * as parse from '../../infra/parse.js';
 import { shown, type InputReader, type Problems } from '../../infra/parse.js';
+import { headerLineSecrets, urlPasswords } from '../../infra/secret-forms.js';
 import type { HealthTypeModule } from '../module.js';
 import { versionOutsideString } from './promql.js';
 
@@ -53,6 +54,7 @@ export const prometheusModule: HealthTypeModule<PrometheusCheck, PrometheusServe
     }
     return server;
   },
+  secrets: (input) => [...headerLineSecrets(input('prometheus-headers')), ...urlPasswords(input('prometheus-url'))],
   async create(checks, server, deps) {
     const [{ PrometheusClient }, { PrometheusHealthSource }] = await Promise.all([import('./client.js'), import('./source.js')]);
     const client = new PrometheusClient(server.url, server.headers, deps.timeoutMs);

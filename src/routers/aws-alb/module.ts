@@ -1,4 +1,4 @@
-import { lines, list, type InputReader, type Problems } from '../../infra/parse.js';
+import { lines, type InputReader, type Problems } from '../../infra/parse.js';
 import type { Color } from '../../types.js';
 import type { RouterModule } from '../module.js';
 import { expectedArn, parseArn, type Arn } from './arn.js';
@@ -18,10 +18,8 @@ export interface AlbSettings {
   region: string;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
 export const awsAlbModule: RouterModule<AlbSettings> = {
-  settings(input, problems) {
+  settings(input, problems, common) {
     const listenerArn = input('listener-arn');
     const ruleArn = input('rule-arn');
     const arns: Arn[] = [];
@@ -41,13 +39,13 @@ export const awsAlbModule: RouterModule<AlbSettings> = {
       const test = check('test-listener-arn', 'listener', testListenerArn);
       if (test && main && test.listener === main.listener) problems.note('test-listener-arn', 'is the live listener; it must be another listener (pointed at the idle color for smoke tests).');
     }
-    const targetGroups = readTargetGroups(input, problems, arns);
-    const region = input('aws-region') || process.env.AWS_REGION || '';
-    const from = input('aws-region') ? '' : ' (from AWS_REGION, as aws-region is empty)';
+    const targetGroups = readTargetGroups(input, problems, arns, common.colors);
+    const { region, fromEnvironment } = common.aws;
     const regions = [...new Set(arns.map((arn) => arn.region))];
     if (regions.length > 1) problems.note('target-groups', `the ARNs name different regions (${regions.join(', ')}); the load balancer, its listeners and target groups are all in one region.`);
-    if (region && !REGION.test(region)) problems.add('aws-region', region, 'an AWS region such as us-east-1');
-    else if (region && regions.length === 1 && regions[0] !== region) {
+    // A refused aws-region was said once, where it is read; comparing it too would say it twice.
+    else if (region && problems.ok('aws-region') && regions.length === 1 && regions[0] !== region) {
+      const from = fromEnvironment ? ' (from AWS_REGION, as aws-region is empty)' : '';
       problems.note('aws-region', `is "${region}"${from}, but the ARNs are in ${regions[0]}; set aws-region to ${regions[0]}.`);
     }
     return {
@@ -69,11 +67,10 @@ export const awsAlbModule: RouterModule<AlbSettings> = {
 };
 
 /** `color=arn` lines, one per color, each a target group ARN, no group twice. */
-function readTargetGroups(input: InputReader, problems: Problems, arns: Arn[]): Record<Color, string> {
+function readTargetGroups(input: InputReader, problems: Problems, arns: Arn[], colors: readonly Color[]): Record<Color, string> {
   const groups: Record<Color, string> = {};
   // Lines are judged against the colors; refused colors would only invent a second error here.
   if (!problems.ok('colors')) return groups;
-  const colors = list(input('colors') || 'blue,green');
   for (const line of lines(input('target-groups'))) {
     const at = line.indexOf('=');
     const color = at > 0 ? line.slice(0, at).trim() : '';

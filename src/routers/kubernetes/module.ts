@@ -32,7 +32,7 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-
 const IMAGE = /^[^\s@]+(@sha256:[a-f0-9]{64})?$/;
 
 export const kubernetesModule: RouterModule<KubernetesSettings> = {
-  settings(input, problems) {
+  settings(input, problems, common) {
     const service = input('service');
     if (!SERVICE_NAME.test(service)) problems.add('service', service, 'the name of the live Service (lowercase letters, digits and "-", starting with a letter)');
     const namespace = input('namespace');
@@ -59,7 +59,7 @@ export const kubernetesModule: RouterModule<KubernetesSettings> = {
     }
     const image = input('image');
     if (image && !IMAGE.test(image)) problems.add('image', image, 'an image reference such as registry.example.com/app:1.2.3 (no spaces)');
-    if (image && input('deploy-command')) problems.note('image', 'and deploy-command both deploy the idle color; give one.');
+    if (image && common.deployCommand) problems.note('image', 'and deploy-command both deploy the idle color; give one.');
     const container = input('container');
     if (container && !LABEL_KEY.test(container)) problems.add('container', container, 'a container name, or empty for the only container');
     const delay = input('scale-down-delay');
@@ -67,7 +67,8 @@ export const kubernetesModule: RouterModule<KubernetesSettings> = {
     return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
   },
   cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
-  secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
+  // The whole kubeconfig too: an error may quote it.
+  secrets: (input) => [input('kubeconfig'), ...kubeconfigSecrets(input('kubeconfig'))],
   async create(s, deps) {
     const { createKubernetesRouter } = await import('./router.js');
     return createKubernetesRouter(s, deps);

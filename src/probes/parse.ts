@@ -1,20 +1,8 @@
-import { parse as parseYaml } from 'yaml';
-import { DURATION_FORM, parseDuration } from './infra/duration.js';
-import { Problems, header, lines, shown, url } from './infra/parse.js';
-
-/** One HTTP request and what its answer must look like: a smoke test or an `http` health check. */
-export interface HttpProbe {
-  name: string;
-  /** May hold `{color}` and `{version}`, filled in when the probe runs. */
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body?: string;
-  /** Accepted status codes; empty means any 2xx. */
-  expectStatus: number[];
-  expectBody?: RegExp;
-  maxLatencyMs?: number;
-}
+// What a smoke test and an `http` health check are, parsed from the inputs: `smoke-urls` and
+// `smoke-tests` (the core's), `health-urls` and `type: http` entries (the http health type's).
+import { DURATION_FORM, parseDuration } from '../infra/duration.js';
+import { Problems, header, lines, shown, url, yamlEntries } from '../infra/parse.js';
+import type { HttpProbe } from './probe.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
@@ -27,36 +15,6 @@ export function probesFromUrls(problems: Problems, input: string, text: string):
     headers: {},
     expectStatus: [],
   }));
-}
-
-/** One mapping of a YAML list input, with where it is for messages: `smoke-tests[2]`. */
-export interface YamlEntry {
-  where: string;
-  fields: Record<string, unknown>;
-}
-
-/** Parses a YAML list of mappings; problems name the input and the entry. */
-export function yamlEntries(problems: Problems, input: string, text: string): YamlEntry[] {
-  if (!text.trim()) return [];
-  let doc: unknown;
-  try {
-    // Warnings (unknown directives and tags) would print to the log; errors throw.
-    doc = parseYaml(text, { logLevel: 'error' });
-  } catch (error) {
-    problems.note(input, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
-    return [];
-  }
-  if (!Array.isArray(doc)) {
-    problems.note(input, 'expected a YAML list of entries, each a mapping.');
-    return [];
-  }
-  const entries: YamlEntry[] = [];
-  doc.forEach((entry, index) => {
-    const where = `${input}[${index}]`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) problems.note(where, 'expected a mapping.');
-    else entries.push({ where, fields: { ...(entry as Record<string, unknown>) } });
-  });
-  return entries;
 }
 
 /** A YAML list of HTTP probes (`smoke-tests`). */

@@ -7,7 +7,20 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { fillUrl } from '../infra/argv.js';
 import { redirectTarget, shownUrl } from '../infra/redirect.js';
-import type { HttpProbe } from '../settings-probes.js';
+
+/** One HTTP request and what its answer must look like: a smoke test or an `http` health check. */
+export interface HttpProbe {
+  name: string;
+  /** May hold `{color}` and `{version}`, filled in when the probe runs. */
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Accepted status codes; empty means any 2xx. */
+  expectStatus: number[];
+  expectBody?: RegExp;
+  maxLatencyMs?: number;
+}
 
 export interface ProbeResult {
   ok: boolean;
