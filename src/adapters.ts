@@ -2,8 +2,12 @@ import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LockOwner } from './infra/lock.js';
-import { inert, type Log, type StateStore } from './infra/log.js';
-import type { GitHubContext } from './report/deployment.js';
+import { systemClock } from './infra/clock.js';
+import type { Fence } from './infra/fence.js';
+import { inert, redactor, type Log, type StateStore } from './infra/log.js';
+import type { BaseDeps } from './routers/index.js';
+import { secretsOf } from './secrets.js';
+import type { GitHubContext } from './github/deployment.js';
 
 /**
  * @actions/core behind the run's small interfaces. Every message may carry text from outside, so each
@@ -29,6 +33,21 @@ export function secretSink(secrets: string[]): (value: string) => void {
     secrets.push(value);
     core.setSecret(value);
   };
+}
+
+/**
+ * How both steps begin: every credential in the raw inputs masked before anything can print (valid
+ * inputs or not), a redactor for what we write ourselves, and a sink for credentials learnt later.
+ */
+export function maskInputs(): { redact: (text: string) => string; onSecret: (value: string) => void } {
+  const secrets = secretsOf(readInput);
+  for (const secret of secrets) core.setSecret(secret);
+  return { redact: redactor(secrets), onSecret: secretSink(secrets) };
+}
+
+/** What a step builds its router and deployer with; `savedOwner` is the main step's lock identity, in post. */
+export function stepDeps(jobIndex: string, log: Log, fence: Fence, onSecret: (value: string) => void, savedOwner = ''): BaseDeps {
+  return { clock: systemClock, log, owner: lockOwner(jobIndex, savedOwner), fence, onSecret };
 }
 
 export const coreState: StateStore = {

@@ -1,20 +1,18 @@
 import * as core from '@actions/core';
-import { coreLog, coreState, githubContext, lockOwner, readInput, secretSink } from './adapters.js';
+import { coreLog, coreState, maskInputs, readInput, stepDeps } from './adapters.js';
 import { createDeployer } from './deployers/index.js';
 import { createHealthSources } from './health/index.js';
 import { systemClock } from './infra/clock.js';
 import { Fence } from './infra/fence.js';
-import { errorMessage, inert, redactor, type Log } from './infra/log.js';
-import { DeploymentRecord } from './report/deployment.js';
-import { octokitDeployments } from './report/github-api.js';
+import { errorMessage, inert } from './infra/log.js';
+import type { DeploymentRecord } from './github/deployment.js';
+import { finishRecord, startRecord } from './github/record.js';
 import { newReport, type RunReport } from './report/model.js';
 import { failsStep } from './report/outputs.js';
 import { publish } from './report/publish.js';
-import type { Plan } from './phases/discover.js';
-import { createRouter } from './routers/index.js';
+import { createRouter, type BaseDeps } from './routers/index.js';
 import { STATE } from './post-decision.js';
 import { run as runRelease } from './run.js';
-import { secretsOf } from './secrets.js';
 import { readSettings, SettingsError, type Settings } from './settings.js';
 
 /**
@@ -40,10 +38,7 @@ async function main(): Promise<void> {
       cancel.abort(new Error(`received ${signal}`));
     });
   }
-  // Secrets are read from the raw inputs and masked before anything can print, valid or not.
-  const secrets = secretsOf(readInput);
-  for (const secret of secrets) core.setSecret(secret);
-  const redact = redactor(secrets);
+  const { redact, onSecret } = maskInputs();
   let settings: Settings;
   try {
     settings = readSettings(readInput);
@@ -56,7 +51,7 @@ async function main(): Promise<void> {
   if (cancel.signal.aborted) warnCancel();
   else cancel.signal.addEventListener('abort', warnCancel, { once: true });
   const fence = new Fence();
-  const report = await release(settings, log, cancel.signal, fence, secretSink(secrets)).catch((error) =>
+  const report = await release(settings, cancel.signal, stepDeps(settings.jobIndex, log, fence, onSecret)).catch((error) =>
     abortedReport(settings, `Could not start: ${errorMessage(error)}. Nothing was touched.`, 'not read'),
   );
   // The lock is held until the outputs and summary say what the router showed at the end: nobody can
@@ -73,13 +68,12 @@ async function main(): Promise<void> {
   }
 }
 
-async function release(settings: Settings, log: Log, signal: AbortSignal, fence: Fence, onSecret: (value: string) => void): Promise<RunReport> {
-  const clock = systemClock;
-  const owner = lockOwner(settings.jobIndex);
+async function release(settings: Settings, signal: AbortSignal, deps: BaseDeps): Promise<RunReport> {
+  const { clock, log, owner, fence } = deps;
   // Saved before any lock is taken, so this step's post step knows the lock as its own.
   coreState.save(STATE.owner, owner.job);
-  const router = await createRouter(settings, { clock, log, owner, fence, onSecret });
-  const deployer = await createDeployer(settings, { clock, log, owner, fence, onSecret });
+  const router = await createRouter(settings, deps);
+  const deployer = await createDeployer(settings, deps);
   let record: DeploymentRecord | undefined;
   const report = await runRelease(settings, {
     router,
@@ -92,53 +86,11 @@ async function release(settings: Settings, log: Log, signal: AbortSignal, fence:
     fence,
     job: owner.job,
     onPlan: async (plan) => {
-      record = await deploymentRecord(settings, plan, log);
-      if (record) await startDeployment(record, settings, log, signal);
+      record = await startRecord(settings, plan, log, signal);
     },
   });
-  if (record) await finishDeployment(record, report, settings, log, signal);
+  if (record) await finishRecord(record, report, settings.version, log, signal);
   return report;
-}
-
-/**
- * A GitHub deployment record is a courtesy: failing to write it never fails a release, and a cancel
- * still stops it. A deployment once created is finished whatever happened after.
- */
-async function deploymentRecord(settings: Settings, plan: Plan, log: Log): Promise<DeploymentRecord | undefined> {
-  const { github, mode, dryRun, version } = settings;
-  if (!github.environment || dryRun || mode === 'status') return undefined;
-  if (!github.token) {
-    log.warning('environment is set but github-token is empty, so no deployment record is written.', 'Deployment record');
-    return undefined;
-  }
-  const context = githubContext();
-  const { environment, environmentUrl } = github;
-  try {
-    const api = await octokitDeployments(context.repository, github.token, log);
-    return new DeploymentRecord(api, context, { environment, environmentUrl, mode, version, target: plan.target, active: plan.active });
-  } catch (error) {
-    log.warning(`No GitHub deployment for ${environment}: ${errorMessage(error)}`, 'Deployment record');
-    return undefined;
-  }
-}
-
-async function startDeployment(record: DeploymentRecord, settings: Settings, log: Log, signal: AbortSignal): Promise<void> {
-  try {
-    await record.start(signal);
-    log.info(`GitHub deployment ${record.deploymentId} of ${settings.github.environment} is in progress.`);
-  } catch (error) {
-    if (signal.aborted) throw error;
-    log.warning(`${errorMessage(error)}. The release goes on.`, 'Deployment record');
-  }
-}
-
-async function finishDeployment(record: DeploymentRecord, report: RunReport, settings: Settings, log: Log, signal: AbortSignal): Promise<void> {
-  if (!record.deploymentId) return;
-  report.deploymentId = record.deploymentId;
-  const description = report.reason || `${report.result}: ${report.target} (${settings.version})`;
-  await record.finish(report.result, description, signal).catch((error) => {
-    log.warning(`${errorMessage(error)}. The release itself is not affected.`, 'Deployment record');
-  });
 }
 
 /** Bad inputs: every problem as an annotation, outputs and summary still written, nothing touched. */

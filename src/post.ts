@@ -1,13 +1,12 @@
 import * as core from '@actions/core';
-import { coreLog, coreState, lockOwner, readInput, secretSink } from './adapters.js';
+import { coreLog, coreState, maskInputs, readInput, stepDeps } from './adapters.js';
 import { systemClock } from './infra/clock.js';
 import { Fence } from './infra/fence.js';
-import { errorMessage, redactor, type Log } from './infra/log.js';
+import { errorMessage, type Log } from './infra/log.js';
 import { flipBack } from './phases/rollback.js';
 import { decidePost, notOwnWrite, STATE } from './post-decision.js';
 import { describeRoute } from './routers/compare.js';
 import { createRouter } from './routers/index.js';
-import { secretsOf } from './secrets.js';
 import { readSettings } from './settings.js';
 import type { Router } from './types.js';
 
@@ -20,17 +19,14 @@ async function post(): Promise<void> {
   const previous = coreState.get(STATE.previous);
   const target = coreState.get(STATE.target);
   if (!phase || phase === 'done') return;
-  const secrets = secretsOf(readInput);
-  for (const secret of secrets) core.setSecret(secret);
-  const redact = redactor(secrets);
+  const { redact, onSecret } = maskInputs();
   const settings = readSettings(readInput);
   const log = coreLog(redact);
   const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);
   if (!decision.flipBack) return log.info(decision.message);
   log.warning(decision.message, 'Post step');
   const fence = new Fence();
-  const owner = lockOwner(settings.jobIndex, coreState.get(STATE.owner));
-  const router = await createRouter(settings, { clock: systemClock, log, owner, fence, onSecret: secretSink(secrets) });
+  const router = await createRouter(settings, stepDeps(settings.jobIndex, log, fence, onSecret, coreState.get(STATE.owner)));
   try {
     fence.hold(await router.lock());
     const shows = await router.read();

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Log } from '../../src/infra/log.js';
-import { DeploymentRecord, finalState, logUrl, type DeploymentPlan, type GitHubContext } from '../../src/report/deployment.js';
-import { describeApiError, octokitDeployments, type DeploymentsApi, type NewStatus } from '../../src/report/github-api.js';
+import { DeploymentRecord, finalState, logUrl, type DeploymentPlan, type GitHubContext } from '../../src/github/deployment.js';
+import { describeApiError, octokitDeployments, type DeploymentsApi, type NewStatus } from '../../src/github/api.js';
 
 const context: GitHubContext = { serverUrl: 'https://github.example', repository: 'o/r', sha: 'abc', runId: '7', runAttempt: '2' };
 const plan: DeploymentPlan = { environment: 'production', environmentUrl: 'https://app.example', mode: 'deploy', version: 'v2', target: 'green', active: 'blue' };

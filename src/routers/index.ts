@@ -53,7 +53,8 @@ export function routerSecrets(input: InputReader): string[] {
   return ROUTER_KINDS.flatMap((kind) => routerModule(kind).secrets?.(input) ?? []);
 }
 
-type BaseDeps = Omit<RouterDeps, 'colors' | 'lockTimeoutMs' | 'readyTimeoutMs' | 'version'>;
+/** What the entry steps hand to a router or deployer: the rest comes from the settings. */
+export type BaseDeps = Omit<RouterDeps, 'colors' | 'lockTimeoutMs' | 'readyTimeoutMs' | 'version'>;
 
 function routerDeps(settings: RouterChoice, deps: BaseDeps): RouterDeps {
   return { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs, readyTimeoutMs: settings.deploy.readyTimeoutMs, version: settings.version };

@@ -19,7 +19,7 @@
 // - rolled-back, aborted: `failure` (the release was refused; traffic is back on, or never left, the
 //   previous color). failed, or cancelled before a verdict: `error` (the run could not finish).
 import type { Color, Mode, Result } from '../types.js';
-import { describeApiError, type DeploymentsApi, type DeploymentState } from './github-api.js';
+import { describeApiError, type DeploymentsApi, type DeploymentState } from './api.js';
 
 /** Where the run happens, from the runner's environment. */
 export interface GitHubContext {
