@@ -344,7 +344,7 @@ class Release {
     if (error instanceof ExclusionLostError) return this.changedRouter ? this.exclusionLost(reason) : this.end('aborted', `${reason}. Live traffic was not touched`);
     if (!this.trafficMoved) return this.end('aborted', reason);
     // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
-    if (error instanceof RouteChangedError) return this.end(this.changedRouter ? 'failed' : 'aborted', reason);
+    if (error instanceof RouteChangedError) return this.end(this.changedRouter || error.afterWrite ? 'failed' : 'aborted', reason);
     if (this.s.mode === 'rollback') {
       // A rollback refused before it changed anything (no ready pods, a failed read) left traffic as it was.
       const now = await this.d.router.read().catch(() => undefined);
