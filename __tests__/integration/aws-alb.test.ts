@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { foreignLock, keepRenewing, watchFor } from '../../test-support/alb-fence.mjs';
 import { albFixture, enforceIam, listenerActions, listenerRules, ruleActions, setAttribute, startMoto, stopInstance } from '../../test-support/moto.mjs';
 import { moduleLog, commandRouterRun } from '../../test-support/chunks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
@@ -168,29 +169,22 @@ describe('aws-alb router', () => {
     expect(await lockRules(f)).toEqual([]);
   });
 
-  it('takes over the lock rule of a run that died (expired), and waits for one that is held', async () => {
+  it('takes over a lock rule left unchanged for 30 s (a run that died), and gives up after lock-timeout on one that is renewed', { timeout: 120_000 }, async () => {
     const f = await albFixture(moto);
-    const lock = (expires: Date) =>
-      f.elb.send(
-        new CreateRuleCommand({
-          ListenerArn: f.listener,
-          Priority: 50000,
-          Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Blue-Green-Lock', Values: ['x'] } }],
-          Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
-          Tags: [
-            { Key: 'blue-green-action:lock-holder', Value: 'run 1 attempt 1=2C job gone' },
-            { Key: 'blue-green-action:lock-expires', Value: expires.toISOString() },
-          ],
-        }),
-      );
-    await lock(new Date(Date.now() - 60_000));
-    const took = await run(f);
-    expect(took.outputs.result).toBe('promoted');
-    expect(took.stdout).toMatch(/Taking over the lock rule on listener .* from run 1 attempt 1, job gone: it expired at/);
-    await lock(new Date(Date.now() + 60_000));
-    const blocked = await run(f, { 'lock-timeout': '1s' });
+    const lock = () => foreignLock(f.elb, f.listener, 'run 1 attempt 1=2C job gone');
+    await lock();
+    const [waiting, taking] = [watchFor('Waiting for the lock rule'), watchFor('Taking over the lock rule')];
+    const took = await run(f, {}, { onOutput: (chunk) => [waiting, taking].forEach((w) => w.onOutput(chunk)) });
+    expect(took.outputs.result, took.stdout).toBe('promoted');
+    expect(took.stdout).toMatch(/Waiting for the lock rule on listener \S+ \(priority 50000\): held by run 1 attempt 1, job gone\./);
+    expect(took.stdout).toMatch(/Taking over the lock rule on listener \S+ from run 1 attempt 1, job gone: it was not renewed for 30 s \(as seen from this runner\)\./);
+    expect((await taking.at) - (await waiting.at)).toBeGreaterThanOrEqual(29_000);
+    // A holder that keeps rewriting its renewal tag is waited for, until lock-timeout.
+    const stop = keepRenewing(f.elb, await lock(), 1000);
+    const blocked = await run(f, { 'lock-timeout': '3s' });
+    await stop();
     expect(blocked.outputs.result).toBe('aborted');
-    expect(blocked.outputs.reason).toMatch(/another run holds the lock rule on listener .* \(run 1 attempt 1, job gone, held until .*\); waited lock-timeout/);
+    expect(blocked.outputs.reason).toMatch(/another run holds the lock rule on listener \S+ \(run 1 attempt 1, job gone, arn:\S+\); waited lock-timeout for it\. Nothing was changed\./);
     expect(await live(f)).toBe('green');
   });
 

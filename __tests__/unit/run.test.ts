@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Fence } from '../../src/infra/fence.js';
+import { RouteChangedError } from '../../src/routers/compare.js';
 import type { RunDeps } from '../../src/run-deps.js';
 import { run } from '../../src/run.js';
 import { readSettings, type Settings } from '../../src/settings.js';
@@ -180,6 +181,19 @@ describe('run: deploy', () => {
     expect(report).toMatchObject({ result: 'aborted', routerShows: 'green' });
     expect(report.reason).toMatch(/changed during this run: it shows green, but this run read blue/);
     expect(t.router.calls).toEqual(['flip green']); // refused, and no rollback fighting the other change
+  });
+
+  it('is failed, not aborted, when the read-back of its own flip shows a change by someone else', async () => {
+    const t = setup();
+    t.router.flip = async (to) => {
+      t.router.calls.push(`flip ${to}`);
+      t.router.state = { active: to };
+      throw new RouteChangedError('fake router was changed by someone else around this run\'s write', true);
+    };
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'failed', routerShows: 'green' });
+    expect(report.reason).toMatch(/^fake router was changed by someone else around this run's write/);
+    expect(t.router.calls).toEqual(['flip green']); // no flip back fighting the other change
   });
 
   it('leaves traffic where it was when the flip itself fails', async () => {

@@ -33,7 +33,8 @@ export async function afterError(error: unknown, s: Situation): Promise<Next> {
   if (error instanceof ExclusionLostError) return s.changedRouter ? exclusionLost(reason, s) : { end: 'aborted', reason: `${reason}. Live traffic was not touched` };
   if (!s.trafficMoved) return { end: 'aborted', reason };
   // Someone else moved traffic: flipping back would fight them. Stop and say what the router shows.
-  if (error instanceof RouteChangedError) return { end: s.changedRouter ? 'failed' : 'aborted', reason };
+  // A change seen in the read-back of this run's own write is not "untouched": that write landed.
+  if (error instanceof RouteChangedError) return { end: s.changedRouter || error.afterWrite ? 'failed' : 'aborted', reason };
   const shows = await s.router.read().catch(() => undefined);
   if (s.mode === 'rollback') {
     // A rollback refused before it changed anything (no ready pods, a failed read) left traffic as it was.

@@ -18,6 +18,13 @@ export function sameRoute(a: RouteState, b: RouteState): boolean {
 /** The router no longer shows what this run read: someone else moved traffic. */
 export class RouteChangedError extends Error {
   override name = 'RouteChangedError';
+  /** `afterWrite`: seen in the read-back of this run's own write, so this run did touch the router. */
+  constructor(
+    message: string,
+    readonly afterWrite = false,
+  ) {
+    super(message);
+  }
 }
 
 /** Compare-and-swap guard: refuse to change a router that someone else changed since discovery. */

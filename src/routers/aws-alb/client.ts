@@ -103,12 +103,6 @@ export function describeAwsError(error: unknown, operation: string, resource: st
   return new AwsCallError(`${operation} on ${resource} failed: ${code}: ${e.message ?? 'no message'}`, code);
 }
 
-/**
- * A write that moves traffic is given up after half the lock's 10 s margin (the SDK's retries included):
- * one stuck on the way must not land after another run may have taken the lock rule over.
- */
-export const WRITE_TIMEOUT_MS = 5_000;
-
 /** The ELBv2 calls the router makes, each one counted and each error named. "Not found" is a value. */
 export class Elb {
   /** Every call made, by operation name, in order (retries of one call count once). */
@@ -125,18 +119,13 @@ export class Elb {
     );
   }
 
-  private async send<T>(operation: string, resource: string, command: object, signal?: AbortSignal, limitMs?: number): Promise<T> {
+  private async send<T>(operation: string, resource: string, command: object, signal?: AbortSignal): Promise<T> {
     signal?.throwIfAborted();
-    const limit = limitMs ? AbortSignal.timeout(limitMs) : undefined;
-    const bounded = limit ? (signal ? AbortSignal.any([signal, limit]) : limit) : signal;
     try {
       // Each command class is its own type; the client's send takes any of them.
-      return (await this.client.send(command as never, { abortSignal: bounded })) as T;
+      return (await this.client.send(command as never, { abortSignal: signal })) as T;
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (limit?.aborted) {
-        throw new AwsCallError(`${operation} on ${resource} did not answer within ${limitMs! / 1000} s, so the write was given up (it must not land after another run may hold the lock)`, 'WriteTimedOut');
-      }
       const noCredentials = this.credentials.describe(error);
       if (noCredentials) throw new AwsCallError(noCredentials, 'NoCredentials');
       throw describeAwsError(error, operation, resource);
@@ -200,12 +189,12 @@ export class Elb {
   }
 
   async modifyListener(arn: string, actions: Action[], signal?: AbortSignal): Promise<Action[]> {
-    const out = await this.send<{ Listeners?: Listener[] }>('ModifyListener', arn, new ModifyListenerCommand({ ListenerArn: arn, DefaultActions: actions }), signal, WRITE_TIMEOUT_MS);
+    const out = await this.send<{ Listeners?: Listener[] }>('ModifyListener', arn, new ModifyListenerCommand({ ListenerArn: arn, DefaultActions: actions }), signal);
     return out.Listeners?.[0]?.DefaultActions ?? [];
   }
 
   async modifyRule(arn: string, actions: Action[], signal?: AbortSignal): Promise<Action[]> {
-    const out = await this.send<{ Rules?: Rule[] }>('ModifyRule', arn, new ModifyRuleCommand({ RuleArn: arn, Actions: actions }), signal, WRITE_TIMEOUT_MS);
+    const out = await this.send<{ Rules?: Rule[] }>('ModifyRule', arn, new ModifyRuleCommand({ RuleArn: arn, Actions: actions }), signal);
     return out.Rules?.[0]?.Actions ?? [];
   }
 

@@ -27,8 +27,11 @@ export const LOCK_TAGS = { holder: 'blue-green-action:lock-holder', renewed: 'bl
 export const LEASE_MS = 30_000;
 /** Three renewals fit in the time the holder vouches for itself (about 6 AddTags calls a minute). */
 const RENEW_MS = 5_000;
-/** A holder stops writing this long before a waiter could take over: an ELBv2 write lands well within it. */
-const MARGIN_MS = 10_000;
+/**
+ * A holder stops writing this long before a waiter could take over: an ELBv2 write lands well within
+ * it, and one that has not been answered by then is given up (see the router's `fenced`).
+ */
+export const MARGIN_MS = 10_000;
 const RENEW_TIMEOUT_MS = 4_000;
 /** ELBv2 describe calls are rate-limited per account: a waiter looks every two seconds. */
 const POLL_MS = 2_000;

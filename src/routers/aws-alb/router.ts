@@ -1,12 +1,14 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorMessage } from '../../infra/log.js';
-import type { Held } from '../../infra/fence.js';
+import { ExclusionLostError, type Held } from '../../infra/fence.js';
 import type { Color, HealthSource, RouteState, Router, StagedRecord } from '../../types.js';
 import { assertExpected, RouteChangedError } from '../compare.js';
 import type { RouterDeps } from '../module.js';
 import { describeForward, forwardOf, groupStickiness, routeOf, withWeights } from './actions.js';
 import { Elb, fromTagValue, newClient, toTagValue } from './client.js';
-import { takeLockRule } from './lock.js';
+import { MARGIN_MS, takeLockRule } from './lock.js';
+
+const WRITE_WITHIN_MS = MARGIN_MS / 2;
 import { fingerprint, shapeDifference, type Snapshot } from './snapshot.js';
 import type { AlbSettings } from './module.js';
 import { TargetHealthSource, waitHealthy } from './targets.js';
@@ -141,11 +143,10 @@ export class AlbRouter implements Router {
     assertExpected(this.description, this.stateOf(before), expected);
     const written = withWeights(before.actions, this.template!, this.s.targetGroups[to], this.s.targetGroups[this.other(to)], percent);
     const what = `${percent < 100 ? `Shifting ${percent}% of` : 'The flip of'} ${this.description} to ${to}`;
-    await this.deps.fence.check(what);
     try {
-      if (this.s.ruleArn) await this.elb.modifyRule(this.s.ruleArn, written, signal);
-      else await this.elb.modifyListener(this.s.listenerArn, written, signal);
+      await this.fenced(what, signal, (bounded) => (this.s.ruleArn ? this.elb.modifyRule(this.s.ruleArn, written, bounded) : this.elb.modifyListener(this.s.listenerArn, written, bounded)));
     } catch (error) {
+      if (error instanceof ExclusionLostError) throw error;
       throw new Error(`Could not ${percent < 100 ? `shift ${percent}% of` : 'flip'} ${this.description} to ${to}: ${errorMessage(error)}`);
     }
     const after = await this.snapshot(signal);
@@ -155,6 +156,7 @@ export class AlbRouter implements Router {
       const forwards = describeForward(back) === describeForward(forwardOf(written)) ? '' : ` It forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}.`;
       throw new RouteChangedError(
         `${this.description} was changed by someone else around this run's write:${forwards}${foreign ? ` Besides the forward targets, ${foreign}.` : ''} ELBv2 has no conditional write, so this run's write may have erased that change; leaving it as it is. Check the listener and restore what is missing.`,
+        true,
       );
     }
     const draining = percent === 100 ? await this.draining(this.other(to), signal) : undefined;
@@ -211,16 +213,33 @@ export class AlbRouter implements Router {
     const forward = forwardOf(actions);
     if (!forward) throw new Error(`test listener ${s.testListenerArn} was not found or does not forward`);
     const written = withWeights(actions, forward, s.targetGroups[color], s.targetGroups[this.other(color)], 100);
-    await this.deps.fence.check(`Pointing test listener ${s.testListenerArn} at ${color}`);
     try {
-      await elb.modifyListener(s.testListenerArn, written, signal);
+      await this.fenced(`Pointing test listener ${s.testListenerArn} at ${color}`, signal, (bounded) => elb.modifyListener(s.testListenerArn, written, bounded));
     } catch (error) {
+      if (error instanceof ExclusionLostError) throw error;
       throw new Error(`Could not point test listener ${s.testListenerArn} at ${color}: ${errorMessage(error)}`);
     }
     const back = forwardOf((await elb.listener(s.testListenerArn, signal))?.DefaultActions ?? []);
     if (describeForward(back) !== describeForward(forwardOf(written))) throw new Error(`test listener ${s.testListenerArn} forwards to ${describeForward(back)} after this run pointed it at ${color}`);
     this.deps.log.info(`Test listener ${s.testListenerArn} now forwards to ${color}.`);
     await waitHealthy(elb, s.targetGroups[color], color, this.deps.readyTimeoutMs, this.deps.clock, signal, this.deps.log);
+  }
+
+  /**
+   * One write, as the fence allows it: checked right before it is sent, and given up unless answered
+   * within half the margin the lock keeps before a waiter may take over (the SDK's retries included);
+   * the other half covers a request already inside ELBv2 when it is given up. A write still in flight
+   * after that could land beside the next holder's.
+   */
+  private async fenced(what: string, signal: AbortSignal | undefined, write: (signal: AbortSignal) => Promise<unknown>): Promise<void> {
+    const landBy = AbortSignal.timeout(WRITE_WITHIN_MS);
+    await this.deps.fence.check(what);
+    try {
+      await write(signal ? AbortSignal.any([signal, landBy]) : landBy);
+    } catch (error) {
+      if (!landBy.aborted || signal?.aborted) throw error;
+      throw new Error(`ELBv2 did not answer within ${WRITE_WITHIN_MS / 1000} s (half the time this run's lock keeps for a write to land), so it was given up (it may still have landed)`);
+    }
   }
 
   lock(signal?: AbortSignal): Promise<Held> {
