@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   HttpHealthSource: () => (/* binding */ HttpHealthSource)
 /* harmony export */ });
 /* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2790);
-/* harmony import */ var _probe_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3060);
+/* harmony import */ var _probes_probe_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(377);
 
 
 /**
@@ -30,7 +30,7 @@ class HttpHealthSource {
         this.info = { unit: 'latency ms', max: probe.maxLatencyMs };
     }
     async sample(signal) {
-        const result = await (0,_probe_js__WEBPACK_IMPORTED_MODULE_0__/* .runProbe */ .m)(this.probe, this.vars, this.timeoutMs, signal);
+        const result = await (0,_probes_probe_js__WEBPACK_IMPORTED_MODULE_0__/* .runProbe */ .m)(this.probe, this.vars, this.timeoutMs, signal);
         return { status: result.ok ? 'pass' : 'fail', value: result.latencyMs, detail: result.detail };
     }
 }

@@ -391,8 +391,8 @@ async function processStart(pid) {
 /* harmony import */ var _infra_exec_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(817);
 /* harmony import */ var _infra_lock_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4883);
 /* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3001);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4934);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9369);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(4934);
 
 
 
@@ -434,7 +434,7 @@ class NginxMarkerRouter {
     }
     async flip(to, expected, signal) {
         const current = await this.read();
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_6__/* .assertExpected */ .FV)(this.description, current, expected);
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .assertExpected */ .FV)(this.description, current, expected);
         signal?.throwIfAborted();
         await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
         // Created first, removed after: there is never a moment without a marker.
@@ -444,7 +444,7 @@ class NginxMarkerRouter {
                 await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.unlink)(this.path(color)).catch(ignoreMissing);
         const after = await this.read();
         if (after.active !== to || after.revision === `${this.deps.colors.length} markers`) {
-            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_6__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
+            throw new Error(`${this.description} reads ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_5__/* .describeRoute */ .fx)(after)} after the flip to ${to}.`);
         }
         this.deps.log.info(`nginx: traffic moved from ${current.active ?? 'nothing'} to ${to} (marker ${this.path(to)}).`);
     }
@@ -499,7 +499,7 @@ class NginxMarkerRouter {
     /** A folder on the marker's path that nginx's worker user may not search, when nginx runs here. */
     async workersCannotSee() {
         const pidFile = this.s.pidFile || '/run/nginx.pid';
-        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_5__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
+        const workers = await (0,_workers_js__WEBPACK_IMPORTED_MODULE_6__/* .snapshotWorkers */ .q)(pidFile).catch(() => undefined);
         const pid = workers?.accepting.values().next().value;
         if (pid === undefined)
             return undefined;

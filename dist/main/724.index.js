@@ -74,6 +74,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/infra/log.js
 var infra_log = __webpack_require__(4600);
+// EXTERNAL MODULE: ./lib/infra/fence.js
+var fence = __webpack_require__(1683);
 // EXTERNAL MODULE: ./lib/routers/compare.js
 var compare = __webpack_require__(9369);
 ;// CONCATENATED MODULE: ./lib/routers/aws-alb/actions.js
@@ -331,8 +333,6 @@ class Elb {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: ./lib/infra/fence.js
-var fence = __webpack_require__(1683);
 ;// CONCATENATED MODULE: ./lib/routers/aws-alb/lock.js
 /**
  * Exclusion between runs on any runner, with nothing but the ELBv2 API: a listener rule at a reserved
@@ -360,7 +360,10 @@ const LOCK_TAGS = { holder: 'blue-green-action:lock-holder', renewed: 'blue-gree
 const LEASE_MS = 30_000;
 /** Three renewals fit in the time the holder vouches for itself (about 6 AddTags calls a minute). */
 const RENEW_MS = 5_000;
-/** A holder stops writing this long before a waiter could take over: an ELBv2 write lands well within it. */
+/**
+ * A holder stops writing this long before a waiter could take over: an ELBv2 write lands well within
+ * it, and one that has not been answered by then is given up (see the router's `fenced`).
+ */
 const MARGIN_MS = 10_000;
 const RENEW_TIMEOUT_MS = 4_000;
 /** ELBv2 describe calls are rate-limited per account: a waiter looks every two seconds. */
@@ -611,6 +614,8 @@ class TargetHealthSource {
 
 
 
+const WRITE_WITHIN_MS = MARGIN_MS / 2;
+
 
 /** Where a color's staged version is recorded: tags on its target group, visible in the console. */
 const STAGED_TAGS = { version: 'blue-green-action:staged-version', at: 'blue-green-action:staged-at', by: 'blue-green-action:staged-by' };
@@ -747,14 +752,12 @@ class AlbRouter {
         (0,compare/* assertExpected */.FV)(this.description, this.stateOf(before), expected);
         const written = withWeights(before.actions, this.template, this.s.targetGroups[to], this.s.targetGroups[this.other(to)], percent);
         const what = `${percent < 100 ? `Shifting ${percent}% of` : 'The flip of'} ${this.description} to ${to}`;
-        await this.deps.fence.check(what);
         try {
-            if (this.s.ruleArn)
-                await this.elb.modifyRule(this.s.ruleArn, written, signal);
-            else
-                await this.elb.modifyListener(this.s.listenerArn, written, signal);
+            await this.fenced(what, signal, (bounded) => (this.s.ruleArn ? this.elb.modifyRule(this.s.ruleArn, written, bounded) : this.elb.modifyListener(this.s.listenerArn, written, bounded)));
         }
         catch (error) {
+            if (error instanceof fence/* ExclusionLostError */.pK)
+                throw error;
             throw new Error(`Could not ${percent < 100 ? `shift ${percent}% of` : 'flip'} ${this.description} to ${to}: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
         }
         const after = await this.snapshot(signal);
@@ -762,7 +765,7 @@ class AlbRouter {
         const foreign = shapeDifference(before, after);
         if (describeForward(back) !== describeForward(forwardOf(written)) || foreign) {
             const forwards = describeForward(back) === describeForward(forwardOf(written)) ? '' : ` It forwards to ${describeForward(back)}, but this run wrote ${describeForward(forwardOf(written))}.`;
-            throw new compare/* RouteChangedError */.m8(`${this.description} was changed by someone else around this run's write:${forwards}${foreign ? ` Besides the forward targets, ${foreign}.` : ''} ELBv2 has no conditional write, so this run's write may have erased that change; leaving it as it is. Check the listener and restore what is missing.`);
+            throw new compare/* RouteChangedError */.m8(`${this.description} was changed by someone else around this run's write:${forwards}${foreign ? ` Besides the forward targets, ${foreign}.` : ''} ELBv2 has no conditional write, so this run's write may have erased that change; leaving it as it is. Check the listener and restore what is missing.`, true);
         }
         const draining = percent === 100 ? await this.draining(this.other(to), signal) : undefined;
         const calls = this.elb.calls.slice(callsBefore);
@@ -819,11 +822,12 @@ class AlbRouter {
         if (!forward)
             throw new Error(`test listener ${s.testListenerArn} was not found or does not forward`);
         const written = withWeights(actions, forward, s.targetGroups[color], s.targetGroups[this.other(color)], 100);
-        await this.deps.fence.check(`Pointing test listener ${s.testListenerArn} at ${color}`);
         try {
-            await elb.modifyListener(s.testListenerArn, written, signal);
+            await this.fenced(`Pointing test listener ${s.testListenerArn} at ${color}`, signal, (bounded) => elb.modifyListener(s.testListenerArn, written, bounded));
         }
         catch (error) {
+            if (error instanceof fence/* ExclusionLostError */.pK)
+                throw error;
             throw new Error(`Could not point test listener ${s.testListenerArn} at ${color}: ${(0,infra_log/* errorMessage */.gJ)(error)}`);
         }
         const back = forwardOf((await elb.listener(s.testListenerArn, signal))?.DefaultActions ?? []);
@@ -831,6 +835,24 @@ class AlbRouter {
             throw new Error(`test listener ${s.testListenerArn} forwards to ${describeForward(back)} after this run pointed it at ${color}`);
         this.deps.log.info(`Test listener ${s.testListenerArn} now forwards to ${color}.`);
         await waitHealthy(elb, s.targetGroups[color], color, this.deps.readyTimeoutMs, this.deps.clock, signal, this.deps.log);
+    }
+    /**
+     * One write, as the fence allows it: checked right before it is sent, and given up unless answered
+     * within half the margin the lock keeps before a waiter may take over (the SDK's retries included);
+     * the other half covers a request already inside ELBv2 when it is given up. A write still in flight
+     * after that could land beside the next holder's.
+     */
+    async fenced(what, signal, write) {
+        const landBy = AbortSignal.timeout(WRITE_WITHIN_MS);
+        await this.deps.fence.check(what);
+        try {
+            await write(signal ? AbortSignal.any([signal, landBy]) : landBy);
+        }
+        catch (error) {
+            if (!landBy.aborted || signal?.aborted)
+                throw error;
+            throw new Error(`ELBv2 did not answer within ${WRITE_WITHIN_MS / 1000} s (half the time this run's lock keeps for a write to land), so it was given up (it may still have landed)`);
+        }
     }
     lock(signal) {
         return takeLockRule(this.elb, this.s.lockListenerArn, this.deps.owner.job, this.deps.lockTimeoutMs, this.deps.clock, this.deps.log, signal);

@@ -2,7 +2,7 @@ export const id = 754;
 export const ids = [754,480];
 export const modules = {
 
-/***/ 1099:
+/***/ 3480:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -112,7 +112,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   PrometheusHealthSource: () => (/* binding */ PrometheusHealthSource)
 /* harmony export */ });
-/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1099);
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3480);
 /* harmony import */ var _promql_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(760);
 
 

@@ -394,8 +394,8 @@ async function processStart(pid) {
 /* harmony import */ var _infra_log_js__WEBPACK_IMPORTED_MODULE_9__ = __webpack_require__(4600);
 /* harmony import */ var _infra_argv_js__WEBPACK_IMPORTED_MODULE_10__ = __webpack_require__(2790);
 /* harmony import */ var _staged_file_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(3001);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(9369);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(4934);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(9369);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4934);
 
 
 
@@ -438,7 +438,7 @@ class NginxRouter {
     }
     async flip(to, expected, signal) {
         const current = await this.read();
-        (0,_compare_js__WEBPACK_IMPORTED_MODULE_8__/* .assertExpected */ .FV)(this.description, current, expected);
+        (0,_compare_js__WEBPACK_IMPORTED_MODULE_7__/* .assertExpected */ .FV)(this.description, current, expected);
         if (current.active === to) {
             this.deps.log.info(`nginx already sends traffic to ${to}; nothing to change.`);
             return;
@@ -501,7 +501,7 @@ class NginxRouter {
     }
     async workers() {
         const pidFile = this.pidFile();
-        const snapshot = pidFile ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_7__/* .snapshotWorkers */ .q)(pidFile) : undefined;
+        const snapshot = pidFile ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_8__/* .snapshotWorkers */ .q)(pidFile) : undefined;
         // No accepting worker (nginx not running, or a foreign pid file): nothing to confirm against.
         return snapshot?.accepting.size ? snapshot : undefined;
     }
@@ -512,7 +512,7 @@ class NginxRouter {
         }
         const deadline = this.deps.clock.now() + APPLY_TIMEOUT_MS;
         while (this.deps.clock.now() < deadline) {
-            if (await (0,_workers_js__WEBPACK_IMPORTED_MODULE_7__/* .oldWorkersRetired */ .k)(before))
+            if (await (0,_workers_js__WEBPACK_IMPORTED_MODULE_8__/* .oldWorkersRetired */ .k)(before))
                 return;
             await this.deps.clock.sleep(APPLY_POLL_MS, signal);
         }

@@ -28678,7 +28678,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 3480:
+/***/ 1099:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
@@ -37503,9 +37503,9 @@ function formatDuration(ms) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   O$: () => (/* binding */ Fence),
 /* harmony export */   RL: () => (/* binding */ LeaseTerm),
-/* harmony export */   nu: () => (/* binding */ Observer)
+/* harmony export */   nu: () => (/* binding */ Observer),
+/* harmony export */   pK: () => (/* binding */ ExclusionLostError)
 /* harmony export */ });
-/* unused harmony export ExclusionLostError */
 /** A write was refused because this run does not (provably) hold the router. */
 class ExclusionLostError extends Error {
     name = 'ExclusionLostError';
@@ -37665,7 +37665,13 @@ function sameRoute(a, b) {
 }
 /** The router no longer shows what this run read: someone else moved traffic. */
 class RouteChangedError extends Error {
+    afterWrite;
     name = 'RouteChangedError';
+    /** `afterWrite`: seen in the read-back of this run's own write, so this run did touch the router. */
+    constructor(message, afterWrite = false) {
+        super(message);
+        this.afterWrite = afterWrite;
+    }
 }
 /** Compare-and-swap guard: refuse to change a router that someone else changed since discovery. */
 function assertExpected(router, current, expected) {
@@ -40934,70 +40940,6 @@ function getIDToken(aud) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: ./lib/infra/log.js
-var infra_log = __nccwpck_require__(4600);
-;// CONCATENATED MODULE: ./lib/adapters.js
-
-
-
-
-/**
- * @actions/core behind the run's small interfaces. Every message may carry text from outside, so each
- * is redacted (secrets in any encoding) and made inert (no workflow commands) before it is printed.
- */
-function coreLog(redact) {
-    const clean = (message) => (0,infra_log/* inert */.tJ)(redact(message));
-    return {
-        info: (message) => info(clean(message)),
-        warning: (message, title) => warning(clean(message), title ? { title: clean(title) } : {}),
-        error: (message, title) => error(clean(message), title ? { title: clean(title) } : {}),
-        group: (name, body) => group(name, body),
-    };
-}
-/**
- * Masks a secret learnt during the run (a token an exec plugin minted): the runner hides it in the log
- * from now on, and `secrets`, which the run's redactor reads, gains it for everything written.
- */
-function secretSink(secrets) {
-    return (value) => {
-        if (!value || secrets.includes(value))
-            return;
-        secrets.push(value);
-        core_setSecret(value);
-    };
-}
-const coreState = {
-    save: (key, value) => saveState(key, value),
-    get: (key) => getState(key),
-};
-const readInput = (name) => getInput(name);
-/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
-function githubContext(env = process.env) {
-    return {
-        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-        repository: env.GITHUB_REPOSITORY || '',
-        sha: env.GITHUB_SHA || '',
-        runId: env.GITHUB_RUN_ID || '',
-        runAttempt: env.GITHUB_RUN_ATTEMPT || '',
-    };
-}
-/**
- * The lock owner is one invocation of the step: run id, attempt, job id, matrix index and a random
- * nonce. Two jobs of one run, two steps of one job, and two calls of one reusable workflow (whose jobs
- * share an id) are thus different owners. The main step saves its identity in the step's state, so its
- * own post step (which passes it as `saved`) recognises the lock as its own. Outside a workflow (a
- * local run) it is this host and process.
- */
-function lockOwner(jobIndex, saved = '', env = process.env) {
-    if (saved)
-        return { job: saved, pid: process.pid };
-    const nonce = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    if (!env.GITHUB_RUN_ID)
-        return { job: `local run ${(0,external_node_os_.hostname)()}:${process.pid} step ${nonce}`, pid: process.pid };
-    const index = jobIndex ? `, matrix index ${jobIndex}` : '';
-    return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}, step ${nonce}`, pid: process.pid };
-}
-
 ;// CONCATENATED MODULE: ./lib/infra/clock.js
 const systemClock = {
     now: () => Date.now(),
@@ -41017,129 +40959,16 @@ const systemClock = {
     }),
 };
 
-// EXTERNAL MODULE: ./lib/infra/fence.js
-var infra_fence = __nccwpck_require__(1683);
-;// CONCATENATED MODULE: ./lib/infra/retry.js
-/** Full jitter keeps many runs that failed together from retrying in lockstep. */
-function backoffDelay(attempt, base, max, random) {
-    const ceiling = Math.min(max, base * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-async function retry_retry(action, options) {
-    const { attempts, baseDelayMs, clock, signal } = options;
-    const maxDelay = options.maxDelayMs ?? 30_000;
-    const random = options.random ?? Math.random;
-    for (let attempt = 1;; attempt++) {
-        try {
-            return await action(attempt);
-        }
-        catch (error) {
-            const canRetry = options.retryable ? options.retryable(error) : true;
-            if (attempt >= attempts || !canRetry || signal?.aborted)
-                throw error;
-            const delay = backoffDelay(attempt, baseDelayMs, maxDelay, random);
-            const cause = error instanceof Error ? error.message : String(error);
-            options.onRetry?.(`${options.label} attempt ${attempt} failed: ${cause}; retrying in ${delay}ms`);
-            await clock.sleep(delay, signal);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/phases/rollback.js
-
-/**
- * A rollback is worth a few quick tries, then some patience: every second on a bad release counts, but
- * a router that is restarting (a cold HAProxy restart takes about 2 s) must not turn it into `failed`.
- * Waits 0.25, 0.5, 1 and 2 s at most (jittered): about 4 s in all before giving up.
- */
-const ATTEMPTS = 5;
-const BASE_DELAY_MS = 250;
-const MAX_DELAY_MS = 2000;
-/**
- * Sends all traffic back to `previous`. The expected state is read fresh, not taken from discovery:
- * this run holds the router lock, and undoing its own change must not be refused by its own change.
- */
-async function flipBack(router, previous, clock, onRetry) {
-    await retry_retry(async () => {
-        const current = await router.read();
-        if (current.active === previous && !current.weights)
-            return;
-        await router.flip(previous, current);
-    }, {
-        attempts: ATTEMPTS,
-        baseDelayMs: BASE_DELAY_MS,
-        maxDelayMs: MAX_DELAY_MS,
-        label: `Rollback to ${previous}`,
-        clock,
-        onRetry,
-    });
-}
-/** Reads the router for the verdict, trying again briefly: one lost read must not turn a release into `failed`. */
-function readForVerdict(router, clock) {
-    return retry(() => router.read(), { attempts: 3, baseDelayMs: 200, label: 'Reading the router', clock });
-}
-
-;// CONCATENATED MODULE: ./lib/post-decision.js
-/**
- * The step's state, as main saves it and the post step reads it: `phase` is saved before each side
- * effect, `owner` is this step's lock identity, `wrote` the router states this run's last write may
- * have left (see `notOwnWrite`).
- */
-const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' };
-/** Phases during which traffic may be on the new color before its window passed. */
-const TRAFFIC_AT_RISK = ['flipping', 'watching'];
-/**
- * What the post step does, from the state the main step saved before each side effect. The main step
- * saves `done` when it finished, whatever the result; anything else means it was stopped.
- */
-function decidePost(phase, previous, target, jobStatus, rollbackOnFailure) {
-    const job = jobStatus ? `the job is ${jobStatus}` : 'the job status is unknown';
-    if (!phase)
-        return { flipBack: false, message: 'The main step stopped before touching anything; nothing to undo.' };
-    if (phase === 'done')
-        return { flipBack: false, message: 'The main step finished; nothing to undo.' };
-    if (!TRAFFIC_AT_RISK.includes(phase) && phase !== 'rolling-back') {
-        return { flipBack: false, message: `The main step stopped during ${phase} (${job}); no new color was live and unproven, so there is nothing to undo.` };
-    }
-    if (!previous) {
-        return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}), but this was the first release: there is no previous color to return to.` };
-    }
-    if (!rollbackOnFailure && phase !== 'rolling-back') {
-        return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}); rollback-on-failure is false, so traffic stays where it is.` };
-    }
-    return { flipBack: true, message: `The main step stopped while ${phase === 'rolling-back' ? `rolling back to ${previous}` : `${target} was live and not yet proven`} (${job}); flipping back to ${previous}.` };
-}
-/**
- * The post step undoes only this run's own last write: the router must show one of the states that
- * write may have left (with the same revision where the router has one). Anything else was written by
- * someone since (another release, a person), and flipping it back would undo their work. Returns why
- * the post step must leave the router alone, or undefined when it may flip back.
- */
-function notOwnWrite(shows, saved, previous) {
-    let own = [];
-    try {
-        own = JSON.parse(saved || '[]');
-    }
-    catch {
-        /* judged below: nothing recorded */
-    }
-    if (!own.length)
-        return `this run recorded no write of its own, so it cannot tell whether ${shows.route} is its own; leaving it as it is`;
-    const mine = own.some((write) => write.route === shows.route && (!write.revision || !shows.revision || write.revision === shows.revision));
-    if (mine)
-        return undefined;
-    const same = own.find((write) => write.route === shows.route);
-    const since = same ? `it shows ${shows.route} as this run left it, but written again since (${shows.revision}, not ${same.revision})` : `it shows ${shows.route}, not what this run wrote (${own.map((write) => write.route).join(' or ')})`;
-    return `${since}: someone else changed the router after this run, so the post step leaves it as it is instead of flipping back to ${previous}`;
-}
-
-// EXTERNAL MODULE: ./lib/routers/compare.js
-var compare = __nccwpck_require__(9369);
+// EXTERNAL MODULE: ./lib/infra/log.js
+var log = __nccwpck_require__(4600);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./lib/infra/duration.js
 var duration = __nccwpck_require__(5676);
 // EXTERNAL MODULE: ./lib/infra/argv.js
 var infra_argv = __nccwpck_require__(2790);
 ;// CONCATENATED MODULE: ./lib/infra/parse.js
+
 
 
 /**
@@ -41180,7 +41009,7 @@ class Problems {
     }
     push(input, message) {
         this.failed.add(input.replace(/[[.].*$/, ''));
-        // Plug-ins that share an input (aws-region) may judge it alike: say each problem once.
+        // The same mistake twice (one bad line given twice) is said once.
         const problem = sanitizeProblem(message);
         if (!this.list.includes(problem))
             this.list.push(problem);
@@ -41230,6 +41059,33 @@ function lines(text) {
         .split(/\r?\n/)
         .map((line) => line.trim())
         .filter((line) => line && !line.startsWith('#'));
+}
+/** Parses a YAML list of mappings; problems name the input and the entry. */
+function yamlEntries(problems, input, text) {
+    if (!text.trim())
+        return [];
+    let doc;
+    try {
+        // Warnings (unknown directives and tags) would print to the log; errors throw.
+        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
+    }
+    catch (error) {
+        problems.note(input, `is not valid YAML: ${error.message.split('\n')[0]}`);
+        return [];
+    }
+    if (!Array.isArray(doc)) {
+        problems.note(input, 'expected a YAML list of entries, each a mapping.');
+        return [];
+    }
+    const entries = [];
+    doc.forEach((entry, index) => {
+        const where = `${input}[${index}]`;
+        if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+            problems.note(where, 'expected a mapping.');
+        else
+            entries.push({ where, fields: { ...entry } });
+    });
+    return entries;
 }
 /** A URL after `{color}`/`{version}` are filled in; http and https only. */
 function parse_url(problems, input, text) {
@@ -41344,6 +41200,438 @@ function shown(value) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/health/cloudwatch-alarm/module.js
+
+const IN_ALARM_POLICIES = ['refuse', 'ignore'];
+const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const KEYS = ['name', 'alarm', 'on-no-data', 'already-in-alarm'];
+/** CloudWatch alarm names: 1-255 printable characters. */
+// eslint-disable-next-line no-control-regex
+const ALARM_NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
+const cloudwatchAlarmModule = {
+    check(problems, where, fields) {
+        const unknown = Object.keys(fields).filter((key) => !KEYS.includes(key));
+        if (unknown.length)
+            problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type cloudwatch-alarm: ${KEYS.join(', ')}.`);
+        const alarm = typeof fields.alarm === 'string' ? fields.alarm.trim() : '';
+        if (!ALARM_NAME.test(alarm)) {
+            problems.note(where, 'needs `alarm`, the name of a CloudWatch alarm (metric or composite) in aws-region.');
+            return undefined;
+        }
+        return {
+            name: typeof fields.name === 'string' && fields.name ? fields.name : `alarm ${alarm}`,
+            alarm,
+            onNoData: module_oneOf(problems, `${where}.on-no-data`, fields['on-no-data'], NO_DATA_POLICIES, 'wait'),
+            alreadyInAlarm: module_oneOf(problems, `${where}.already-in-alarm`, fields['already-in-alarm'], IN_ALARM_POLICIES, 'refuse'),
+        };
+    },
+    // aws-region is read (and refused when malformed) once, with the common settings.
+    shared(_input, problems, checks, common) {
+        const { region } = common.aws;
+        if (checks.length && !region)
+            problems.note('aws-region', 'is required by the cloudwatch-alarm health checks (or set AWS_REGION): the region of the alarms.');
+        return { region };
+    },
+    async create(checks, { region }) {
+        const { alarmSources } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(85), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 582));
+        return alarmSources(checks, region);
+    },
+};
+function module_oneOf(problems, where, value, accepted, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (accepted.includes(shown(value)))
+        return value;
+    problems.add(where, shown(value), accepted.join(', '));
+    return fallback;
+}
+
+;// CONCATENATED MODULE: ./lib/infra/secret-forms.js
+/**
+ * The forms in which a credential given in the inputs could appear in text: the whole header value, its
+ * credential after the scheme (`Bearer <token>`: servers echo the bare token), Basic credentials
+ * decoded, and URL passwords both percent-encoded and decoded. Read from raw text, tolerantly, so
+ * secrets are known (and masked) even when the inputs fail validation. Shared by the core's inputs and
+ * the plug-ins' `secrets` hooks, so every input is masked as strongly.
+ */
+/** `Name: value` lines: every value, in each of its forms. */
+function headerLineSecrets(text) {
+    const values = [];
+    for (const line of text.split(/\r?\n/)) {
+        const colon = line.indexOf(':');
+        if (colon > 0)
+            values.push(...headerForms(line.slice(colon + 1).trim()));
+    }
+    return values;
+}
+/** `Bearer abc` → the value and `abc`; `Basic dXNlcjpwYXNz` → also `user:pass` and `pass`. */
+function headerForms(value) {
+    const forms = [value];
+    const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
+    if (!scheme)
+        return forms;
+    forms.push(scheme[2]);
+    if (scheme[1].toLowerCase() === 'basic') {
+        const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
+        if (decoded.includes(':'))
+            forms.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
+    }
+    return forms;
+}
+/**
+ * Every `scheme://user:password@` in the text: the password as written, decoded and re-encoded, and the
+ * Basic credentials a client builds from it (base64 of `user:password`, as sent and as echoed).
+ */
+function urlPasswords(text) {
+    const found = [];
+    for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@]*)@/gi)) {
+        const colon = match[1].indexOf(':');
+        if (colon < 0)
+            continue;
+        const [user, raw] = [match[1].slice(0, colon), match[1].slice(colon + 1)];
+        found.push(raw, ...basic(`${user}:${raw}`));
+        try {
+            const decoded = decodeURIComponent(raw);
+            found.push(decoded, encodeURIComponent(decoded), ...basic(`${decodeURIComponent(user)}:${decoded}`));
+        }
+        catch {
+            /* not valid percent-encoding: the raw forms are enough */
+        }
+    }
+    return found;
+}
+function basic(credentials) {
+    const token = Buffer.from(credentials, 'utf8').toString('base64');
+    return [token, `Basic ${token}`];
+}
+
+;// CONCATENATED MODULE: ./lib/probes/parse.js
+// What a smoke test and an `http` health check are, parsed from the inputs: `smoke-urls` and
+// `smoke-tests` (the core's), `health-urls` and `type: http` entries (the http health type's).
+
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
+function probesFromUrls(problems, input, text) {
+    return lines(text).map((line) => ({
+        name: line,
+        url: parse_url(problems, input, line),
+        method: 'GET',
+        headers: {},
+        expectStatus: [],
+    }));
+}
+/** A YAML list of HTTP probes (`smoke-tests`). */
+function probesFromYaml(problems, input, text) {
+    return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields) ?? []);
+}
+function probeFromFields(problems, where, fields) {
+    const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
+    if (unknown.length)
+        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted: ${PROBE_KEYS.join(', ')}.`);
+    if (typeof fields.url !== 'string') {
+        problems.note(where, 'needs `url`, an absolute http:// or https:// URL.');
+        return undefined;
+    }
+    const method = typeof fields.method === 'string' ? fields.method.toUpperCase() : fields.method === undefined ? 'GET' : '?';
+    if (!METHODS.includes(method))
+        problems.add(`${where}.method`, method === '?' ? shown(fields.method) : method, `one of ${METHODS.join(', ')}`);
+    return {
+        name: typeof fields.name === 'string' ? fields.name : `${method} ${fields.url}`,
+        url: parse_url(problems, `${where}.url`, fields.url),
+        method,
+        headers: headerMap(problems, `${where}.headers`, fields.headers),
+        body: body(problems, `${where}.body`, fields.body),
+        expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
+        expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
+        maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
+    };
+}
+function headerMap(problems, where, value) {
+    if (value === undefined)
+        return {};
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        problems.note(where, 'expected a mapping of header names to values.');
+        return {};
+    }
+    const headers = {};
+    for (const [name, raw] of Object.entries(value)) {
+        if (raw !== null && typeof raw === 'object') {
+            problems.note(where, `the value of header "${name.slice(0, 60)}" is a ${Array.isArray(raw) ? 'list' : 'mapping'}; expected text (the value is hidden).`);
+            continue;
+        }
+        const text = shown(raw ?? '').trim();
+        if (header(problems, where, name, text))
+            headers[name] = text;
+    }
+    return headers;
+}
+/** Text as given; a mapping or list is sent as JSON (a YAML alias loop cannot be, and is refused). */
+function body(problems, where, value) {
+    if (value === undefined || typeof value === 'string')
+        return value;
+    try {
+        return JSON.stringify(value);
+    }
+    catch {
+        problems.note(where, 'cannot be sent as JSON (it refers to itself through a YAML alias); write the body as text.');
+        return undefined;
+    }
+}
+function statusList(problems, where, value) {
+    if (value === undefined)
+        return [];
+    const items = Array.isArray(value) ? value : [value];
+    const codes = items.map((item) => (typeof item === 'number' ? item : typeof item === 'string' ? Number(item) : NaN));
+    if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
+        problems.add(where, shown(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
+        return [];
+    }
+    return codes;
+}
+function regex(problems, where, value) {
+    if (value === undefined)
+        return undefined;
+    try {
+        if (typeof value !== 'string' && typeof value !== 'number')
+            throw new Error('not text');
+        return new RegExp(String(value));
+    }
+    catch {
+        problems.add(where, shown(value), 'a regular expression');
+        return undefined;
+    }
+}
+/** A latency bound above the longest request timeout could never be reached. */
+const MAX_LATENCY_MS = 5 * 60_000;
+function latency(problems, where, value) {
+    if (value === undefined)
+        return undefined;
+    const ms = typeof value === 'string' ? (0,duration/* parseDuration */.E9)(value) : undefined;
+    if (ms === undefined || ms > MAX_LATENCY_MS) {
+        problems.add(where, shown(value), `${duration/* DURATION_FORM */.ec}, at most 5m`);
+        return undefined;
+    }
+    return ms;
+}
+
+;// CONCATENATED MODULE: ./lib/health/http/module.js
+
+
+/** `type: http` (the default) and `health-urls`: the probes of smoke-tests, judged on every sample. */
+const httpModule = {
+    check: (problems, where, fields) => probeFromFields(problems, where, fields),
+    inputChecks: (input, problems) => probesFromUrls(problems, 'health-urls', input('health-urls')),
+    // smoke-headers go with every smoke and health request; a check's own headers win.
+    shared: (_input, _problems, _checks, common) => common.smokeHeaders,
+    secrets: (input) => urlPasswords(input('health-urls')),
+    async create(probes, headers, deps) {
+        const { HttpHealthSource } = await __nccwpck_require__.e(/* import() */ 703).then(__nccwpck_require__.bind(__nccwpck_require__, 2703));
+        return probes.map((probe) => new HttpHealthSource({ ...probe, headers: { ...headers, ...probe.headers } }, deps.vars, deps.timeoutMs));
+    },
+};
+
+// EXTERNAL MODULE: ./lib/health/prometheus/promql.js
+var promql = __nccwpck_require__(760);
+;// CONCATENATED MODULE: ./lib/health/prometheus/module.js
+
+
+
+
+
+const module_NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
+const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
+/** Prometheus's own default is 1m; most setups scrape every 15s. */
+const DEFAULT_SCRAPE_INTERVAL = '15s';
+/** A PromQL range selector: `[5m]`, `[1h30m]`, `[5m:30s]`. */
+const RANGE = /\[((?:\d+(?:ms|s|m|h|d|w|y))+)(?::[^\]]*)?\]/;
+/** `type: prometheus`: an instant query judged on every sample, against fixed or baseline limits. */
+const prometheusModule = {
+    check: prometheusCheck,
+    shared(input, problems, checks) {
+        const server = prometheusServer(problems, input);
+        if (checks.length && !server.url && problems.ok('prometheus-url', 'health-checks')) {
+            problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
+        }
+        return server;
+    },
+    secrets: (input) => [...headerLineSecrets(input('prometheus-headers')), ...urlPasswords(input('prometheus-url'))],
+    async create(checks, server, deps) {
+        const [{ PrometheusClient }, { PrometheusHealthSource }] = await Promise.all([__nccwpck_require__.e(/* import() */ 480).then(__nccwpck_require__.bind(__nccwpck_require__, 3480)), __nccwpck_require__.e(/* import() */ 754).then(__nccwpck_require__.bind(__nccwpck_require__, 6754))]);
+        const client = new PrometheusClient(server.url, server.headers, deps.timeoutMs);
+        return checks.map((check) => new PrometheusHealthSource(check, client, deps.vars, deps.clock.now));
+    },
+};
+function prometheusCheck(problems, where, fields) {
+    const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
+    if (unknown.length)
+        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
+    if (typeof fields.query !== 'string' || !fields.query.trim()) {
+        problems.note(where, 'needs `query`, a PromQL instant query ({color}, {previous}, {version} and {since-flip} are replaced).');
+        return undefined;
+    }
+    const check = {
+        name: typeof fields.name === 'string' ? fields.name : fields.query.trim(),
+        query: fields.query.trim(),
+        max: number(problems, `${where}.max`, fields.max),
+        min: number(problems, `${where}.min`, fields.min),
+        onNoData: policy(problems, `${where}.on-no-data`, fields['on-no-data']),
+        baseline: fields.baseline === true,
+        maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
+        maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
+        scrapeIntervalMs: scrapeInterval(problems, `${where}.scrape-interval`, fields['scrape-interval']),
+    };
+    judgeRange(problems, where, check);
+    if ((0,promql/* versionOutsideString */.j)(check.query)) {
+        problems.note(where, 'has {version} outside a string literal; write it as a label value, e.g. version="{version}" (bare, a version would be read as PromQL).');
+    }
+    if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
+        problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
+    const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
+    if (check.baseline && !relative)
+        problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
+    if (!check.baseline && relative)
+        problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
+    if (check.max === undefined && check.min === undefined && !relative)
+        problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
+    if (check.maxRatio !== undefined && check.maxRatio < 1)
+        problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
+    if (check.baseline && check.maxRatio !== undefined && check.maxIncrease === undefined) {
+        problems.warn(where, 'judges by `max-ratio` alone: when the previous color\'s baseline is 0 (no errors), the limit is 0 and a single error fails the release; add `max-increase` for an absolute allowance.');
+    }
+    return check;
+}
+/**
+ * Right after the flip a range like `[1m]` still holds what the idle color ran before this release
+ * (often the version just rolled back): say so, unless the query selects the release ({version}) or
+ * starts its range at the flip ({since-flip}). {version} cannot name the previous color's release.
+ */
+function judgeRange(problems, where, check) {
+    const q = check.query;
+    if (check.baseline && q.includes('{version}')) {
+        problems.note(where, 'uses {version} with `baseline: true`, but the previous color\'s version is not known; select the baseline by {previous} alone.');
+    }
+    const range = RANGE.exec(q);
+    if (range && !q.includes('{since-flip}') && !q.includes('{version}')) {
+        problems.warn(where, `the range [${range[1]}] reaches back before the flip at the first samples, into what the new color ran before this release; ` +
+            'write [{since-flip}] to start it at the flip, or select the release with a {version} label.');
+    }
+}
+function scrapeInterval(problems, where, value) {
+    const text = value === undefined ? DEFAULT_SCRAPE_INTERVAL : shown(value);
+    const ms = (0,duration/* parseDuration */.E9)(text);
+    if (ms === undefined || ms < 1000 || ms > 3_600_000) {
+        problems.add(where, text, `${duration/* DURATION_FORM */.ec}, from 1s to 1h (how often Prometheus scrapes these series)`);
+        return 15_000;
+    }
+    return ms;
+}
+function number(problems, where, value) {
+    if (value === undefined)
+        return undefined;
+    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+    if (!Number.isFinite(n)) {
+        problems.add(where, shown(value), 'a number, e.g. 0.05');
+        return undefined;
+    }
+    return n;
+}
+function policy(problems, where, value) {
+    if (value === undefined)
+        return 'wait';
+    if (module_NO_DATA_POLICIES.includes(shown(value)))
+        return value;
+    problems.add(where, shown(value), module_NO_DATA_POLICIES.join(', '));
+    return 'wait';
+}
+/**
+ * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
+ * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
+ */
+function prometheusServer(problems, input) {
+    const headers = headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
+    const text = input('prometheus-url');
+    if (!text)
+        return { url: '', headers };
+    parse_url(problems, 'prometheus-url', text);
+    if (!problems.ok('prometheus-url'))
+        return { url: '', headers };
+    const url = new URL(text);
+    if (url.username || url.password) {
+        if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
+            problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
+        }
+        let credentials;
+        try {
+            credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+        }
+        catch {
+            problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
+            return { url: '', headers };
+        }
+        headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
+        url.username = '';
+        url.password = '';
+    }
+    return { url: url.toString().replace(/\/+$/, ''), headers };
+}
+
+;// CONCATENATED MODULE: ./lib/health/index.js
+
+
+
+
+/**
+ * The registry: the one place that lists the health-check types and matches a `type:` value. Adding a
+ * type is its folder plus one line here.
+ */
+const TYPES = {
+    http: httpModule,
+    prometheus: prometheusModule,
+    'cloudwatch-alarm': cloudwatchAlarmModule,
+};
+/** The type of a `health-checks` entry that names none. */
+const DEFAULT_TYPE = 'http';
+/** The values a `health-checks` entry's `type` accepts. */
+const HEALTH_TYPES = Object.keys(TYPES);
+/** The module of a `type` value; undefined for any other text (also `constructor`, `toString`). */
+function healthTypeModule(type) {
+    return Object.hasOwn(TYPES, type) ? TYPES[type] : undefined;
+}
+/**
+ * `health-checks`: a YAML list whose entries say their `type` (default http), each parsed by its type,
+ * after the checks each type takes from its own inputs (`health-urls`).
+ */
+function readHealthChecks(problems, input, common) {
+    const checks = new Map(Object.entries(TYPES).map(([type, module]) => [type, module.inputChecks?.(input, problems) ?? []]));
+    for (const { where, fields } of yamlEntries(problems, 'health-checks', input('health-checks'))) {
+        const type = shown(fields.type ?? DEFAULT_TYPE);
+        delete fields.type;
+        const module = healthTypeModule(type);
+        if (!module) {
+            problems.add(`${where}.type`, type, HEALTH_TYPES.join(', '));
+            continue;
+        }
+        const check = module.check(problems, where, fields);
+        if (check !== undefined)
+            checks.get(type).push(check);
+    }
+    return [...checks].map(([type, list]) => ({ type, checks: list, shared: TYPES[type].shared(input, problems, list, common) }));
+}
+/** Every credential any health type would read from these raw inputs; each type reads its own. */
+function healthSecrets(input) {
+    return Object.values(TYPES).flatMap((module) => module.secrets?.(input) ?? []);
+}
+/** The checks of one type (for settings that judge them, and for tests). */
+function checksOf(sets, type) {
+    return (sets.find((set) => set.type === type)?.checks ?? []);
+}
+/** Builds the health sources of a release; only the types in use are loaded. */
+async function createHealthSources(sets, deps) {
+    const built = await Promise.all(sets.filter((set) => set.checks.length).map((set) => TYPES[set.type].create(set.checks, set.shared, deps)));
+    return built.flat();
+}
+
 ;// CONCATENATED MODULE: ./lib/routers/aws-alb/arn.js
 /**
  * ELBv2 ARNs, checked against the forms AWS issues before any is sent: moto (the test peer) accepts
@@ -41391,9 +41679,8 @@ function expectedArn(kind) {
 ;// CONCATENATED MODULE: ./lib/routers/aws-alb/module.js
 
 
-const module_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const awsAlbModule = {
-    settings(input, problems) {
+    settings(input, problems, common) {
         const listenerArn = input('listener-arn');
         const ruleArn = input('rule-arn');
         const arns = [];
@@ -41420,15 +41707,14 @@ const awsAlbModule = {
             if (test && main && test.listener === main.listener)
                 problems.note('test-listener-arn', 'is the live listener; it must be another listener (pointed at the idle color for smoke tests).');
         }
-        const targetGroups = readTargetGroups(input, problems, arns);
-        const region = input('aws-region') || process.env.AWS_REGION || '';
-        const from = input('aws-region') ? '' : ' (from AWS_REGION, as aws-region is empty)';
+        const targetGroups = readTargetGroups(input, problems, arns, common.colors);
+        const { region, fromEnvironment } = common.aws;
         const regions = [...new Set(arns.map((arn) => arn.region))];
         if (regions.length > 1)
             problems.note('target-groups', `the ARNs name different regions (${regions.join(', ')}); the load balancer, its listeners and target groups are all in one region.`);
-        if (region && !module_REGION.test(region))
-            problems.add('aws-region', region, 'an AWS region such as us-east-1');
-        else if (region && regions.length === 1 && regions[0] !== region) {
+        // A refused aws-region was said once, where it is read; comparing it too would say it twice.
+        else if (region && problems.ok('aws-region') && regions.length === 1 && regions[0] !== region) {
+            const from = fromEnvironment ? ' (from AWS_REGION, as aws-region is empty)' : '';
             problems.note('aws-region', `is "${region}"${from}, but the ARNs are in ${regions[0]}; set aws-region to ${regions[0]}.`);
         }
         return {
@@ -41449,12 +41735,11 @@ const awsAlbModule = {
     },
 };
 /** `color=arn` lines, one per color, each a target group ARN, no group twice. */
-function readTargetGroups(input, problems, arns) {
+function readTargetGroups(input, problems, arns, colors) {
     const groups = {};
     // Lines are judged against the colors; refused colors would only invent a second error here.
     if (!problems.ok('colors'))
         return groups;
-    const colors = list(input('colors') || 'blue,green');
     for (const line of lines(input('target-groups'))) {
         const at = line.indexOf('=');
         const color = at > 0 ? line.slice(0, at).trim() : '';
@@ -41549,8 +41834,6 @@ const haproxyModule = {
     },
 };
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./lib/routers/kubernetes/module.js
 
 
@@ -41565,7 +41848,7 @@ const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const IMAGE = /^[^\s@]+(@sha256:[a-f0-9]{64})?$/;
 const kubernetesModule = {
-    settings(input, problems) {
+    settings(input, problems, common) {
         const service = input('service');
         if (!SERVICE_NAME.test(service))
             problems.add('service', service, 'the name of the live Service (lowercase letters, digits and "-", starting with a letter)');
@@ -41600,7 +41883,7 @@ const kubernetesModule = {
         const image = input('image');
         if (image && !IMAGE.test(image))
             problems.add('image', image, 'an image reference such as registry.example.com/app:1.2.3 (no spaces)');
-        if (image && input('deploy-command'))
+        if (image && common.deployCommand)
             problems.note('image', 'and deploy-command both deploy the idle color; give one.');
         const container = input('container');
         if (container && !LABEL_KEY.test(container))
@@ -41610,15 +41893,16 @@ const kubernetesModule = {
         return { service, namespace, deployment, colorLabel, previewService, httpRoute, kubeconfig, image, container, scaleDownDelayMs };
     },
     cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
-    secrets: (input) => kubeconfigSecrets(input('kubeconfig')),
+    // The whole kubeconfig too: an error may quote it.
+    secrets: (input) => [input('kubeconfig'), ...kubeconfigSecrets(input('kubeconfig'))],
     async create(s, deps) {
-        const { createKubernetesRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(532)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5532));
+        const { createKubernetesRouter } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(178), __nccwpck_require__.e(971)]).then(__nccwpck_require__.bind(__nccwpck_require__, 5971));
         return createKubernetesRouter(s, deps);
     },
     async deployer(s, deps) {
         if (!s.image)
             return undefined;
-        const { createKubernetesDeployer } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(187)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4187));
+        const { createKubernetesDeployer } = await Promise.all(/* import() */[__nccwpck_require__.e(953), __nccwpck_require__.e(178), __nccwpck_require__.e(187)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4187));
         return createKubernetesDeployer(s, deps);
     },
 };
@@ -41791,37 +42075,31 @@ const nginxModule = {
 
 /**
  * The registry: the one place that lists the routers and matches a `router` value. Adding a router is
- * its folder plus one line here. Kinds declared in ROUTER_KINDS but missing here are refused clearly.
+ * its folder plus one line here; the `router` input accepts exactly these keys, in this order.
  */
 const MODULES = {
+    kubernetes: kubernetesModule,
+    'aws-alb': awsAlbModule,
     nginx: nginxModule,
     haproxy: haproxyModule,
     command: commandModule,
-    kubernetes: kubernetesModule,
-    'aws-alb': awsAlbModule,
 };
-const AVAILABLE_ROUTERS = Object.keys(MODULES);
+/** The values the `router` input accepts. */
+const ROUTER_KINDS = Object.keys(MODULES);
 function routerModule(kind) {
     return MODULES[kind];
 }
 /** Builds the chosen router; its implementation is imported only now. */
 async function createRouter(settings, deps) {
-    return chosen(settings).create(settings.routing, routerDeps(settings, deps));
+    return routerModule(settings.router).create(settings.routing, routerDeps(settings, deps));
 }
 /** The router's own deployer, when its inputs ask for one (Kubernetes with `image`); else undefined. */
 async function createRouterDeployer(settings, deps) {
-    return chosen(settings).deployer?.(settings.routing, routerDeps(settings, deps));
+    return routerModule(settings.router).deployer?.(settings.routing, routerDeps(settings, deps));
 }
 /** Every credential any router would read from these raw inputs; each router reads its own. */
 function routerSecrets(input) {
-    return Object.values(MODULES).flatMap((module) => module.secrets?.(input) ?? []);
-}
-function chosen(settings) {
-    const module = routerModule(settings.router);
-    // Settings refuse routers that are not built; reaching here is a programming error.
-    if (!module)
-        throw new Error(`router "${settings.router}" is not available in this version`);
-    return module;
+    return ROUTER_KINDS.flatMap((kind) => routerModule(kind).secrets?.(input) ?? []);
 }
 function routerDeps(settings, deps) {
     return { ...deps, colors: settings.colors, lockTimeoutMs: settings.lockTimeoutMs, readyTimeoutMs: settings.deploy.readyTimeoutMs, version: settings.version };
@@ -41831,51 +42109,33 @@ function routerDeps(settings, deps) {
 
 
 
-/** Inputs whose whole value is a credential. */
-const SECRET_INPUTS = ['github-token', 'kubeconfig'];
-/** Inputs of `Name: value` lines; every value is a secret. */
-const HEADER_INPUTS = ['smoke-headers', 'prometheus-headers'];
-/** YAML inputs whose entries may carry a `headers:` mapping and URLs. */
+
+
+/** The core's inputs whose whole value is a credential. */
+const SECRET_INPUTS = ['github-token'];
+/** The core's inputs of `Name: value` lines; every value is a secret. */
+const HEADER_INPUTS = ['smoke-headers'];
+/** The core's YAML lists, whose entries may carry a `headers:` mapping and URLs. */
 const YAML_INPUTS = ['smoke-tests', 'health-checks'];
-/** Inputs holding URLs, which may carry `user:password@`. */
-const URL_INPUTS = ['prometheus-url', 'smoke-urls', 'health-urls', 'environment-url', ...YAML_INPUTS];
+/** The core's inputs holding URLs, which may carry `user:password@`. */
+const URL_INPUTS = ['smoke-urls', 'environment-url', ...YAML_INPUTS];
 /** Shorter values would mask ordinary words in every log line. */
 const MIN_SECRET_LENGTH = 4;
 /**
- * Every form in which a credential given in the inputs could appear in text: the whole header value,
- * its credential after the scheme (`Bearer <token>`: servers echo the bare token), Basic credentials
- * decoded, and URL passwords both percent-encoded and decoded. Read from the raw inputs, tolerantly,
- * so secrets are known (and masked) even when the inputs fail validation.
+ * Every form in which a credential given in the inputs could appear in text (see secret-forms.ts),
+ * from the core's inputs and from every router and health type, each of which names its own: all of
+ * them, chosen or not, since the inputs may fail validation before a choice is known.
  */
 function secretsOf(input) {
     const values = SECRET_INPUTS.map(input);
-    for (const name of HEADER_INPUTS) {
-        for (const line of input(name).split(/\r?\n/)) {
-            const colon = line.indexOf(':');
-            if (colon > 0)
-                values.push(...headerForms(line.slice(colon + 1).trim()));
-        }
-    }
+    for (const name of HEADER_INPUTS)
+        values.push(...headerLineSecrets(input(name)));
     for (const name of YAML_INPUTS)
         values.push(...yamlHeaderValues(input(name)).flatMap(headerForms));
     for (const name of URL_INPUTS)
         values.push(...urlPasswords(input(name)));
-    values.push(...routerSecrets(input));
+    values.push(...routerSecrets(input), ...healthSecrets(input));
     return [...new Set(values.filter((value) => value.length >= MIN_SECRET_LENGTH))];
-}
-/** `Bearer abc` → the value and `abc`; `Basic dXNlcjpwYXNz` → also `user:pass` and `pass`. */
-function headerForms(value) {
-    const forms = [value];
-    const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
-    if (!scheme)
-        return forms;
-    forms.push(scheme[2]);
-    if (scheme[1].toLowerCase() === 'basic') {
-        const decoded = Buffer.from(scheme[2], 'base64').toString('utf8');
-        if (decoded.includes(':'))
-            forms.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
-    }
-    return forms;
 }
 function yamlHeaderValues(text) {
     let doc;
@@ -41892,422 +42152,205 @@ function yamlHeaderValues(text) {
         return headers && typeof headers === 'object' ? Object.values(headers).map((v) => shown(v).trim()) : [];
     });
 }
+
+;// CONCATENATED MODULE: ./lib/adapters.js
+
+
+
+
+
+
 /**
- * Every `scheme://user:password@` in the text: the password as written, decoded and re-encoded, and the
- * Basic credentials a client builds from it (base64 of `user:password`, as sent and as echoed).
+ * @actions/core behind the run's small interfaces. Every message may carry text from outside, so each
+ * is redacted (secrets in any encoding) and made inert (no workflow commands) before it is printed.
  */
-function urlPasswords(text) {
-    const found = [];
-    for (const match of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/([^\s/@]*)@/gi)) {
-        const colon = match[1].indexOf(':');
-        if (colon < 0)
-            continue;
-        const [user, raw] = [match[1].slice(0, colon), match[1].slice(colon + 1)];
-        found.push(raw, ...basic(`${user}:${raw}`));
-        try {
-            const decoded = decodeURIComponent(raw);
-            found.push(decoded, encodeURIComponent(decoded), ...basic(`${decodeURIComponent(user)}:${decoded}`));
-        }
-        catch {
-            /* not valid percent-encoding: the raw forms are enough */
-        }
-    }
-    return found;
-}
-function basic(credentials) {
-    const token = Buffer.from(credentials, 'utf8').toString('base64');
-    return [token, `Basic ${token}`];
-}
-
-;// CONCATENATED MODULE: ./lib/settings-probes.js
-
-
-
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
-function probesFromUrls(problems, input, text) {
-    return lines(text).map((line) => ({
-        name: line,
-        url: parse_url(problems, input, line),
-        method: 'GET',
-        headers: {},
-        expectStatus: [],
-    }));
-}
-/** Parses a YAML list of mappings; problems name the input and the entry. */
-function yamlEntries(problems, input, text) {
-    if (!text.trim())
-        return [];
-    let doc;
-    try {
-        // Warnings (unknown directives and tags) would print to the log; errors throw.
-        doc = (0,dist/* parse */.qg)(text, { logLevel: 'error' });
-    }
-    catch (error) {
-        problems.note(input, `is not valid YAML: ${error.message.split('\n')[0]}`);
-        return [];
-    }
-    if (!Array.isArray(doc)) {
-        problems.note(input, 'expected a YAML list of entries, each a mapping.');
-        return [];
-    }
-    const entries = [];
-    doc.forEach((entry, index) => {
-        const where = `${input}[${index}]`;
-        if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-            problems.note(where, 'expected a mapping.');
-        else
-            entries.push({ where, fields: { ...entry } });
-    });
-    return entries;
-}
-/** A YAML list of HTTP probes (`smoke-tests`). */
-function probesFromYaml(problems, input, text) {
-    return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields) ?? []);
-}
-function probeFromFields(problems, where, fields) {
-    const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
-    if (unknown.length)
-        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted: ${PROBE_KEYS.join(', ')}.`);
-    if (typeof fields.url !== 'string') {
-        problems.note(where, 'needs `url`, an absolute http:// or https:// URL.');
-        return undefined;
-    }
-    const method = typeof fields.method === 'string' ? fields.method.toUpperCase() : fields.method === undefined ? 'GET' : '?';
-    if (!METHODS.includes(method))
-        problems.add(`${where}.method`, method === '?' ? shown(fields.method) : method, `one of ${METHODS.join(', ')}`);
+function coreLog(redact) {
+    const clean = (message) => (0,log/* inert */.tJ)(redact(message));
     return {
-        name: typeof fields.name === 'string' ? fields.name : `${method} ${fields.url}`,
-        url: parse_url(problems, `${where}.url`, fields.url),
-        method,
-        headers: headerMap(problems, `${where}.headers`, fields.headers),
-        body: body(problems, `${where}.body`, fields.body),
-        expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
-        expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
-        maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
+        info: (message) => info(clean(message)),
+        warning: (message, title) => warning(clean(message), title ? { title: clean(title) } : {}),
+        error: (message, title) => error(clean(message), title ? { title: clean(title) } : {}),
+        group: (name, body) => group(name, body),
     };
 }
-function headerMap(problems, where, value) {
-    if (value === undefined)
-        return {};
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        problems.note(where, 'expected a mapping of header names to values.');
-        return {};
-    }
-    const headers = {};
-    for (const [name, raw] of Object.entries(value)) {
-        if (raw !== null && typeof raw === 'object') {
-            problems.note(where, `the value of header "${name.slice(0, 60)}" is a ${Array.isArray(raw) ? 'list' : 'mapping'}; expected text (the value is hidden).`);
-            continue;
-        }
-        const text = shown(raw ?? '').trim();
-        if (header(problems, where, name, text))
-            headers[name] = text;
-    }
-    return headers;
-}
-/** Text as given; a mapping or list is sent as JSON (a YAML alias loop cannot be, and is refused). */
-function body(problems, where, value) {
-    if (value === undefined || typeof value === 'string')
-        return value;
-    try {
-        return JSON.stringify(value);
-    }
-    catch {
-        problems.note(where, 'cannot be sent as JSON (it refers to itself through a YAML alias); write the body as text.');
-        return undefined;
-    }
-}
-function statusList(problems, where, value) {
-    if (value === undefined)
-        return [];
-    const items = Array.isArray(value) ? value : [value];
-    const codes = items.map((item) => (typeof item === 'number' ? item : typeof item === 'string' ? Number(item) : NaN));
-    if (!codes.every((code) => Number.isInteger(code) && code >= 100 && code <= 599)) {
-        problems.add(where, shown(value), 'an HTTP status code or a list of them, e.g. 200 or [200, 204]');
-        return [];
-    }
-    return codes;
-}
-function regex(problems, where, value) {
-    if (value === undefined)
-        return undefined;
-    try {
-        if (typeof value !== 'string' && typeof value !== 'number')
-            throw new Error('not text');
-        return new RegExp(String(value));
-    }
-    catch {
-        problems.add(where, shown(value), 'a regular expression');
-        return undefined;
-    }
-}
-/** A latency bound above the longest request timeout could never be reached. */
-const MAX_LATENCY_MS = 5 * 60_000;
-function latency(problems, where, value) {
-    if (value === undefined)
-        return undefined;
-    const ms = typeof value === 'string' ? (0,duration/* parseDuration */.E9)(value) : undefined;
-    if (ms === undefined || ms > MAX_LATENCY_MS) {
-        problems.add(where, shown(value), `${duration/* DURATION_FORM */.ec}, at most 5m`);
-        return undefined;
-    }
-    return ms;
-}
-
-;// CONCATENATED MODULE: ./lib/health/cloudwatch-alarm/module.js
-
-const IN_ALARM_POLICIES = ['refuse', 'ignore'];
-const NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
-const KEYS = ['name', 'alarm', 'on-no-data', 'already-in-alarm'];
-/** CloudWatch alarm names: 1-255 printable characters. */
-// eslint-disable-next-line no-control-regex
-const ALARM_NAME = /^[^\u0000-\u001f\u007f]{1,255}$/;
-const cloudwatchAlarmModule = {
-    check(problems, where, fields) {
-        const unknown = Object.keys(fields).filter((key) => !KEYS.includes(key));
-        if (unknown.length)
-            problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type cloudwatch-alarm: ${KEYS.join(', ')}.`);
-        const alarm = typeof fields.alarm === 'string' ? fields.alarm.trim() : '';
-        if (!ALARM_NAME.test(alarm)) {
-            problems.note(where, 'needs `alarm`, the name of a CloudWatch alarm (metric or composite) in aws-region.');
-            return undefined;
-        }
-        return {
-            name: typeof fields.name === 'string' && fields.name ? fields.name : `alarm ${alarm}`,
-            alarm,
-            onNoData: module_oneOf(problems, `${where}.on-no-data`, fields['on-no-data'], NO_DATA_POLICIES, 'wait'),
-            alreadyInAlarm: module_oneOf(problems, `${where}.already-in-alarm`, fields['already-in-alarm'], IN_ALARM_POLICIES, 'refuse'),
-        };
-    },
-    shared(input, problems, checks) {
-        const region = input('aws-region') || process.env.AWS_REGION || '';
-        if (region && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
-            problems.add('aws-region', region, 'an AWS region such as us-east-1');
-        if (checks.length && !region)
-            problems.note('aws-region', 'is required by the cloudwatch-alarm health checks (or set AWS_REGION): the region of the alarms.');
-        return { region };
-    },
-    async create(checks, { region }) {
-        const { alarmSources } = await Promise.all(/* import() */[__nccwpck_require__.e(861), __nccwpck_require__.e(85), __nccwpck_require__.e(582)]).then(__nccwpck_require__.bind(__nccwpck_require__, 582));
-        return alarmSources(checks, region);
-    },
-};
-function module_oneOf(problems, where, value, accepted, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (accepted.includes(shown(value)))
-        return value;
-    problems.add(where, shown(value), accepted.join(', '));
-    return fallback;
-}
-
-;// CONCATENATED MODULE: ./lib/health/http/module.js
-
-
-/** `type: http` (the default): the keys of smoke-tests, judged on every sample. */
-const httpModule = {
-    check: (problems, where, fields) => probeFromFields(problems, where, fields),
-    // smoke-headers go with every smoke and health request; the settings report its problems, once.
-    shared: (input) => headerLines(new Problems(), 'smoke-headers', input('smoke-headers')),
-    async create(probes, headers, deps) {
-        const { HttpHealthSource } = await __nccwpck_require__.e(/* import() */ 177).then(__nccwpck_require__.bind(__nccwpck_require__, 5177));
-        return probes.map((probe) => new HttpHealthSource({ ...probe, headers: { ...headers, ...probe.headers } }, deps.vars, deps.timeoutMs));
-    },
-};
-
-// EXTERNAL MODULE: ./lib/health/prometheus/promql.js
-var promql = __nccwpck_require__(760);
-;// CONCATENATED MODULE: ./lib/health/prometheus/module.js
-
-
-
-
-const module_NO_DATA_POLICIES = ['wait', 'pass', 'fail'];
-const PROMETHEUS_KEYS = ['name', 'query', 'max', 'min', 'on-no-data', 'baseline', 'max-increase', 'max-ratio', 'scrape-interval'];
-/** Prometheus's own default is 1m; most setups scrape every 15s. */
-const DEFAULT_SCRAPE_INTERVAL = '15s';
-/** A PromQL range selector: `[5m]`, `[1h30m]`, `[5m:30s]`. */
-const RANGE = /\[((?:\d+(?:ms|s|m|h|d|w|y))+)(?::[^\]]*)?\]/;
-/** `type: prometheus`: an instant query judged on every sample, against fixed or baseline limits. */
-const prometheusModule = {
-    check: prometheusCheck,
-    shared(input, problems, checks) {
-        const server = prometheusServer(problems, input);
-        if (checks.length && !server.url && problems.ok('prometheus-url', 'health-checks')) {
-            problems.note('prometheus-url', 'is required by the prometheus health checks: the base URL of the Prometheus HTTP API, e.g. http://prometheus:9090.');
-        }
-        return server;
-    },
-    async create(checks, server, deps) {
-        const [{ PrometheusClient }, { PrometheusHealthSource }] = await Promise.all([__nccwpck_require__.e(/* import() */ 480).then(__nccwpck_require__.bind(__nccwpck_require__, 1099)), __nccwpck_require__.e(/* import() */ 754).then(__nccwpck_require__.bind(__nccwpck_require__, 6754))]);
-        const client = new PrometheusClient(server.url, server.headers, deps.timeoutMs);
-        return checks.map((check) => new PrometheusHealthSource(check, client, deps.vars, deps.clock.now));
-    },
-};
-function prometheusCheck(problems, where, fields) {
-    const unknown = Object.keys(fields).filter((key) => !PROMETHEUS_KEYS.includes(key));
-    if (unknown.length)
-        problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted for type prometheus: ${PROMETHEUS_KEYS.join(', ')}.`);
-    if (typeof fields.query !== 'string' || !fields.query.trim()) {
-        problems.note(where, 'needs `query`, a PromQL instant query ({color}, {previous}, {version} and {since-flip} are replaced).');
-        return undefined;
-    }
-    const check = {
-        name: typeof fields.name === 'string' ? fields.name : fields.query.trim(),
-        query: fields.query.trim(),
-        max: number(problems, `${where}.max`, fields.max),
-        min: number(problems, `${where}.min`, fields.min),
-        onNoData: policy(problems, `${where}.on-no-data`, fields['on-no-data']),
-        baseline: fields.baseline === true,
-        maxIncrease: number(problems, `${where}.max-increase`, fields['max-increase']),
-        maxRatio: number(problems, `${where}.max-ratio`, fields['max-ratio']),
-        scrapeIntervalMs: scrapeInterval(problems, `${where}.scrape-interval`, fields['scrape-interval']),
+/**
+ * Masks a secret learnt during the run (a token an exec plugin minted): the runner hides it in the log
+ * from now on, and `secrets`, which the run's redactor reads, gains it for everything written.
+ */
+function secretSink(secrets) {
+    return (value) => {
+        if (!value || secrets.includes(value))
+            return;
+        secrets.push(value);
+        core_setSecret(value);
     };
-    judgeRange(problems, where, check);
-    if ((0,promql/* versionOutsideString */.j)(check.query)) {
-        problems.note(where, 'has {version} outside a string literal; write it as a label value, e.g. version="{version}" (bare, a version would be read as PromQL).');
-    }
-    if (fields.baseline !== undefined && typeof fields.baseline !== 'boolean')
-        problems.add(`${where}.baseline`, shown(fields.baseline), 'true or false');
-    const relative = check.maxIncrease !== undefined || check.maxRatio !== undefined;
-    if (check.baseline && !relative)
-        problems.note(where, 'has `baseline: true` but neither `max-increase` nor `max-ratio` to judge against the baseline.');
-    if (!check.baseline && relative)
-        problems.note(where, '`max-increase` and `max-ratio` need `baseline: true`.');
-    if (check.max === undefined && check.min === undefined && !relative)
-        problems.note(where, 'needs a threshold: `max`, `min`, or `baseline: true` with `max-increase`/`max-ratio`.');
-    if (check.maxRatio !== undefined && check.maxRatio < 1)
-        problems.add(`${where}.max-ratio`, String(check.maxRatio), 'a factor of at least 1, e.g. 1.5');
-    if (check.baseline && check.maxRatio !== undefined && check.maxIncrease === undefined) {
-        problems.warn(where, 'judges by `max-ratio` alone: when the previous color\'s baseline is 0 (no errors), the limit is 0 and a single error fails the release; add `max-increase` for an absolute allowance.');
-    }
-    return check;
 }
 /**
- * Right after the flip a range like `[1m]` still holds what the idle color ran before this release
- * (often the version just rolled back): say so, unless the query selects the release ({version}) or
- * starts its range at the flip ({since-flip}). {version} cannot name the previous color's release.
+ * How both steps begin: every credential in the raw inputs masked before anything can print (valid
+ * inputs or not), a redactor for what we write ourselves, and a sink for credentials learnt later.
  */
-function judgeRange(problems, where, check) {
-    const q = check.query;
-    if (check.baseline && q.includes('{version}')) {
-        problems.note(where, 'uses {version} with `baseline: true`, but the previous color\'s version is not known; select the baseline by {previous} alone.');
-    }
-    const range = RANGE.exec(q);
-    if (range && !q.includes('{since-flip}') && !q.includes('{version}')) {
-        problems.warn(where, `the range [${range[1]}] reaches back before the flip at the first samples, into what the new color ran before this release; ` +
-            'write [{since-flip}] to start it at the flip, or select the release with a {version} label.');
-    }
+function maskInputs() {
+    const secrets = secretsOf(readInput);
+    for (const secret of secrets)
+        core_setSecret(secret);
+    return { redact: (0,log/* redactor */.$p)(secrets), onSecret: secretSink(secrets) };
 }
-function scrapeInterval(problems, where, value) {
-    const text = value === undefined ? DEFAULT_SCRAPE_INTERVAL : shown(value);
-    const ms = (0,duration/* parseDuration */.E9)(text);
-    if (ms === undefined || ms < 1000 || ms > 3_600_000) {
-        problems.add(where, text, `${duration/* DURATION_FORM */.ec}, from 1s to 1h (how often Prometheus scrapes these series)`);
-        return 15_000;
-    }
-    return ms;
+/** What a step builds its router and deployer with; `savedOwner` is the main step's lock identity, in post. */
+function stepDeps(jobIndex, log, fence, onSecret, savedOwner = '') {
+    return { clock: systemClock, log, owner: lockOwner(jobIndex, savedOwner), fence, onSecret };
 }
-function number(problems, where, value) {
-    if (value === undefined)
-        return undefined;
-    const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
-    if (!Number.isFinite(n)) {
-        problems.add(where, shown(value), 'a number, e.g. 0.05');
-        return undefined;
-    }
-    return n;
-}
-function policy(problems, where, value) {
-    if (value === undefined)
-        return 'wait';
-    if (module_NO_DATA_POLICIES.includes(shown(value)))
-        return value;
-    problems.add(where, shown(value), module_NO_DATA_POLICIES.join(', '));
-    return 'wait';
+const coreState = {
+    save: (key, value) => saveState(key, value),
+    get: (key) => getState(key),
+};
+const readInput = (name) => getInput(name);
+/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
+function githubContext(env = process.env) {
+    return {
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        repository: env.GITHUB_REPOSITORY || '',
+        sha: env.GITHUB_SHA || '',
+        runId: env.GITHUB_RUN_ID || '',
+        runAttempt: env.GITHUB_RUN_ATTEMPT || '',
+    };
 }
 /**
- * `prometheus-url` may carry `user:password@`: fetch refuses such URLs, so the credentials move into an
- * `Authorization: Basic` header (decoded, as the URL standard writes them percent-encoded).
+ * The lock owner is one invocation of the step: run id, attempt, job id, matrix index and a random
+ * nonce. Two jobs of one run, two steps of one job, and two calls of one reusable workflow (whose jobs
+ * share an id) are thus different owners. The main step saves its identity in the step's state, so its
+ * own post step (which passes it as `saved`) recognises the lock as its own. Outside a workflow (a
+ * local run) it is this host and process.
  */
-function prometheusServer(problems, input) {
-    const headers = headerLines(problems, 'prometheus-headers', input('prometheus-headers'));
-    const text = input('prometheus-url');
-    if (!text)
-        return { url: '', headers };
-    parse_url(problems, 'prometheus-url', text);
-    if (!problems.ok('prometheus-url'))
-        return { url: '', headers };
-    const url = new URL(text);
-    if (url.username || url.password) {
-        if (Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) {
-            problems.note('prometheus-url', 'carries user:password@ and prometheus-headers sets Authorization too; give the credentials once.');
-        }
-        let credentials;
+function lockOwner(jobIndex, saved = '', env = process.env) {
+    if (saved)
+        return { job: saved, pid: process.pid };
+    const nonce = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    if (!env.GITHUB_RUN_ID)
+        return { job: `local run ${(0,external_node_os_.hostname)()}:${process.pid} step ${nonce}`, pid: process.pid };
+    const index = jobIndex ? `, matrix index ${jobIndex}` : '';
+    return { job: `run ${env.GITHUB_RUN_ID} attempt ${env.GITHUB_RUN_ATTEMPT || '1'}, job ${env.GITHUB_JOB || '?'}${index}, step ${nonce}`, pid: process.pid };
+}
+
+// EXTERNAL MODULE: ./lib/infra/fence.js
+var infra_fence = __nccwpck_require__(1683);
+;// CONCATENATED MODULE: ./lib/infra/retry.js
+/** Full jitter keeps many runs that failed together from retrying in lockstep. */
+function backoffDelay(attempt, base, max, random) {
+    const ceiling = Math.min(max, base * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+async function retry_retry(action, options) {
+    const { attempts, baseDelayMs, clock, signal } = options;
+    const maxDelay = options.maxDelayMs ?? 30_000;
+    const random = options.random ?? Math.random;
+    for (let attempt = 1;; attempt++) {
         try {
-            credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+            return await action(attempt);
         }
-        catch {
-            problems.note('prometheus-url', 'carries user:password@ that is not valid percent-encoding (write "%" as "%25"); the credentials are hidden.');
-            return { url: '', headers };
+        catch (error) {
+            const canRetry = options.retryable ? options.retryable(error) : true;
+            if (attempt >= attempts || !canRetry || signal?.aborted)
+                throw error;
+            const delay = backoffDelay(attempt, baseDelayMs, maxDelay, random);
+            const cause = error instanceof Error ? error.message : String(error);
+            options.onRetry?.(`${options.label} attempt ${attempt} failed: ${cause}; retrying in ${delay}ms`);
+            await clock.sleep(delay, signal);
         }
-        headers.Authorization = `Basic ${Buffer.from(credentials, 'utf8').toString('base64')}`;
-        url.username = '';
-        url.password = '';
     }
-    return { url: url.toString().replace(/\/+$/, ''), headers };
 }
 
-;// CONCATENATED MODULE: ./lib/health/index.js
-
-
-
-
+;// CONCATENATED MODULE: ./lib/phases/rollback.js
 
 /**
- * The registry: the one place that lists the health-check types and matches a `type:` value. Adding a
- * type is its folder plus one line here.
+ * A rollback is worth a few quick tries, then some patience: every second on a bad release counts, but
+ * a router that is restarting (a cold HAProxy restart takes about 2 s) must not turn it into `failed`.
+ * Waits 0.25, 0.5, 1 and 2 s at most (jittered): about 4 s in all before giving up.
  */
-const TYPES = {
-    http: httpModule,
-    prometheus: prometheusModule,
-    'cloudwatch-alarm': cloudwatchAlarmModule,
-};
+const ATTEMPTS = 5;
+const BASE_DELAY_MS = 250;
+const MAX_DELAY_MS = 2000;
 /**
- * `health-checks`: a YAML list whose entries say their `type` (default http), each parsed by its type.
- * `urls` are the `health-urls` probes, checks of type http ahead of the list's.
+ * Sends all traffic back to `previous`. The expected state is read fresh, not taken from discovery:
+ * this run holds the router lock, and undoing its own change must not be refused by its own change.
  */
-function readHealthChecks(problems, input, urls) {
-    const checks = new Map(Object.keys(TYPES).map((type) => [type, []]));
-    checks.get('http').push(...urls);
-    for (const { where, fields } of yamlEntries(problems, 'health-checks', input('health-checks'))) {
-        const type = shown(fields.type ?? 'http');
-        delete fields.type;
-        const module = TYPES[type];
-        if (!module) {
-            problems.add(`${where}.type`, type, Object.keys(TYPES).join(', '));
-            continue;
-        }
-        const check = module.check(problems, where, fields);
-        if (check !== undefined)
-            checks.get(type).push(check);
-    }
-    return [...checks].map(([type, list]) => ({ type, checks: list, shared: TYPES[type].shared(input, problems, list) }));
+async function flipBack(router, previous, clock, onRetry) {
+    await retry_retry(async () => {
+        const current = await router.read();
+        if (current.active === previous && !current.weights)
+            return;
+        await router.flip(previous, current);
+    }, {
+        attempts: ATTEMPTS,
+        baseDelayMs: BASE_DELAY_MS,
+        maxDelayMs: MAX_DELAY_MS,
+        label: `Rollback to ${previous}`,
+        clock,
+        onRetry,
+    });
 }
-/** The checks of one type (for settings that judge them, and for tests). */
-function checksOf(sets, type) {
-    return (sets.find((set) => set.type === type)?.checks ?? []);
-}
-/** Builds the health sources of a release; only the types in use are loaded. */
-async function createHealthSources(sets, deps) {
-    const built = await Promise.all(sets.filter((set) => set.checks.length).map((set) => TYPES[set.type].create(set.checks, set.shared, deps)));
-    return built.flat();
+/** Reads the router for the verdict, trying again briefly: one lost read must not turn a release into `failed`. */
+function readForVerdict(router, clock) {
+    return retry(() => router.read(), { attempts: 3, baseDelayMs: 200, label: 'Reading the router', clock });
 }
 
+;// CONCATENATED MODULE: ./lib/post-decision.js
+/**
+ * The step's state, as main saves it and the post step reads it: `phase` is saved before each side
+ * effect, `owner` is this step's lock identity, `wrote` the router states this run's last write may
+ * have left (see `notOwnWrite`).
+ */
+const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' };
+/** Phases during which traffic may be on the new color before its window passed. */
+const TRAFFIC_AT_RISK = ['flipping', 'watching'];
+/**
+ * What the post step does, from the state the main step saved before each side effect. The main step
+ * saves `done` when it finished, whatever the result; anything else means it was stopped.
+ */
+function decidePost(phase, previous, target, jobStatus, rollbackOnFailure) {
+    const job = jobStatus ? `the job is ${jobStatus}` : 'the job status is unknown';
+    if (!phase)
+        return { flipBack: false, message: 'The main step stopped before touching anything; nothing to undo.' };
+    if (phase === 'done')
+        return { flipBack: false, message: 'The main step finished; nothing to undo.' };
+    if (!TRAFFIC_AT_RISK.includes(phase) && phase !== 'rolling-back') {
+        return { flipBack: false, message: `The main step stopped during ${phase} (${job}); no new color was live and unproven, so there is nothing to undo.` };
+    }
+    if (!previous) {
+        return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}), but this was the first release: there is no previous color to return to.` };
+    }
+    if (!rollbackOnFailure && phase !== 'rolling-back') {
+        return { flipBack: false, message: `The main step stopped while ${target} was being watched (${job}); rollback-on-failure is false, so traffic stays where it is.` };
+    }
+    return { flipBack: true, message: `The main step stopped while ${phase === 'rolling-back' ? `rolling back to ${previous}` : `${target} was live and not yet proven`} (${job}); flipping back to ${previous}.` };
+}
+/**
+ * The post step undoes only this run's own last write: the router must show one of the states that
+ * write may have left (with the same revision where the router has one). Anything else was written by
+ * someone since (another release, a person), and flipping it back would undo their work. Returns why
+ * the post step must leave the router alone, or undefined when it may flip back.
+ */
+function notOwnWrite(shows, saved, previous) {
+    let own = [];
+    try {
+        own = JSON.parse(saved || '[]');
+    }
+    catch {
+        /* judged below: nothing recorded */
+    }
+    if (!own.length)
+        return `this run recorded no write of its own, so it cannot tell whether ${shows.route} is its own; leaving it as it is`;
+    const mine = own.some((write) => write.route === shows.route && (!write.revision || !shows.revision || write.revision === shows.revision));
+    if (mine)
+        return undefined;
+    const same = own.find((write) => write.route === shows.route);
+    const since = same ? `it shows ${shows.route} as this run left it, but written again since (${shows.revision}, not ${same.revision})` : `it shows ${shows.route}, not what this run wrote (${own.map((write) => write.route).join(' or ')})`;
+    return `${since}: someone else changed the router after this run, so the post step leaves it as it is instead of flipping back to ${previous}`;
+}
+
+// EXTERNAL MODULE: ./lib/routers/compare.js
+var compare = __nccwpck_require__(9369);
 ;// CONCATENATED MODULE: ./lib/types.js
 const MODES = ['deploy', 'stage', 'promote', 'rollback', 'status'];
-const ROUTER_KINDS = ['kubernetes', 'aws-alb', 'nginx', 'haproxy', 'command'];
 
 ;// CONCATENATED MODULE: ./lib/settings.js
 
@@ -42332,16 +42375,15 @@ const MAX_REQUEST_TIMEOUT_MS = 5 * 60_000;
 const MAX_INTERVAL_MS = 3_600_000;
 function readSettings(input) {
     const secrets = secretsOf(input);
-    const problems = new Problems((0,infra_log/* redactor */.$p)(secrets));
+    const problems = new Problems((0,log/* redactor */.$p)(secrets));
     const router = oneOf(problems, 'router', input('router'), ROUTER_KINDS);
-    const smokeHeaders = headerLines(problems, 'smoke-headers', input('smoke-headers'));
-    const withHeaders = (probes) => probes.map((p) => ({ ...p, headers: { ...smokeHeaders, ...p.headers } }));
-    const checks = readHealthChecks(problems, input, probesFromUrls(problems, 'health-urls', input('health-urls')));
+    const common = commonSettings(problems, input);
+    const withHeaders = (probes) => probes.map((p) => ({ ...p, headers: { ...common.smokeHeaders, ...p.headers } }));
     const settings = {
-        mode: oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
+        mode: common.mode,
         router,
-        colors: colors(problems, 'colors', input('colors') || 'blue,green'),
-        version: version(problems, input('version')),
+        colors: common.colors,
+        version: common.version,
         dryRun: parse_boolean(problems, 'dry-run', input('dry-run')),
         deploy: {
             command: input('deploy-command') ? command(problems, 'deploy-command', input('deploy-command')) : undefined,
@@ -42358,7 +42400,7 @@ function readSettings(input) {
         health: {
             windowMs: parse_duration(problems, 'health-window', input('health-window') || '5m'),
             intervalMs: parse_duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
-            checks,
+            checks: readHealthChecks(problems, input, common),
             failureThreshold: integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
             errorThreshold: integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
         },
@@ -42373,7 +42415,7 @@ function readSettings(input) {
         jobStatus: input('job-status'),
         jobIndex: jobIndex(problems, input('job-index')),
         secrets,
-        routing: routerSettings(problems, input, router),
+        routing: routerSettings(problems, input, router, common),
         warnings: problems.warnings,
     };
     if (settings.github.environmentUrl)
@@ -42382,6 +42424,29 @@ function readSettings(input) {
     if (problems.list.length)
         throw new SettingsError(problems.list);
     return settings;
+}
+/**
+ * The inputs plug-ins judge theirs against, read once here. `aws-region` is among them: the aws-alb
+ * router and the cloudwatch-alarm checks both act in that one region, which the AWS SDK would also take
+ * from AWS_REGION, so it is resolved and refused in one place rather than by each plug-in alike.
+ */
+function commonSettings(problems, input) {
+    return {
+        mode: oneOf(problems, 'mode', input('mode') || 'deploy', MODES),
+        colors: colors(problems, 'colors', input('colors') || 'blue,green'),
+        version: version(problems, input('version')),
+        deployCommand: input('deploy-command') !== '',
+        smokeHeaders: headerLines(problems, 'smoke-headers', input('smoke-headers')),
+        aws: awsRegion(problems, input('aws-region'), process.env.AWS_REGION ?? ''),
+    };
+}
+/** AWS's region names: `us-east-1`, `eu-central-2`, `us-gov-west-1`. */
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+function awsRegion(problems, given, environment) {
+    const region = given || environment;
+    if (region && !AWS_REGION.test(region))
+        problems.add('aws-region', region, 'an AWS region such as us-east-1');
+    return { region, fromEnvironment: !given && region !== '' };
 }
 function jobIndex(problems, text) {
     // A local runner (@github/local-action) passes the default expression unevaluated: outside a matrix.
@@ -42407,22 +42472,16 @@ function version(problems, text) {
     }
     return text;
 }
-/** The chosen router's module reads its own inputs; a refused or unavailable `router` reads none. */
-function routerSettings(problems, input, router) {
+/** The chosen router's module reads its own inputs, judged against the common ones. */
+function routerSettings(problems, input, router, common) {
     // A refused `router` leaves a placeholder: judging the placeholder's inputs would invent errors.
-    if (!problems.ok('router'))
-        return undefined;
-    const module = routerModule(router);
-    if (!module)
-        problems.note('router', `"${router}" is not available in this version; available: ${AVAILABLE_ROUTERS.join(', ')}.`);
-    return module?.settings(input, problems);
+    return problems.ok('router') ? routerModule(router).settings(input, problems, common) : undefined;
 }
 /** Judges inputs against each other; each check runs only when the inputs it reads parsed. */
 function checkCombinations(problems, input, settings) {
     const steps = settings.traffic.steps;
-    const module = routerModule(settings.router);
-    if ((steps.length > 1 || steps[0] !== 100) && module && settings.routing !== undefined && problems.ok('traffic-steps')) {
-        const why = module.cannotSplit(settings.routing);
+    if ((steps.length > 1 || steps[0] !== 100) && settings.routing !== undefined && problems.ok('traffic-steps')) {
+        const why = routerModule(settings.router).cannotSplit(settings.routing);
         if (why)
             problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
     }
@@ -42448,7 +42507,6 @@ function checkCombinations(problems, input, settings) {
 
 
 
-
 /**
  * Entry of the post step: if the main step stopped after traffic moved, put it back — but only what
  * this run itself wrote, under the lock identity the main step saved, and only while it holds it.
@@ -42459,10 +42517,7 @@ async function post() {
     const target = coreState.get(STATE.target);
     if (!phase || phase === 'done')
         return;
-    const secrets = secretsOf(readInput);
-    for (const secret of secrets)
-        core_setSecret(secret);
-    const redact = (0,infra_log/* redactor */.$p)(secrets);
+    const { redact, onSecret } = maskInputs();
     const settings = readSettings(readInput);
     const log = coreLog(redact);
     const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);
@@ -42470,8 +42525,7 @@ async function post() {
         return log.info(decision.message);
     log.warning(decision.message, 'Post step');
     const fence = new infra_fence/* Fence */.O$();
-    const owner = lockOwner(settings.jobIndex, coreState.get(STATE.owner));
-    const router = await createRouter(settings, { clock: systemClock, log, owner, fence, onSecret: secretSink(secrets) });
+    const router = await createRouter(settings, stepDeps(settings.jobIndex, log, fence, onSecret, coreState.get(STATE.owner)));
     try {
         fence.hold(await router.lock());
         const shows = await router.read();
@@ -42500,8 +42554,8 @@ async function say(log, redact, message, level = 'info') {
     await summarize(redact(`## Post step\n\n${message}`));
 }
 async function failed(router, previous, error, redact) {
-    const shows = await router.read().then(compare/* describeRoute */.fx, (e) => `unknown (${(0,infra_log/* errorMessage */.gJ)(e)})`);
-    const message = redact(`The post step could not flip back to ${previous}: ${(0,infra_log/* errorMessage */.gJ)(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`);
+    const shows = await router.read().then(compare/* describeRoute */.fx, (e) => `unknown (${(0,log/* errorMessage */.gJ)(e)})`);
+    const message = redact(`The post step could not flip back to ${previous}: ${(0,log/* errorMessage */.gJ)(error)}. ${router.description} shows ${shows}. Run this action with mode "rollback".`);
     await summarize(`## 🚨 FAILED to roll back — ${redact(shows)}\n\n${message}`);
     setFailed(message);
 }
@@ -42510,5 +42564,8 @@ async function summarize(markdown) {
         await summary.addRaw(`${markdown}\n`).write();
 }
 // Post-step problems other than a failed rollback are warnings: the job's verdict was already made.
-post().catch((error) => warning(`Post step: ${(0,infra_log/* errorMessage */.gJ)(error)}`));
+// Then nothing may hold the job (see index.ts).
+post()
+    .catch((error) => warning(`Post step: ${(0,log/* errorMessage */.gJ)(error)}`))
+    .finally(() => process.exit());
 

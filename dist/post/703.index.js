@@ -1,8 +1,8 @@
-export const id = 177;
-export const ids = [177];
+export const id = 703;
+export const ids = [703];
 export const modules = {
 
-/***/ 5177:
+/***/ 2703:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -19,7 +19,7 @@ var external_node_http_ = __webpack_require__(7067);
 var external_node_https_ = __webpack_require__(4708);
 // EXTERNAL MODULE: ./lib/infra/redirect.js
 var infra_redirect = __webpack_require__(8296);
-;// CONCATENATED MODULE: ./lib/health/probe.js
+;// CONCATENATED MODULE: ./lib/probes/probe.js
 // HTTP probes (smoke tests and `http` health checks) send smoke-headers, often secrets. Redirects are
 // never followed, not even to the same origin: a probe judges the URL it was given, a 3xx is an answer
 // like any other (a smoke test may expect 301), and a redirect to another origin can never carry the
