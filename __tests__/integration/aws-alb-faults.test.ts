@@ -96,7 +96,7 @@ const CASES: Case[] = [
   { name: 'ModifyListener 503 (the flip)', faults: () => [fail('ModifyListener', 'flip', 'ServiceUnavailable')], result: 'aborted', active: 'blue', reason: /Could not flip .*ServiceUnavailable.*Traffic stayed on blue/ },
   { name: 'ModifyListener throttled once (the flip)', faults: () => [fail('ModifyListener', 'flip', 'Throttling', 1)], result: 'promoted', active: 'green' },
   { name: 'ModifyListener AccessDenied (the flip)', faults: () => [fail('ModifyListener', 'flip', 'AccessDenied')], result: 'aborted', active: 'blue', reason: /elasticloadbalancing:ModifyListener.*Traffic stayed on blue/ },
-  { name: 'ModifyListener stalls 6s once (the flip)', faults: () => [stall('ModifyListener', 'flip', 6_000)], result: 'promoted', active: 'green' },
+  { name: 'ModifyListener stalls 3s once (the flip)', faults: () => [stall('ModifyListener', 'flip', 3_000)], result: 'promoted', active: 'green' },
   { name: 'ModifyListener lands, then answers 503 once (the flip)', faults: () => [landThenFail('ModifyListener', 'flip', 1)], result: 'promoted', active: 'green' },
   // The flip back lands too; the rollback's retry reads blue and is done.
   { name: 'ModifyListener lands, then answers 503 on every attempt', faults: () => [landThenFail('ModifyListener', undefined)], result: 'rolled-back', active: 'blue', reason: /^Could not flip .* to green: .*ServiceUnavailable/ },
@@ -121,7 +121,7 @@ const CASES: Case[] = [
   { name: 'ModifyListener 503 (the rollback)', faults: (f) => [greenFails(f), fail('ModifyListener', 'rollback', 'ServiceUnavailable')], result: 'failed', active: 'green', reason: /then the rollback to blue failed/ },
   { name: 'ModifyListener throttled once (the rollback)', faults: (f) => [greenFails(f), fail('ModifyListener', 'rollback', 'Throttling', 1)], result: 'rolled-back', active: 'blue' },
   { name: 'ModifyListener AccessDenied (the rollback)', faults: (f) => [greenFails(f), fail('ModifyListener', 'rollback', 'AccessDenied')], result: 'failed', active: 'green', reason: /then the rollback to blue failed/ },
-  { name: 'ModifyListener stalls 6s once (the rollback)', faults: (f) => [greenFails(f), stall('ModifyListener', 'rollback', 6_000)], result: 'rolled-back', active: 'blue' },
+  { name: 'ModifyListener stalls 3s once (the rollback)', faults: (f) => [greenFails(f), stall('ModifyListener', 'rollback', 3_000)], result: 'rolled-back', active: 'blue' },
   { name: 'DescribeListeners 503 (after the flip back)', faults: (f) => [greenFails(f), fail('DescribeListeners', 'rollback', 'ServiceUnavailable')], result: 'failed', active: '', reason: unreadable },
   // the end: the release of the lock.
   {
