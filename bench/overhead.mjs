@@ -5,6 +5,7 @@
 // Usage: node bench/overhead.mjs [runs, default 7]   (start-up is sampled three times as often: it is short)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { distSizes } from '../script/dist-size.mjs';
 import { haproxyInputs, startHaproxy } from '../test-support/haproxy.mjs';
@@ -40,6 +41,9 @@ const statusInputs = {
   'INPUT_ROUTER-SET-COMMAND': 'true {color}',
   INPUT_VERSION: 'v1',
 };
+
+// Other work on the machine slows both sides of each comparison; its load is recorded with the figures.
+const loadBefore = loadavg()[0];
 
 // (1) Start-up, interleaved so that both see the same machine.
 const bare = [];
@@ -110,6 +114,7 @@ const total = distSizes(DIST).reduce((sum, { bytes }) => sum + bytes, 0);
 const result = {
   measuredAt: new Date().toISOString(),
   runs: RUNS,
+  machine: { cores: cpus().length, loadAverage1m: { before: Number(loadBefore.toFixed(1)), after: Number(loadavg()[0].toFixed(1)) } },
   startup: {
     samples: bare.length,
     bareNodeMedianMs: Math.round(median(bare)),
@@ -124,6 +129,7 @@ const result = {
   overhead,
 };
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+print(`Machine: ${result.machine.cores} cores, 1-minute load average ${result.machine.loadAverage1m.before} before, ${result.machine.loadAverage1m.after} after.\n`);
 print(`Start-up to the first log line (mode status, router command; ${bare.length} interleaved samples each)`);
 print('| | median | worst |\n|---|---|---|');
 print(`| bare \`node -e\` | ${result.startup.bareNodeMedianMs}ms | ${result.startup.bareNodeWorstMs}ms |`);
