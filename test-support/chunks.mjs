@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runAction } from './runner.mjs';
 
-/** `env` for runAction; `loadedHolding(name)` lists the modules loaded since the last `clear()` that contain `name`. */
+/**
+ * `env` for runAction; `loadedHolding(name)` lists the modules loaded since the last `clear()` that
+ * contain `name`; `nodeInternals()` the Node-internal modules those processes loaded (e.g. `internal/deps/undici/undici`).
+ */
 export function moduleLog() {
   const log = join(mkdtempSync(join(tmpdir(), 'bg-modules-')), 'loaded');
   writeFileSync(log, '');
@@ -14,6 +17,7 @@ export function moduleLog() {
     env: { NODE_OPTIONS: `--import=${join(ROOT, 'test-support/module-log.mjs')}`, BG_MODULE_LOG: log },
     loaded,
     loadedHolding: (name) => loaded().filter((url) => url.startsWith('file:') && readFileSync(new URL(url), 'utf8').includes(name)),
+    nodeInternals: () => loaded().flatMap((line) => (line.startsWith('NativeModule ') ? [line.slice('NativeModule '.length)] : [])),
     clear: () => writeFileSync(log, ''),
   };
 }

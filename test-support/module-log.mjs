@@ -1,5 +1,7 @@
 // Loaded with `node --import`: appends the URL of every module the process loads to $BG_MODULE_LOG,
-// so a test can prove which bundle chunks a run loaded (a plug-in's SDK only when it is chosen).
+// so a test can prove which bundle chunks a run loaded (a plug-in's SDK only when it is chosen), and,
+// as the process exits, the Node-internal modules it loaded (`NativeModule internal/...` lines), which
+// never reach the hooks.
 import { appendFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 
@@ -11,4 +13,5 @@ if (log) {
       return nextLoad(url, context);
     },
   });
+  process.on('exit', () => appendFileSync(log, process.moduleLoadList.map((name) => `${name}\n`).join('')));
 }

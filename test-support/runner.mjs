@@ -1,5 +1,6 @@
-// Runs the bundled action as the GitHub runner does: defaults from action.yml, INPUT_* variables,
-// GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with STATE_* variables.
+// Runs the bundled action as the GitHub runner does: the files action.yml's `runs` names, defaults from
+// action.yml, INPUT_* variables, GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post
+// step with STATE_* variables.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,9 @@ import { parse } from 'yaml';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
+
+/** The main and post steps' files, as action.yml's `runs` names them. */
+export const ENTRY = { main: join(ROOT, action.runs.main), post: join(ROOT, action.runs.post) };
 
 /** Node 24, as `runs.using: node24`: the project's own binary, whatever the machine has. */
 export const NODE = existsSync(join(ROOT, 'node_modules/.bin/node')) ? join(ROOT, 'node_modules/.bin/node') : process.execPath;
@@ -73,7 +77,7 @@ export async function runAction(inputs, options = {}) {
   for (const path of Object.values(files)) writeFileSync(path, '');
   const context = { 'github.sha': options.sha ?? 'c0ffee', 'github.token': '', 'job.status': 'success', 'strategy.job-index': options.jobIndex ?? '' };
   const baseEnv = { PATH: process.env.PATH, HOME: process.env.HOME, RUNNER_TEMP: dir, GITHUB_ACTIONS: 'true', ...options.env };
-  const main = await runNode('dist/main/index.js', { ...baseEnv, ...files, ...inputEnv(inputs, context) }, options);
+  const main = await runNode(action.runs.main, { ...baseEnv, ...files, ...inputEnv(inputs, context) }, options);
   const state = parseFileCommands(readFileSync(files.GITHUB_STATE, 'utf8'));
   const result = {
     ...main,
@@ -85,7 +89,7 @@ export async function runAction(inputs, options = {}) {
     post: async (jobStatus = main.code === 0 ? 'success' : 'failure') => {
       const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
       const postContext = { ...context, 'job.status': jobStatus };
-      return runNode('dist/post/index.js', { ...baseEnv, ...files, ...inputEnv(inputs, postContext), ...stateEnv }, {});
+      return runNode(action.runs.post, { ...baseEnv, ...files, ...inputEnv(inputs, postContext), ...stateEnv }, {});
     },
   };
   return result;

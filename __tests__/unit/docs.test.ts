@@ -20,7 +20,7 @@ describe('README and action.yml', () => {
     for (const name of fixed.inputs.split(' ')) expect(action.inputs, name).toHaveProperty([name]);
     for (const name of fixed.outputs.split(' ')) expect(action.outputs, name).toHaveProperty([name]);
     for (const spec of Object.values(action.inputs) as { description?: string }[]) expect(spec.description?.length).toBeGreaterThan(10);
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js', 'post-if': 'always()' });
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/main.mjs', post: 'dist/post.mjs', 'post-if': 'always()' });
   });
 
   it('every YAML example in the README parses, uses only declared inputs, and keeps ${{ }} out of scripts', () => {
