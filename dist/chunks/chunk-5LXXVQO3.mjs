@@ -1,0 +1,2 @@
+import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);
+import{a as e}from"./chunk-GU3VMLT3.mjs";var i=new Set([301,302,303,307,308]);function u(n,r,t){if(!(!i.has(n)||!r))try{return new URL(r,t)}catch{return}}e(u,"redirectTarget");function d(n){return n.origin==="null"?`${n.protocol}\u2026`:`${n.origin}${n.pathname}`}e(d,"shownUrl");export{u as a,d as b};

@@ -1,0 +1,11 @@
+import{createRequire as __createRequire}from'node:module';const require=__createRequire(import.meta.url);
+import{a as y,c as P,e as k,f as v,h as R,j as S,k as I,l as T,m as c,n as x,p,q as F,r as L,t as j,w as A}from"./chunks/chunk-NEZYBWRG.mjs";import"./chunks/chunk-HTWY235Y.mjs";import"./chunks/chunk-6PXSZZ4V.mjs";import{e as b}from"./chunks/chunk-6X575TZZ.mjs";import"./chunks/chunk-ORWMV6ZK.mjs";import{b as g}from"./chunks/chunk-ROLIAXWN.mjs";import{a as d}from"./chunks/chunk-ZGUPWMJR.mjs";import"./chunks/chunk-JL7J5VPL.mjs";import"./chunks/chunk-BMVQXGM2.mjs";import"./chunks/chunk-F2L7S5YP.mjs";import"./chunks/chunk-MBQHKQ7T.mjs";import"./chunks/chunk-TIXY7YOB.mjs";import"./chunks/chunk-7IU577BF.mjs";import{a as w}from"./chunks/chunk-GU3VMLT3.mjs";async function M(){let t=c.get(p.phase),o=c.get(p.previous),i=c.get(p.target);if(!t||t==="done")return;let{redact:e,onSecret:m}=I(),r=A(x),n=S(e),f=F(t,o,i,r.jobStatus,r.rollbackOnFailure);if(!f.flipBack)return n.info(f.message);n.warning(f.message,"Post step");let u=new b,s=await R(r,T(r.jobIndex,n,u,m,c.get(p.owner)));try{u.hold(await s.lock());let a=await s.read();if(a.active===o&&!a.weights)return await B(n,e,`Post step: ${s.description} already shows ${o}; nothing to undo.`);let $=L({route:d(a),revision:a.revision},c.get(p.wrote),o);if($)return await B(n,e,`Post step: ${s.description}: ${$}.`,"warning");await j(s,o,v,E=>n.warning(E));let h=d(await s.read());n.info(`Post step: ${s.description} shows ${h}.`),await l(e(`## \u21A9\uFE0F Rolled back by the post step \u2014 ${o}
+
+${f.message}
+
+${s.description} now shows **${h}**.`))}catch(a){await D(s,o,a,e)}finally{await u.release()}}w(M,"post");async function B(t,o,i,e="info"){e==="warning"?t.warning(i,"Post step"):t.info(i),await l(o(`## Post step
+
+${i}`))}w(B,"say");async function D(t,o,i,e){let m=await t.read().then(d,n=>`unknown (${g(n)})`),r=e(`The post step could not flip back to ${o}: ${g(i)}. ${t.description} shows ${m}. Run this action with mode "rollback".`);await l(`## \u{1F6A8} FAILED to roll back \u2014 ${e(m)}
+
+${r}`),P(r)}w(D,"failed");async function l(t){process.env.GITHUB_STEP_SUMMARY&&await y.addRaw(`${t}
+`).write()}w(l,"summarize");M().catch(t=>k(`Post step: ${g(t)}`)).finally(()=>process.exit());
