@@ -1,4 +1,4 @@
-// Builds dist/ from src/: the main step (src/index.ts) and the post step (src/post.ts) in ONE esbuild
+// Builds dist/ from src/: the main step (src/entry/index.ts) and the post step (src/entry/post.ts) in ONE esbuild
 // call with code splitting, so what both use is a chunk they share on disk, and every plug-in that the
 // sources load with a dynamic import() (a router, its SDK, a health source, the GitHub client) is a
 // chunk of its own, read only by the runs that choose it. Then the third-party license file and
@@ -58,7 +58,7 @@ function sideEffectFree(filter) {
 }
 
 const result = await build({
-  entryPoints: { main: 'src/index.ts', post: 'src/post.ts' },
+  entryPoints: { main: 'src/entry/index.ts', post: 'src/entry/post.ts' },
   outdir: DIST,
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',

@@ -25,3 +25,12 @@ export interface RunDeps {
   /** Told the plan once discovered, before anything changes (main starts the GitHub deployment record). */
   onPlan?: (plan: Plan) => Promise<void>;
 }
+
+/**
+ * The step's state, as main saves it and the post step reads it: `phase` is saved before each side
+ * effect, `owner` is this step's lock identity, `wrote` the router states this run's last write may
+ * have left (see `notOwnWrite`).
+ */
+export const STATE = { phase: 'phase', target: 'target', previous: 'previous', owner: 'owner', wrote: 'wrote' } as const;
+/** Phases during which traffic may be on the new color before its window passed. */
+export const TRAFFIC_AT_RISK = ['flipping', 'watching'];

@@ -8,7 +8,7 @@ import { recordStaged, whyNotStaged } from './phases/staged.js';
 import { smokeFailure, smokeTest } from './phases/smoke.js';
 import { conclude, RouteGuard } from './phases/verdict.js';
 import { watchWindow } from './phases/watch.js';
-import { STATE } from './post-decision.js';
+import { STATE } from './run-deps.js';
 import { newReport, type RunReport } from './report/model.js';
 import { Timeline } from './report/timeline.js';
 import { describeRoute } from './routers/compare.js';

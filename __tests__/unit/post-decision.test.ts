@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidePost, notOwnWrite } from '../../src/post-decision.js';
+import { decidePost, notOwnWrite } from '../../src/entry/post-decision.js';
 
 describe('decidePost', () => {
   it('does nothing when the main step finished or never started', () => {

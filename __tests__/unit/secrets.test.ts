@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { secretSink } from '../../src/adapters.js';
+import { secretSink } from '../../src/entry/adapters.js';
 import { redactor } from '../../src/infra/log.js';
 import { secretsOf } from '../../src/secrets.js';
 import { inputs } from '../helpers/fakes.js';

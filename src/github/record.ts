@@ -2,13 +2,12 @@
  * The GitHub deployment record of a release, as a courtesy: failing to write it never fails a release,
  * and a cancel still stops it. A deployment once created is finished whatever happened after.
  */
-import { githubContext } from '../adapters.js';
 import { errorMessage, type Log } from '../infra/log.js';
 import type { Plan } from '../phases/discover.js';
 import type { RunReport } from '../report/model.js';
 import type { Settings } from '../settings.js';
 import { octokitDeployments } from './api.js';
-import { DeploymentRecord } from './deployment.js';
+import { DeploymentRecord, type GitHubContext } from './deployment.js';
 
 /** Creates the record for this plan and marks it in progress; undefined when none is asked for or possible. */
 export async function startRecord(settings: Settings, plan: Plan, log: Log, signal: AbortSignal): Promise<DeploymentRecord | undefined> {
@@ -46,4 +45,15 @@ export async function finishRecord(record: DeploymentRecord, report: RunReport, 
   await record.finish(report.result, description, signal).catch((error) => {
     log.warning(`${errorMessage(error)}. The release itself is not affected.`, 'Deployment record');
   });
+}
+
+/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
+export function githubContext(env: NodeJS.ProcessEnv = process.env): GitHubContext {
+  return {
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    repository: env.GITHUB_REPOSITORY || '',
+    sha: env.GITHUB_SHA || '',
+    runId: env.GITHUB_RUN_ID || '',
+    runAttempt: env.GITHUB_RUN_ATTEMPT || '',
+  };
 }

@@ -3,8 +3,7 @@
 // like any other (a smoke test may expect 301), and a redirect to another origin can never carry the
 // headers there. Following without the headers instead would judge a page the user did not name, so an
 // unexpected redirect fails the probe and its detail says where it pointed.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { request as httpRequest } from 'node:http';
 import { fillUrl } from '../infra/argv.js';
 import { redirectTarget, shownUrl } from '../infra/redirect.js';
 
@@ -37,10 +36,13 @@ const MAX_BODY_BYTES = 1 << 20;
  * (no keep-alive pool), so a sample after a flip never rides a connection made before it.
  */
 export async function runProbe(probe: HttpProbe, vars: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
+  // Loaded on first use, before the clock starts: a run that probes nothing never pays for them.
+  const https = URL.parse(fillUrl(probe.url, vars))?.protocol === 'https:';
+  const request = https ? (await import('node:https')).request : (await import('node:http')).request;
   const started = performance.now();
   try {
     const url = new URL(fillUrl(probe.url, vars));
-    const { status, body, location } = await send(url, probe, timeoutMs, signal);
+    const { status, body, location } = await send(request, url, probe, timeoutMs, signal);
     const latencyMs = Math.round(performance.now() - started);
     const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
     if (!statusOk) {
@@ -62,8 +64,7 @@ export async function runProbe(probe: HttpProbe, vars: Record<string, string>, t
   }
 }
 
-function send(url: URL, probe: HttpProbe, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string; location?: string }> {
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+function send(request: typeof httpRequest, url: URL, probe: HttpProbe, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string; location?: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
       const chunks: Buffer[] = [];

@@ -1,19 +1,19 @@
 import * as core from '@actions/core';
 import { coreLog, coreState, maskInputs, readInput, stepDeps } from './adapters.js';
-import { createDeployer } from './deployers/index.js';
-import { createHealthSources } from './health/index.js';
-import { systemClock } from './infra/clock.js';
-import { Fence } from './infra/fence.js';
-import { errorMessage, inert } from './infra/log.js';
-import type { DeploymentRecord } from './github/deployment.js';
-import { finishRecord, startRecord } from './github/record.js';
-import { newReport, type RunReport } from './report/model.js';
-import { failsStep } from './report/outputs.js';
-import { publish } from './report/publish.js';
-import { createRouter, type BaseDeps } from './routers/index.js';
-import { STATE } from './post-decision.js';
-import { run as runRelease } from './run.js';
-import { readSettings, SettingsError, type Settings } from './settings.js';
+import { createDeployer } from '../deployers/index.js';
+import { createHealthSources } from '../health/index.js';
+import { systemClock } from '../infra/clock.js';
+import { Fence } from '../infra/fence.js';
+import { errorMessage, inert } from '../infra/log.js';
+import type { DeploymentRecord } from '../github/deployment.js';
+import { finishRecord, startRecord } from '../github/record.js';
+import { newReport, type RunReport } from '../report/model.js';
+import { failsStep } from '../report/outputs.js';
+import { publish } from '../report/publish.js';
+import { createRouter, type BaseDeps } from '../routers/index.js';
+import { STATE } from '../run-deps.js';
+import { run as runRelease } from '../run.js';
+import { readSettings, SettingsError, type Settings } from '../settings.js';
 
 /**
  * The main step: settings, then the run, then the report. Only this file (and the post step) sets the

@@ -1,13 +1,12 @@
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { LockOwner } from './infra/lock.js';
-import { systemClock } from './infra/clock.js';
-import type { Fence } from './infra/fence.js';
-import { inert, redactor, type Log, type StateStore } from './infra/log.js';
-import type { BaseDeps } from './routers/index.js';
-import { secretsOf } from './secrets.js';
-import type { GitHubContext } from './github/deployment.js';
+import type { LockOwner } from '../infra/lock.js';
+import { systemClock } from '../infra/clock.js';
+import type { Fence } from '../infra/fence.js';
+import { inert, redactor, type Log, type StateStore } from '../infra/log.js';
+import type { BaseDeps } from '../routers/index.js';
+import { secretsOf } from '../secrets.js';
 
 /**
  * @actions/core behind the run's small interfaces. Every message may carry text from outside, so each
@@ -56,17 +55,6 @@ export const coreState: StateStore = {
 };
 
 export const readInput = (name: string) => core.getInput(name);
-
-/** The API address (GITHUB_API_URL) is not here: @actions/github reads it itself. */
-export function githubContext(env: NodeJS.ProcessEnv = process.env): GitHubContext {
-  return {
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
-    repository: env.GITHUB_REPOSITORY || '',
-    sha: env.GITHUB_SHA || '',
-    runId: env.GITHUB_RUN_ID || '',
-    runAttempt: env.GITHUB_RUN_ATTEMPT || '',
-  };
-}
 
 /**
  * The lock owner is one invocation of the step: run id, attempt, job id, matrix index and a random

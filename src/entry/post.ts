@@ -1,14 +1,15 @@
 import * as core from '@actions/core';
 import { coreLog, coreState, maskInputs, readInput, stepDeps } from './adapters.js';
-import { systemClock } from './infra/clock.js';
-import { Fence } from './infra/fence.js';
-import { errorMessage, type Log } from './infra/log.js';
-import { flipBack } from './phases/rollback.js';
-import { decidePost, notOwnWrite, STATE } from './post-decision.js';
-import { describeRoute } from './routers/compare.js';
-import { createRouter } from './routers/index.js';
-import { readSettings } from './settings.js';
-import type { Router } from './types.js';
+import { systemClock } from '../infra/clock.js';
+import { Fence } from '../infra/fence.js';
+import { errorMessage, type Log } from '../infra/log.js';
+import { flipBack } from '../phases/rollback.js';
+import { STATE } from '../run-deps.js';
+import { decidePost, notOwnWrite } from './post-decision.js';
+import { describeRoute } from '../routers/compare.js';
+import { createRouter } from '../routers/index.js';
+import { readSettings } from '../settings.js';
+import type { Router } from '../types.js';
 
 /**
  * Entry of the post step: if the main step stopped after traffic moved, put it back — but only what
