@@ -38,7 +38,8 @@ const MAX_BODY_BYTES = 1 << 20;
 export async function runProbe(probe: HttpProbe, vars: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<ProbeResult> {
   // Loaded on first use, before the clock starts: a run that probes nothing never pays for them.
   const https = URL.parse(fillUrl(probe.url, vars))?.protocol === 'https:';
-  const request = https ? (await import('node:https')).request : (await import('node:http')).request;
+  // The default export: the bundle serves a built-in's dynamic import as its CommonJS exports.
+  const request = https ? (await import('node:https')).default.request : (await import('node:http')).default.request;
   const started = performance.now();
   try {
     const url = new URL(fillUrl(probe.url, vars));
