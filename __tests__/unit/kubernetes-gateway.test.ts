@@ -122,8 +122,16 @@ describe('HTTPRoute status: done when every parent reports the written generatio
     expect(stale.parents[0]).toBe('Gateway shop/gw (traefik.io/gateway-controller): Accepted True (Accepted) for generation 4, ResolvedRefs True (ResolvedRefs) for generation 4');
     expect(routeProgress(withStatus([answer(5)]), 5)).toMatchObject({ state: 'programmed', controllers: ['traefik.io/gateway-controller'] });
     expect(routeProgress(withStatus([answer(6)]), 5).state).toBe('programmed');
-    const noGeneration = { ...answer(5), conditions: [condition('Accepted', 'True', undefined), condition('ResolvedRefs', 'True', undefined)] };
-    expect(routeProgress(withStatus([noGeneration]), 5).state).toBe('pending');
+  });
+
+  it('takes the word of a controller that stamps no generation (Linkerd\'s) as it stands, and says so', () => {
+    const unstamped = { ...answer(5), controllerName: 'linkerd.io/policy-controller', conditions: [condition('Accepted', 'True', undefined), condition('ResolvedRefs', 'True', undefined)] };
+    expect(routeProgress(withStatus([unstamped]), 5)).toMatchObject({
+      state: 'programmed',
+      parents: ['Gateway shop/gw (linkerd.io/policy-controller): Accepted True (Accepted) with no generation stated, ResolvedRefs True (ResolvedRefs) with no generation stated'],
+    });
+    const refused = { ...unstamped, conditions: [condition('Accepted', 'False', undefined, 'NoMatchingParent')] };
+    expect(routeProgress(withStatus([refused]), 5).state).toBe('rejected');
   });
 
   it('is rejected when a condition is False for that generation, quoting the controller', () => {

@@ -49,13 +49,18 @@ export function parentName(ref: ParentRef, namespace: string): string {
   return `${ref.kind ?? 'Gateway'} ${ref.namespace || namespace}/${ref.name}${where}`;
 }
 
+/**
+ * One condition for the generation written. A controller that stamps no generation on its conditions
+ * (Linkerd's policy controller, for one) cannot say which spec it judged: its word is taken as it
+ * stands, and the text says so, rather than waiting for a stamp that never comes.
+ */
 function condition(conditions: Condition[], type: string, generation: number): { state: Progress; text: string } {
   const found = conditions.find((c) => c.type === type);
   if (!found) return { state: 'pending', text: `no ${type} condition` };
   const seen = found.observedGeneration;
   const why = found.reason || found.message ? ` (${[found.reason, found.message].filter(Boolean).join(': ')})` : '';
-  const text = `${type} ${found.status}${why} for generation ${seen ?? 'unknown'}`;
-  if (seen === undefined || seen < generation) return { state: 'pending', text };
+  const text = `${type} ${found.status}${why} ${seen === undefined ? 'with no generation stated' : `for generation ${seen}`}`;
+  if (seen !== undefined && seen < generation) return { state: 'pending', text };
   if (found.status === 'False') return { state: 'rejected', text };
   return { state: found.status === 'True' ? 'programmed' : 'pending', text };
 }
