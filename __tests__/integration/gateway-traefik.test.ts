@@ -1,14 +1,14 @@
 // HTTPRoute releases through the bundled action on a real data plane: Traefik (a Gateway API controller)
 // watches a real control plane, writes the route's status and proxies requests to app processes that
 // stand behind the color Services' EndpointSlices. Clients' answers, not the route's spec, are checked.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ask, createRoutedApp, load, shares } from '../../test-support/data-plane.mjs';
-import { getJson, kubectlBinary, startCluster, type Cluster } from '../../test-support/kube.mjs';
-import { runAction } from '../../test-support/runner.mjs';
+import { ensureNamespace, getJson, kubectlBinary, startCluster, waitForAvailable, type Cluster } from '../../test-support/kube.mjs';
+import { ROOT, runAction } from '../../test-support/runner.mjs';
 import { CONTROLLER, startTraefik } from '../../test-support/traefik.mjs';
 
 let cluster: Cluster;
@@ -138,6 +138,20 @@ describe('HTTPRoute through Traefik: what clients get', () => {
     expect((await ask(target)).color).toBe('blue');
   });
 
+  it('refuses a color whose selectorless Service lists no ready endpoint, however many pods are ready in the namespace', async () => {
+    const target = await app();
+    for (const slice of ['myapp-green-0', 'myapp-green-1']) {
+      cluster.kubectl(['patch', 'endpointslice', slice, '-n', target.namespace, '--type=json', '-p', '[{"op":"replace","path":"/endpoints/0/conditions/ready","value":false}]']);
+    }
+    // Ready pods of something else: an empty selector would match them all.
+    cluster.kubectl(['create', 'deployment', 'other', '-n', target.namespace, '--image=example.invalid/other:1']);
+    await waitForAvailable(cluster, target.namespace, ['other']);
+    const release = await run(target);
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.outputs.reason).toMatch(/green has no ready endpoint: the EndpointSlices of Service "myapp-green" list 2 endpoint\(s\), none ready/);
+    expect(weights(target)).toEqual({ 'myapp-blue': 100, 'myapp-green': 0 });
+  });
+
   it('times out, naming the parent and what it saw, when no controller answers for the route', async () => {
     const target = await app();
     cluster.kubectl(['patch', 'httproute', 'myapp', '-n', target.namespace, '--type=merge', '-p', JSON.stringify({ spec: { parentRefs: [{ name: 'nobody' }] } })]);
@@ -149,5 +163,20 @@ describe('HTTPRoute through Traefik: what clients get', () => {
     );
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(weights(target)).toEqual({ 'myapp-blue': 100, 'myapp-green': 0 });
+  });
+});
+
+describe('HTTPRoute in a service mesh (GAMMA): a Service as the parent', () => {
+  it('reads the shipped mesh example, and names the parent Service when no mesh answers for it', async () => {
+    const namespace = 'mesh';
+    await ensureNamespace(cluster, namespace);
+    cluster.kubectl(['apply', '-n', namespace, '-f', '-'], { input: readFileSync(join(ROOT, 'kubernetes/mesh-route.yaml'), 'utf8') });
+    const inputs = { router: 'kubernetes', service: 'myapp', namespace, 'http-route': 'myapp' };
+    const status = await runAction({ ...inputs, mode: 'status' }, { env: cluster.env });
+    expect(status.outputs, status.stdout).toMatchObject({ 'active-color': 'blue' });
+    // No mesh runs here (Traefik serves Gateways only): the release waits for the parent Service's status.
+    const release = await runAction({ ...inputs, 'traffic-steps': '10,100', 'ready-timeout': '2s' }, { env: cluster.env });
+    expect(release.outputs.result).toBe('aborted');
+    expect(release.outputs.reason).toMatch(/HTTPRoute "myapp" \(generation 1\) was not reported Accepted and ResolvedRefs by every parent within 2s: Service mesh\/myapp \(port 80\): no status from any controller/);
   });
 });

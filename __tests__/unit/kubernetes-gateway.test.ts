@@ -159,6 +159,9 @@ describe('HTTPRoute status: done when every parent reports the written generatio
     const istio = { ...answer(5, 'True', mesh), controllerName: 'istio.io/gateway-controller' };
     expect(routeProgress(withStatus([istio], [mesh]), 5)).toMatchObject({ state: 'programmed', parents: [expect.stringMatching(/^Service shop\/myapp \(istio.io\/gateway-controller\): Accepted True/)] });
     expect(routeProgress(withStatus([], [mesh]), 5).parents).toEqual(['Service shop/myapp: no status from any controller']);
+    // The core group written as Linkerd's examples write it, on either side.
+    const linkerd = { ...answer(5, 'True', { ...mesh, group: 'core' }), controllerName: 'linkerd.io/policy-controller' };
+    expect(routeProgress(withStatus([linkerd], [mesh]), 5).state).toBe('programmed');
   });
 });
 

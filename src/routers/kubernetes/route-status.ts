@@ -38,9 +38,13 @@ export interface RouteProgress {
   controllers: string[];
 }
 
-/** A parentRef with the API's defaults filled in, so a controller's copy (defaults written) matches. */
+/**
+ * A parentRef with the API's defaults filled in, so a controller's copy (defaults written) matches; the
+ * core group is "" in the API and `core` in Linkerd's examples, so both name it.
+ */
 function key(ref: ParentRef, namespace: string): string {
-  return [ref.group ?? 'gateway.networking.k8s.io', ref.kind ?? 'Gateway', ref.namespace || namespace, ref.name, ref.sectionName ?? '', ref.port ?? ''].join('/');
+  const group = ref.group ?? 'gateway.networking.k8s.io';
+  return [group === 'core' ? '' : group, ref.kind ?? 'Gateway', ref.namespace || namespace, ref.name, ref.sectionName ?? '', ref.port ?? ''].join('/');
 }
 
 /** `Gateway shop/gw` (listener `web`), or `Service shop/myapp` for a mesh (GAMMA) parent. */
