@@ -42,9 +42,19 @@ async function app(options: { extraRefs?: Record<string, unknown>[] } = {}) {
 
 type App = Awaited<ReturnType<typeof app>>;
 
-function run(target: App, extra: Record<string, string> = {}) {
+function run(target: App, extra: Record<string, string> = {}, onOutput?: (chunk: string) => void) {
   const inputs = { router: 'kubernetes', service: target.name, namespace: target.namespace, 'http-route': target.name, 'health-urls': `${healthBase}/ok`, 'health-interval': '250ms', ...extra };
-  return runAction(inputs, { env: cluster.env });
+  return runAction(inputs, { env: cluster.env, onOutput });
+}
+
+/** Runs a release that, once its health window began, has someone else patch the route (a merge patch). */
+function runEditedInWindow(target: App, patch: Record<string, unknown>) {
+  let edited: Promise<unknown> | undefined;
+  const edit = (chunk: string) => {
+    if (edited || !chunk.includes('::group::watch health window')) return;
+    edited = cluster.kubectlAsync(['patch', 'httproute', target.name, '-n', target.namespace, '--type=merge', '-p', JSON.stringify(patch)]);
+  };
+  return run(target, { 'health-window': '3s' }, edit).then(async (release) => ({ release, edited: await edited }));
 }
 
 function weights(target: App): Record<string, number> {
@@ -114,6 +124,20 @@ describe('HTTPRoute through Traefik: what clients get', () => {
     expect(after.percent).toEqual({ blue: 100 });
     expect(shares(answers).failed).toBe(0);
   }, 90_000);
+
+  it('vouches for its own write of the rules: an edit elsewhere in the route is not a failure, an edit of the rules is', async () => {
+    const target = await app();
+    const hosts = { spec: { hostnames: [target.host, `www.${target.host}`] } };
+    const elsewhere = await runEditedInWindow(target, hosts);
+    expect(elsewhere.edited).toBeDefined();
+    expect(elsewhere.release.outputs, elsewhere.release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+    // The same weights, but the rules rewritten by someone else (a match added): no longer this run's write.
+    const route = getJson(cluster, ['get', 'httproute', target.name, '-n', target.namespace]);
+    const rules = [{ ...route.spec.rules[0], matches: [{ path: { type: 'PathPrefix', value: '/' } }, { path: { type: 'PathPrefix', value: '/v2' } }] }];
+    const inRules = await runEditedInWindow(target, { spec: { rules: rules.map((rule) => ({ ...rule, backendRefs: rule.backendRefs.map((ref: { name: string }) => ({ ...ref, weight: ref.name === 'myapp-blue' ? 100 : 0 })) })) } });
+    expect(inRules.release.outputs.result).toBe('failed');
+    expect(inRules.release.outputs.reason).toMatch(/the router shows blue, but it was rewritten after this run's flip by something else/);
+  }, 60_000);
 
   it('refuses, before traffic moves, a route Traefik does not accept (a backendRef to a missing Service), quoting Traefik', async () => {
     const target = await app({ extraRefs: [{ name: 'nowhere', port: 80, weight: 0 }] });
