@@ -4,17 +4,24 @@
 //     to the slices following;
 //  2. rollback: a fault injected into the new color's health endpoint after the flip -> the Service's
 //     EndpointSlices list only the old color again (seen by the independent watch);
-//  3. overhead: wall time of a whole run beyond the health window it was asked to watch.
-// Usage: node bench/kubernetes.mjs [flips, default 20] [rollbacks, default 10]
+//  3. overhead: wall time of a whole run beyond the health window it was asked to watch;
+//  4. HTTPRoute through Traefik (a real Gateway data plane, test-support/traefik.mjs) under load from 4
+//     clients: from the weights patch to the route's status reporting it programmed (the action's own
+//     figure), from the patch (seen by a watch here) to every answer coming from the new color, and
+//     the failed requests per change.
+// Usage: node bench/kubernetes.mjs [flips, default 20] [rollbacks, default 10] [route flips, default 10]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { createRoutedApp, load } from '../test-support/data-plane.mjs';
 import { createApp, getJson, startCluster } from '../test-support/kube.mjs';
 import { ROOT, runAction } from '../test-support/runner.mjs';
+import { startTraefik } from '../test-support/traefik.mjs';
 
 const FLIPS = Number(process.argv[2] ?? 20);
 const ROLLBACKS = Number(process.argv[3] ?? 10);
+const ROUTE_FLIPS = Number(process.argv[4] ?? 10);
 const INTERVAL_MS = 250;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -85,6 +92,61 @@ async function selectorWatcher(cluster, namespace, service) {
   return { changes, stop: () => controller.abort() };
 }
 
+/** When the HTTPRoute's weights changed (generation), seen by a watch, on the clock the answers use. */
+async function routeWatcher(cluster, namespace, name) {
+  const kc = new KubeConfig();
+  kc.loadFromFile(cluster.kubeconfig);
+  const changes = [];
+  const controller = await new Watch(kc).watch(
+    `/apis/gateway.networking.k8s.io/v1/namespaces/${namespace}/httproutes`,
+    { fieldSelector: `metadata.name=${name}` },
+    (type, route) => {
+      if (changes.at(-1)?.generation !== route.metadata.generation) changes.push({ generation: route.metadata.generation, at: Date.now() });
+    },
+    () => {},
+  );
+  return { changes, stop: () => controller.abort() };
+}
+
+/**
+ * Flips an HTTPRoute back and forth through Traefik under load, in two kinds of run taking turns: a
+ * single change, and 50% then 100% one second apart (a second change within Traefik's 2 s
+ * providersThrottleDuration of the first). Per run: the action's patch -> programmed for each change,
+ * the last change's patch (seen by a watch here) -> the first moment after which every answer is the
+ * new color, and the requests that failed between the start and the end of the run.
+ */
+async function routeFlips(cluster, inputs, count) {
+  const traefik = await startTraefik(cluster);
+  const app = await createRoutedApp(cluster, traefik, { namespace: 'bench-route' });
+  const route = await routeWatcher(cluster, 'bench-route', 'myapp');
+  const traffic = load(app);
+  const figures = { programmedMs: [], answeredMs: [], answeredQuickMs: [], failed: [] };
+  try {
+    for (let i = 0; i < count; i++) {
+      const quick = i % 2 === 1;
+      const started = Date.now();
+      const steps = quick ? { 'traffic-steps': '50,100', 'step-window': '1s' } : {};
+      const run = await runAction({ ...inputs, ...steps, namespace: 'bench-route', 'http-route': 'myapp', 'health-window': '3s', version: `route-${i}` }, { env: cluster.env });
+      if (run.outputs.result !== 'promoted') throw new Error(`route flip ${i}: ${run.outputs.result}: ${run.outputs.reason}`);
+      for (const note of run.report().notes) {
+        const programmed = /programmed (\d+) ms after the weights patch began/.exec(note);
+        if (programmed) figures.programmedMs.push(Number(programmed[1]));
+      }
+      const patchedAt = route.changes.findLast((c) => c.at >= started).at;
+      const during = traffic.answers.filter((a) => a.at >= started);
+      const lastOld = during.findLast((a) => a.color !== run.outputs['active-color']);
+      (quick ? figures.answeredQuickMs : figures.answeredMs).push(Math.max(0, (lastOld?.at ?? patchedAt) - patchedAt));
+      figures.failed.push(during.filter((a) => a.status !== 200).length);
+    }
+  } finally {
+    await traffic.stop();
+    route.stop();
+    app.stop();
+    traefik.stop();
+  }
+  return { ...figures, answers: traffic.answers.length };
+}
+
 const health = { status: 200 };
 const server = createServer((_, res) => res.writeHead(health.status).end());
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -141,13 +203,21 @@ try {
   slices.stop();
   selectors.stop();
 
+  // 4. HTTPRoute flips through Traefik, in the same run and on the same control plane.
+  health.status = 200;
+  const routes = await routeFlips(cluster, inputs, ROUTE_FLIPS);
+
   const rows = {
     flipActionMs: stats(actionMs),
     flipWatchedMs: stats(watchedMs),
     rollbackMs: { ...stats(restoreMs), healthIntervalMs: INTERVAL_MS, targetMedianMs: INTERVAL_MS + 300 },
     overheadMs: stats(overheadMs),
+    routeProgrammedMs: stats(routes.programmedMs),
+    routeAnsweredMs: stats(routes.answeredMs),
+    routeAnsweredQuickMs: stats(routes.answeredQuickMs),
+    routeFailed: { n: routes.failed.length, total: routes.failed.reduce((a, b) => a + b, 0), max: Math.max(...routes.failed), answers: routes.answers },
   };
-  console.log(`\nKubernetes router on a real control plane (kube-apiserver ${cluster.server}, kwok nodes), ${FLIPS} flips, ${ROLLBACKS} rollbacks`);
+  console.log(`\nKubernetes router on a real control plane (kube-apiserver ${cluster.server}, kwok nodes), ${FLIPS} flips, ${ROLLBACKS} rollbacks, ${ROUTE_FLIPS} HTTPRoute flips`);
   console.log('| figure | n | median | p95 | max |');
   console.log('|---|---|---|---|---|');
   const line = (label, s) => console.log(`| ${label} | ${s.n} | ${s.medianMs} ms | ${s.p95Ms} ms | ${s.maxMs} ms |`);
@@ -155,10 +225,15 @@ try {
   line('flip: selector change seen -> EndpointSlices only the new color (independent watch)', rows.flipWatchedMs);
   line(`rollback: fault -> EndpointSlices only the old color (health-interval ${INTERVAL_MS}ms)`, rows.rollbackMs);
   line('overhead: run wall time beyond the 1s health window', rows.overheadMs);
+  line('HTTPRoute through Traefik: weights patch start -> status programmed (action)', rows.routeProgrammedMs);
+  line('HTTPRoute through Traefik: weights patch seen -> every answer from the new color (4 clients)', rows.routeAnsweredMs);
+  line('HTTPRoute through Traefik: the same, for a change 1 s after another (50% then 100%)', rows.routeAnsweredQuickMs);
+  const f = rows.routeFailed;
+  console.log(`| HTTPRoute through Traefik: failed requests per run (of ${f.answers} answers) | ${f.n} | ${f.total} in all | | ${f.max} |`);
   console.log(`goals: flip verified < 250 ms median (${rows.flipActionMs.medianMs < 250 ? 'met' : 'MISSED'}); rollback <= interval + 300 ms median (${rows.rollbackMs.medianMs <= rows.rollbackMs.targetMedianMs ? 'met' : 'MISSED'})`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, 'bench/results/kubernetes.json');
-  writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), flips: FLIPS, rollbacks: ROLLBACKS, rows, samples: { actionMs, watchedMs, restoreMs, overheadMs } }, null, 2) + '\n');
+  writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), flips: FLIPS, rollbacks: ROLLBACKS, rows, samples: { actionMs, watchedMs, restoreMs, overheadMs, ...routes } }, null, 2) + '\n');
   console.log(`\nwritten: ${out}`);
 } finally {
   cluster.stop();

@@ -11,6 +11,8 @@ import { createServer } from 'node:http';
 const color = process.env.APP_COLOR ?? 'blue';
 const version = process.env.APP_VERSION ?? 'v1';
 const port = Number(process.env.APP_PORT ?? 8080);
+// Another loopback address (behind a Kubernetes EndpointSlice, which refuses 127.0.0.0/8); port 0: any free one.
+const host = process.env.APP_HOST ?? '127.0.0.1';
 const started = Date.now();
 const faultAfter = /-(faulty|sick)$/.test(version) ? Number(process.env.FAULT_AFTER_MS ?? 3000) : Infinity;
 const sickOnly = version.endsWith('-sick');
@@ -50,7 +52,7 @@ const server = createServer((req, res) => {
 // Longer than the proxies' idle upstream connections, so the app never closes one a proxy is reusing.
 server.keepAliveTimeout = 75_000;
 server.headersTimeout = 80_000;
-server.listen(port, '127.0.0.1', () => console.log(`app ${color} ${version} on ${port}`));
+server.listen(port, host, () => console.log(`app ${color} ${version} on ${host}:${server.address().port}`));
 process.on('SIGTERM', () => {
   // Stop listening and drop idle keep-alive connections, so no proxy keeps reaching an old version.
   server.close(() => process.exit(0));

@@ -218,6 +218,8 @@ export async function waitForDeploymentReason(cluster, namespace, name, reason, 
  * `${name}-preview` (on the idle color), per-color Services `${name}-${color}`, and, with
  * `httpRoute`, a Gateway API HTTPRoute `${name}` splitting between the per-color Services (live 100,
  * others 0) with a path match and a header filter that a router must keep. All Services: port 80 → 8080.
+ * `gateway`: a started Traefik (test-support/traefik.mjs), which then serves the route through a
+ * Gateway `gw` in the namespace, and writes its status (without one, nothing answers for the route).
  * `unreadyColor`: that color's pods never become ready (they fit no node), and its Deployment reports
  * ProgressDeadlineExceeded after `progressDeadlineSeconds`. `image`: one for all colors, or per color.
  * Waits until the ready colors' Deployments are available and the Services list their endpoints, and
@@ -226,7 +228,7 @@ export async function waitForDeploymentReason(cluster, namespace, name, reason, 
  * @param {{ namespace?: string, name?: string, colors?: string[], live?: string,
  *   replicas?: Record<string, number>, image?: string | Record<string, string>, containers?: string[],
  *   colorLabel?: string, preview?: boolean, colorServices?: boolean, httpRoute?: boolean,
- *   unreadyColor?: string, progressDeadlineSeconds?: number }} [options]
+ *   gateway?: { gateway(namespace: string): Promise<void> }, unreadyColor?: string, progressDeadlineSeconds?: number }} [options]
  */
 export async function createApp(
   cluster,
@@ -242,6 +244,7 @@ export async function createApp(
     preview = true,
     colorServices = true,
     httpRoute = false,
+    gateway = undefined,
     unreadyColor = undefined,
     progressDeadlineSeconds = 5,
   } = {},
@@ -309,6 +312,7 @@ export async function createApp(
     });
   }
   await ensureNamespace(cluster, namespace);
+  if (httpRoute && gateway) await gateway.gateway(namespace);
   create(cluster, items);
 
   const ready = colors.filter((c) => c !== unreadyColor);

@@ -13,6 +13,7 @@ import { printMatrix, writesAfterFenceLost } from '../../test-support/fence-audi
 import { revokeRight, startApiProxy } from '../../test-support/kube-api-faults.mjs';
 import { createApp, serviceAccountKubeconfig, startCluster, type Cluster } from '../../test-support/kube.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
+import { startTraefik } from '../../test-support/traefik.mjs';
 import { untruths } from '../../test-support/truth.mjs';
 
 type Proxy = Awaited<ReturnType<typeof startApiProxy>>;
@@ -51,6 +52,8 @@ type Match = { verb: string; resource: string; name?: string; after?: Match };
 /** The Service patch that flips to the new color (a second one is the rollback). */
 const FLIP = { verb: 'patch', resource: 'services', name: SERVICE };
 const ROUTE = { verb: 'patch', resource: 'httproutes', name: SERVICE };
+/** The watch of the route's status after its first weights patch: the wait for Traefik to accept it. */
+const PROGRAMMED = { verb: 'watch', resource: 'httproutes', after: ROUTE };
 const READ = { verb: 'get', resource: 'services', name: SERVICE };
 /** The first read of the Service after the flip: the window has begun. */
 const WINDOW = { ...READ, after: FLIP };
@@ -197,6 +200,9 @@ const CASES: Case[] = [
   },
   { name: "HTTPRoute: the 100% step's patch answers 503 after the 25% step", httpRoute: true, arrange: fault(ROUTE, { status: 503 }, { skip: 1, times: 1 }), result: 'rolled-back', active: 'blue', reason: /could not patch HTTPRoute "myapp" .*HTTP 503/ },
   { name: "HTTPRoute: the 100% step's patch lands, but its answer is lost (503)", httpRoute: true, arrange: fault(ROUTE, { status: 503, landed: true }, { skip: 1, times: 1 }), result: 'rolled-back', active: 'blue' },
+  { name: 'HTTPRoute: the status watch after the 25% patch fails 3 times (500)', httpRoute: true, arrange: fault(PROGRAMMED, { status: 500 }, { times: 3 }), result: 'promoted', active: 'green' },
+  // Like the EndpointSlices case: the rollback's retry finds its weights written and takes them.
+  { name: 'HTTPRoute: every status watch after the 25% patch is refused (403)', httpRoute: true, arrange: fault(PROGRAMMED, { status: 403 }), result: 'rolled-back', active: 'blue', reason: /may not watch httproutes\.gateway\.networking\.k8s\.io/ },
   {
     name: 'verdict: the final read answers 503 (no health checks)',
     inputs: NO_CHECKS,
@@ -216,6 +222,7 @@ const CASES: Case[] = [
   },
 ];
 
+let traefik: Awaited<ReturnType<typeof startTraefik>>;
 let cluster: Cluster;
 let proxy: Proxy;
 const rows: Parameters<typeof printMatrix>[0] = [];
@@ -223,9 +230,12 @@ const rows: Parameters<typeof printMatrix>[0] = [];
 beforeAll(async () => {
   cluster = await startCluster();
   proxy = await startApiProxy(cluster);
+  // The HTTPRoute cases' Gateway controller: each weight change is done when it accepts it.
+  traefik = await startTraefik(cluster);
 }, 120_000);
 
 afterAll(async () => {
+  traefik?.stop();
   await proxy?.close();
   cluster?.stop();
   const totals = printMatrix(rows);
@@ -257,7 +267,7 @@ function runOther(ctx: Ctx): Promise<Run> {
 }
 
 async function prepare(httpRoute: boolean): Promise<{ ctx: Ctx; kubeconfig: string }> {
-  const app = await createApp(cluster, { name: SERVICE, replicas: { blue: 1, green: 1 }, colorServices: httpRoute, httpRoute });
+  const app = await createApp(cluster, { name: SERVICE, replicas: { blue: 1, green: 1 }, colorServices: httpRoute, httpRoute, gateway: traefik });
   const { namespace } = app;
   const direct = await serviceAccountKubeconfig(cluster, { namespace, roleYaml: ROLE, name: ACCOUNT });
   const kubeconfig = proxy.kubeconfig(direct);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, endpointColors, getJson, kubectlBinary, serviceAccountKubeconfig, startCluster, waitForEndpointColors, type Cluster } from '../../test-support/kube.mjs';
 import { moduleLog, commandRouterRun } from '../../test-support/chunks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
+import { startTraefik } from '../../test-support/traefik.mjs';
 
 let cluster: Cluster;
 /** A stand-in for the app's health and smoke endpoints: kwok pods serve nothing, so answers come from here. */
@@ -186,9 +187,13 @@ describe('kubernetes router', () => {
   }, 90_000);
 
   it('shifts HTTPRoute weights in steps, changing only the two color backendRefs', async () => {
-    const app = await createApp(cluster, { httpRoute: true });
-    const before = getJson(cluster, ['get', 'httproute', 'myapp', '-n', app.namespace]);
-    const release = await run(app, { 'http-route': 'myapp', 'traffic-steps': '25,100', 'step-window': '600ms' });
+    // Traefik, a real Gateway controller, accepts each change (the run waits for that).
+    const traefik = await startTraefik(cluster);
+    const { app, before, release } = await (async () => {
+      const app = await createApp(cluster, { httpRoute: true, gateway: traefik });
+      const before = getJson(cluster, ['get', 'httproute', 'myapp', '-n', app.namespace]);
+      return { app, before, release: await run(app, { 'http-route': 'myapp', 'traffic-steps': '25,100', 'step-window': '600ms' }) };
+    })().finally(() => traefik.stop());
     expect(release.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green' });
     const after = getJson(cluster, ['get', 'httproute', 'myapp', '-n', app.namespace]);
     expect(after.spec.rules[0].backendRefs.map((ref: { name: string; weight: number }) => [ref.name, ref.weight])).toEqual([
@@ -198,6 +203,7 @@ describe('kubernetes router', () => {
     const rest = (route: { spec: { rules: Record<string, unknown>[]; parentRefs: unknown } }) => ({ ...route.spec, rules: route.spec.rules.map(({ backendRefs: _, ...rule }) => rule) });
     expect(rest(after)).toEqual(rest(before));
     expect(release.summary()).toContain('| 25% | 600ms | ✅ passed |');
+    expect(release.summary()).toMatch(/HTTPRoute myapp at 25% green was programmed \d+ ms after the weights patch began/);
   });
 
   it('promote refuses a version other than the one staged, then promotes the staged one', async () => {

@@ -4,7 +4,7 @@ import { sliceCounts } from '../../src/routers/kubernetes/endpoints.js';
 import { describeApiError, rbacResource, timedOut } from '../../src/routers/kubernetes/errors.js';
 import { kubeconfigSecrets } from '../../src/routers/kubernetes/module.js';
 import { podNotReadyReason, rolloutStatus } from '../../src/routers/kubernetes/rollout.js';
-import { routeProblems, routeState, selectorRevision, serviceState, weightedRules } from '../../src/routers/kubernetes/traffic.js';
+import { selectorRevision, serviceState } from '../../src/routers/kubernetes/traffic.js';
 import { secretsOf } from '../../src/secrets.js';
 import { readSettings, SettingsError } from '../../src/settings.js';
 import { inputs } from '../helpers/fakes.js';
@@ -74,7 +74,7 @@ describe('API errors in the user\'s terms', () => {
   });
 });
 
-describe('Service selector and HTTPRoute weights', () => {
+describe('Service selector', () => {
   const svc = (value?: string): Obj => ({
     apiVersion: 'v1',
     kind: 'Service',
@@ -95,45 +95,6 @@ describe('Service selector and HTTPRoute weights', () => {
       { manager: 'kubectl-create', operation: 'Update', time: '2026-01-01T00:00:09Z' as unknown as Date, fieldsV1: { 'f:spec': { 'f:ports': {} } } },
     ];
     expect(selectorRevision(atomic, 'version')).toBe('kubectl-patch Update 2026-01-01T00:00:05Z');
-  });
-
-  const route = (blue: number | undefined, green: number) => ({
-    apiVersion: 'gateway.networking.k8s.io/v1',
-    kind: 'HTTPRoute',
-    metadata: { name: 'myapp', namespace: 'shop', generation: 4 },
-    spec: {
-      parentRefs: [{ name: 'gw' }],
-      rules: [
-        {
-          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
-          backendRefs: [
-            { name: 'myapp-blue', port: 80, ...(blue === undefined ? {} : { weight: blue }) },
-            { name: 'myapp-green', port: 80, weight: green },
-          ],
-        },
-        { matches: [{ path: { type: 'PathPrefix', value: '/admin' } }], backendRefs: [{ name: 'admin', port: 80 }] },
-      ],
-    },
-  });
-  const serviceFor = (color: string) => `myapp-${color}`;
-  it('reads one color, or a split, from the weights (an absent weight is 1)', () => {
-    expect(routeState(route(100, 0), serviceFor, colors)).toEqual({ active: 'blue', revision: 'generation 4' });
-    expect(routeState(route(0, 5), serviceFor, colors).active).toBe('green');
-    expect(routeState(route(undefined, 3), serviceFor, colors).weights).toEqual({ blue: 25, green: 75 });
-  });
-  it('changes only the two color weights, keeping every other field and rule', () => {
-    const before = route(100, 0);
-    const rules = weightedRules(before, serviceFor, colors, 'green', 10) as typeof before.spec.rules;
-    expect(rules[0].backendRefs.map((ref) => ref.weight)).toEqual([90, 10]);
-    expect(rules[0].matches).toEqual(before.spec.rules[0].matches);
-    expect(rules[1]).toEqual(before.spec.rules[1]);
-    expect(before.spec.rules[0].backendRefs[0].weight).toBe(100);
-  });
-  it('refuses a route whose rule routes to one color only', () => {
-    const oneSided = route(100, 0);
-    oneSided.spec.rules[0].backendRefs.pop();
-    expect(routeProblems(oneSided, serviceFor, colors)).toEqual(['HTTPRoute "myapp" has a rule (#1 of those routing to the colors) without a backendRef to myapp-green']);
-    expect(routeProblems(route(100, 0), serviceFor, colors)).toEqual([]);
   });
 });
 

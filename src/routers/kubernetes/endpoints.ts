@@ -26,6 +26,22 @@ export function sliceCounts(slices: Iterable<Obj>, targetPods: ReadonlySet<strin
 }
 
 /**
+ * The endpoints of a Service's slices, and how many are ready, whatever they point at (a pod, or an
+ * address written by hand for a selectorless Service). An endpoint in two slices for a moment, while
+ * the controller moves it, counts once.
+ */
+export function readyEndpoints(slices: Iterable<Obj>): { ready: number; total: number } {
+  const seen = new Map<string, boolean>();
+  for (const slice of slices) {
+    for (const endpoint of slice.endpoints ?? []) {
+      const id = endpoint.targetRef?.uid ?? endpoint.targetRef?.name ?? (endpoint.addresses ?? []).join(',');
+      seen.set(id, seen.get(id) === true || endpoint.conditions?.ready !== false);
+    }
+  }
+  return { ready: [...seen.values()].filter(Boolean).length, total: seen.size };
+}
+
+/**
  * Waits, with a watch, until the Service's EndpointSlices route only to `targetPods`. Resolves with the
  * time it took and the ready endpoints; throws with what the slices still show when `timeoutMs` passes.
  */

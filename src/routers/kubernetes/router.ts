@@ -3,9 +3,10 @@ import type { RouterDeps } from '../module.js';
 import type { Held } from '../../infra/fence.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
 import { Cluster, connect, type Obj } from './client.js';
-import { waitForEndpoints } from './endpoints.js';
+import { readyEndpoints, waitForEndpoints } from './endpoints.js';
 import { takeLease } from './lease.js';
 import type { KubernetesSettings } from './module.js';
+import { routeProgress, waitForProgrammed } from './route-status.js';
 import { isPodReady, selectorQuery } from './rollout.js';
 import { HTTP_ROUTE, routeProblems, routeState, SERVICE, serviceState, weightedRules } from './traffic.js';
 
@@ -13,7 +14,11 @@ const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 const POD = { apiVersion: 'v1', kind: 'Pod' };
 /** Where a color's staged version is recorded: an annotation on its Deployment, visible to kubectl. */
 export const STAGED_ANNOTATION = 'blue-green-action/staged';
-/** How long a flip may wait for the EndpointSlices to follow: they do in milliseconds when pods are ready. */
+/**
+ * How long a flip may wait for the EndpointSlices to follow, or for a Gateway controller to accept an
+ * HTTPRoute's new weights: both answer in milliseconds to a few seconds when healthy (a controller
+ * batches its events for up to about 2 s), so a minute without an answer is a fault, not load.
+ */
 const CONVERGE_MAX_MS = 60_000;
 
 export async function createKubernetesRouter(s: KubernetesSettings, deps: RouterDeps): Promise<Router> {
@@ -27,6 +32,8 @@ export async function createKubernetesRouter(s: KubernetesSettings, deps: Router
 class KubernetesRouter implements Router {
   readonly description: string;
   private readonly converged: string[] = [];
+  /** Whether this run has written the HTTPRoute: until then, a route its controller refuses is not changed. */
+  private wroteRoute = false;
   readonly preview?: (color: Color, signal?: AbortSignal) => Promise<void>;
   readonly afterPromotion?: (target: Color, previous: Color, signal?: AbortSignal) => Promise<string | undefined>;
 
@@ -68,7 +75,7 @@ class KubernetesRouter implements Router {
     if (s.httpRoute) {
       const route = await cluster.get({ ...HTTP_ROUTE, name: s.httpRoute });
       if (!route) problems.push(`Input 'http-route': HTTPRoute "${s.httpRoute}" was not found in namespace "${cluster.namespace}".`);
-      else problems.push(...routeProblems(route, (c) => this.colorService(c), this.deps.colors).map((p) => `Input 'http-route': ${p}.`));
+      else problems.push(...this.routeRefusals(route).map((p) => `Input 'http-route': ${p}.`));
       for (const color of this.deps.colors) problems.push(...(await missing('http-route', { ...SERVICE, name: this.colorService(color) }, ` (the ${color} backend)`)));
     }
     if (s.image) {
@@ -104,31 +111,61 @@ class KubernetesRouter implements Router {
 
   /** Compare (what this run expects) and swap (guarded by the resourceVersion just read). */
   private async change(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    if (this.s.httpRoute) return this.shiftWeights(to, percent, expected, signal);
     const object = await this.current(signal);
     assertExpected(this.description, this.stateOf(object), expected);
-    const resourceVersion = object.metadata?.resourceVersion;
-    if (this.s.httpRoute) {
-      await this.requireReadyPods(to, await this.selectorOf(this.colorService(to), signal), signal);
-      const rules = weightedRules(object, (c) => this.colorService(c), this.deps.colors, to, percent);
-      await this.deps.fence.check(`The change of ${this.description} to ${percent}% ${to}`);
-      await this.write({ ...HTTP_ROUTE, name: this.s.httpRoute }, { metadata: { resourceVersion }, spec: { rules } }, signal);
-      return;
-    }
     const selector = { ...(object.spec?.selector ?? {}), [this.s.colorLabel]: to };
     const pods = await this.requireReadyPods(to, selector, signal);
     const started = performance.now();
     await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
+    const resourceVersion = object.metadata?.resourceVersion;
     await this.write({ ...SERVICE, name: this.s.service }, { metadata: { resourceVersion }, spec: { selector: { [this.s.colorLabel]: to } } }, signal);
-    const timeout = Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS);
-    const done = await waitForEndpoints(this.cluster, this.s.service, pods, to, timeout, signal);
+    const done = await waitForEndpoints(this.cluster, this.s.service, pods, to, this.convergeMs, signal);
     const total = Math.round(performance.now() - started);
     this.converged.push(`Service ${this.s.service} routed only to ${to} (${done.ready} ready endpoint(s) in its EndpointSlices) ${total} ms after the selector patch began.`);
   }
 
-  /** A 409 says who wrote the object last, from its managedFields. */
-  private async write(ref: { apiVersion: string; kind: string; name: string }, body: Record<string, unknown>, signal?: AbortSignal): Promise<void> {
+  private get convergeMs(): number {
+    return Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS);
+  }
+
+  /**
+   * Writes the weights of every color backendRef, then waits until every parent's controller reports
+   * the written generation Accepted with its refs resolved. Before this run's first write, a route
+   * the controllers refuse (or that none answers) is not touched: traffic has not moved yet.
+   */
+  private async shiftWeights(to: Color, percent: number, expected: RouteState, signal?: AbortSignal): Promise<void> {
+    const ref = { ...HTTP_ROUTE, name: this.s.httpRoute };
+    if (!this.wroteRoute) {
+      const before = await this.current(signal);
+      await waitForProgrammed(this.cluster, ref.name, before.metadata?.generation ?? 0, this.convergeMs, signal);
+    }
+    // Read after that wait: the controller's status write changes the resourceVersion the patch is guarded by.
+    const object = await this.current(signal);
+    assertExpected(this.description, this.stateOf(object), expected);
+    await this.requireReadyEndpoints(to, signal);
+    const rules = weightedRules(object, (c) => this.colorService(c), this.deps.colors, to, percent);
+    const started = performance.now();
+    await this.deps.fence.check(`The change of ${this.description} to ${percent}% ${to}`);
+    const written = await this.write(ref, { metadata: { resourceVersion: object.metadata?.resourceVersion }, spec: { rules } }, signal);
+    this.wroteRoute = true;
+    const done = await waitForProgrammed(this.cluster, ref.name, written.metadata?.generation ?? 0, this.convergeMs, signal);
+    const total = Math.round(performance.now() - started);
+    this.converged.push(`HTTPRoute ${ref.name} at ${percent}% ${to} was programmed ${total} ms after the weights patch began: ${done.parents.join('; ')}.`);
+  }
+
+  /** What makes the route unfit before anything is touched: its shape, or its controllers refusing it now. */
+  private routeRefusals(route: Obj): string[] {
+    const problems = routeProblems(route, (c) => this.colorService(c), this.deps.colors);
+    const progress = routeProgress(route, route.metadata?.generation ?? 0);
+    if (progress.state === 'rejected') problems.push(`HTTPRoute "${this.s.httpRoute}" is refused by its controller: ${progress.parents.join('; ')}`);
+    return problems;
+  }
+
+  /** Returns the object as written; a 409 says who wrote it last, from its managedFields. */
+  private async write(ref: { apiVersion: string; kind: string; name: string }, body: Record<string, unknown>, signal?: AbortSignal): Promise<Obj> {
     try {
-      await this.cluster.patch(ref, body, signal);
+      return await this.cluster.patch(ref, body, signal);
     } catch (error) {
       if (!/409 Conflict/.test((error as Error).message)) throw error;
       const now = await this.cluster.get(ref, signal).catch(() => undefined);
@@ -138,10 +175,19 @@ class KubernetesRouter implements Router {
     }
   }
 
-  private async selectorOf(service: string, signal?: AbortSignal): Promise<Record<string, string>> {
-    const object = await this.cluster.get({ ...SERVICE, name: service }, signal);
-    if (!object) throw new Error(`Service "${service}" was not found in namespace "${this.cluster.namespace}"`);
-    return object.spec?.selector ?? {};
+  /**
+   * A Gateway sends a backendRef's share to the ready endpoints in the Service's EndpointSlices, so a
+   * color is refused when they list none. Read from the slices, not from pods by the Service's
+   * selector: a selectorless Service (endpoints written by hand) has an empty one, which would match
+   * every pod in the namespace.
+   */
+  private async requireReadyEndpoints(color: Color, signal?: AbortSignal): Promise<void> {
+    const service = this.colorService(color);
+    const slices = await this.cluster.list('discovery.k8s.io/v1', 'EndpointSlice', `kubernetes.io/service-name=${service}`, signal);
+    const { ready, total } = readyEndpoints(slices);
+    if (!ready) {
+      throw new Error(`${color} has no ready endpoint: the EndpointSlices of Service "${service}" list ${total} endpoint(s), none ready, so every request sent there would fail`);
+    }
   }
 
   /** An empty Service is an outage: refuse to send traffic to a color without a ready pod. */
@@ -162,7 +208,7 @@ class KubernetesRouter implements Router {
     const pods = await this.requireReadyPods(color, selector, signal);
     await this.deps.fence.check(`Pointing preview Service ${ref.name} at ${color}`);
     await this.write(ref, { metadata: { resourceVersion: preview.metadata?.resourceVersion }, spec: { selector: { [this.s.colorLabel]: color } } }, signal);
-    await waitForEndpoints(this.cluster, ref.name, pods, color, Math.min(this.deps.readyTimeoutMs, CONVERGE_MAX_MS), signal);
+    await waitForEndpoints(this.cluster, ref.name, pods, color, this.convergeMs, signal);
     this.deps.log.info(`Preview Service ${ref.name} now routes to ${color}.`);
   }
 
