@@ -8,12 +8,11 @@ import { recordStaged, whyNotStaged } from './phases/staged.js';
 import { smokeFailure, smokeTest } from './phases/smoke.js';
 import { conclude, RouteGuard } from './phases/verdict.js';
 import { watchWindow } from './phases/watch.js';
-import { STATE } from './run-deps.js';
+import { STATE, type RunDeps } from './run-deps.js';
 import { newReport, type RunReport } from './report/model.js';
 import { Timeline } from './report/timeline.js';
-import { describeRoute } from './routers/compare.js';
+import { describeRoute } from './route.js';
 import type { Settings } from './settings.js';
-import type { RunDeps } from './run-deps.js';
 import type { Color, HealthSource, Mode, Result, RouteState } from './types.js';
 
 export async function run(settings: Settings, deps: RunDeps): Promise<RunReport> {

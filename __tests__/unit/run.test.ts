@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Fence } from '../../src/infra/fence.js';
-import { RouteChangedError } from '../../src/routers/compare.js';
+import { RouteChangedError } from '../../src/route.js';
 import type { RunDeps } from '../../src/run-deps.js';
 import { run } from '../../src/run.js';
 import { readSettings, type Settings } from '../../src/settings.js';

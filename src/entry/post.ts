@@ -6,7 +6,7 @@ import { errorMessage, type Log } from '../infra/log.js';
 import { flipBack } from '../phases/rollback.js';
 import { STATE } from '../run-deps.js';
 import { decidePost, notOwnWrite } from './post-decision.js';
-import { describeRoute } from '../routers/compare.js';
+import { describeRoute } from '../route.js';
 import { createRouter } from '../routers/index.js';
 import { readSettings } from '../settings.js';
 import type { Router } from '../types.js';

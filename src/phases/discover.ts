@@ -1,4 +1,4 @@
-import { describeRoute } from '../routers/compare.js';
+import { describeRoute } from '../route.js';
 import type { Color, Mode, RouteState, Router } from '../types.js';
 
 export interface Plan {

@@ -4,7 +4,7 @@
  */
 import { ExclusionLostError, type Fence } from '../infra/fence.js';
 import { errorMessage } from '../infra/log.js';
-import { describeRoute, RouteChangedError, sameRoute } from '../routers/compare.js';
+import { describeRoute, RouteChangedError, sameRoute } from '../route.js';
 import type { Color, Mode, Result, RouteState, Router } from '../types.js';
 
 export type Next = { end: Result; reason: string } | { rollBackTo: Color; reason: string };

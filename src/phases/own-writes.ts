@@ -2,7 +2,7 @@
  * What this run's own writes may leave on the router, saved in the step's state before and after each
  * write: the post step undoes only those, never a state someone else wrote since (post-decision.ts).
  */
-import { describeRoute } from '../routers/compare.js';
+import { describeRoute } from '../route.js';
 import type { Color, RouteState } from '../types.js';
 
 /** What a write of `percent` to `target` should leave the router showing. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../infra/clock.js';
 import type { Fence } from '../infra/fence.js';
 import { errorMessage, oneLine } from '../infra/log.js';
-import { describeRoute } from '../routers/compare.js';
+import { describeRoute } from '../route.js';
 import { readForVerdict } from './rollback.js';
 import type { Color, HealthSource, Result, RouteState, Router, Sample } from '../types.js';
 

@@ -2,7 +2,7 @@ import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorMessage } from '../../infra/log.js';
 import { ExclusionLostError, type Held } from '../../infra/fence.js';
 import type { Color, HealthSource, RouteState, Router, StagedRecord } from '../../types.js';
-import { assertExpected, RouteChangedError } from '../compare.js';
+import { assertExpected, RouteChangedError } from '../../route.js';
 import type { RouterDeps } from '../module.js';
 import { describeForward, forwardOf, groupStickiness, routeOf, withWeights } from './actions.js';
 import { Elb, fromTagValue, newClient, toTagValue } from './client.js';

@@ -8,7 +8,7 @@ import { execOrThrow } from '../../infra/exec.js';
 import type { CommandRouterSettings } from './module.js';
 import type { Color, RouteState, Router } from '../../types.js';
 import type { RouterDeps } from '../module.js';
-import { assertExpected, describeRoute } from '../compare.js';
+import { assertExpected, describeRoute } from '../../route.js';
 
 /** User commands are expected to be quick API calls; a minute means something is stuck. */
 const COMMAND_TIMEOUT_MS = 60_000;

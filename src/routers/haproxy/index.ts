@@ -11,7 +11,7 @@ import type { HaproxySettings } from './module.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
 import { readStagedFile, writeStagedFile } from '../staged-file.js';
 import type { RouterDeps } from '../module.js';
-import { assertExpected, describeRoute } from '../compare.js';
+import { assertExpected, describeRoute } from '../../route.js';
 import { parseShowMap, persistMapEntry } from './map-file.js';
 import { describeAddress, RuntimeApi, type ApiAddress } from './runtime-api.js';
 

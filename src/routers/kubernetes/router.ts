@@ -1,4 +1,4 @@
-import { assertExpected, describeRoute } from '../compare.js';
+import { assertExpected, describeRoute } from '../../route.js';
 import type { RouterDeps } from '../module.js';
 import type { Held } from '../../infra/fence.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';

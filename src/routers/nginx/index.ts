@@ -11,7 +11,7 @@ import type { NginxSettings } from './module.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
 import { readStagedFile, writeStagedFile } from '../staged-file.js';
 import type { RouterDeps } from '../module.js';
-import { assertExpected } from '../compare.js';
+import { assertExpected } from '../../route.js';
 import { oldWorkersRetired, snapshotWorkers, type WorkerSnapshot } from './workers.js';
 
 const MARKER = /^# Live color: ([a-z0-9-]+)$/m;

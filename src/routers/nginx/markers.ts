@@ -6,7 +6,7 @@ import type { Held } from '../../infra/fence.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
 import { readStagedFile, writeStagedFile } from '../staged-file.js';
-import { assertExpected, describeRoute } from '../compare.js';
+import { assertExpected, describeRoute } from '../../route.js';
 import type { RouterDeps } from '../module.js';
 import type { NginxSettings } from './module.js';
 import { snapshotWorkers } from './workers.js';

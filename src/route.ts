@@ -1,4 +1,8 @@
-import type { RouteState } from '../types.js';
+/**
+ * The vocabulary of routes, shared by the core and every router: how a route reads in a log line, when
+ * two reads are the same, and the compare-and-swap guard every flip starts with.
+ */
+import type { RouteState } from './types.js';
 
 export function describeRoute(state: RouteState): string {
   if (state.weights) {
