@@ -201,6 +201,8 @@ describe('route53 preflight: what the inputs name, and the TTL against the windo
     expect(await router().r.preflight()).toEqual([expect.stringMatching(/^Input 'health-window': is 5m, shorter than the TTL of 600 s .* set allow-long-ttl: true to run anyway\.$/)]);
     const stepped = { windows: { healthMs: 900_000, stepMs: 60_000, stepped: true } };
     expect(await router(stepped).r.preflight()).toEqual([expect.stringMatching(/^Input 'step-window': is 1m, shorter than the TTL of 600 s/)]);
+    // A window of 0 judges nothing, so it judges nothing too early.
+    expect(await router({ windows: { healthMs: 0, stepMs: 60_000, stepped: false } }).r.preflight()).toEqual([]);
     const allowed = router({ allowLongTtl: true });
     expect(await allowed.r.preflight()).toEqual([]);
     expect(allowed.log.lines.join('\n')).toMatch(/warning: The records app\.example\.com\. \(A\) have a TTL of 600 s: .* It is longer than health-window, run anyway as allow-long-ttl is set\./);

@@ -18,7 +18,8 @@ function shortestWindow(s: Route53Settings): { input: string; ms: number } {
 /** A problem naming the window when the TTL outlasts it, unless `allow-long-ttl` is set. */
 export function ttlProblem(ttlS: number, s: Route53Settings): string | undefined {
   const window = shortestWindow(s);
-  if (s.allowLongTtl || ttlS * 1000 <= window.ms) return undefined;
+  // A window of 0 judges nothing, so nothing is judged too early.
+  if (s.allowLongTtl || window.ms === 0 || ttlS * 1000 <= window.ms) return undefined;
   return (
     `Input '${window.input}': is ${formatDuration(window.ms)}, shorter than the TTL of ${ttlS} s of the records ${s.recordName} (${s.recordType}): ` +
     'clients keep the old answer up to a TTL, so such a window would judge the old version. ' +
