@@ -13,7 +13,7 @@ import {
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Fence } from '../../src/infra/fence.js';
 import { RouteChangedError } from '../../src/routers/compare.js';
 import type { RouterDeps } from '../../src/routers/module.js';
@@ -258,6 +258,39 @@ describe('route53 lock: a TXT record the zone arbitrates', () => {
     mock.on(ListResourceRecordSetsCommand).callsFake(() => ({ ResourceRecordSets: [lockRecord(NAME_LOCK, 'run 1', ++n)] }));
     await expect(takeLockRecord(zone(), NAME_LOCK, 'me', 60_000, new FakeClock(), new RecordingLog())).rejects.toThrow(/another run holds the lock record .* \(run 1\); waited lock-timeout for it\. Nothing was changed\./);
     expect(mock.commandCalls(ChangeResourceRecordSetsCommand).every((c) => c.args[0].input.ChangeBatch!.Changes!.length === 1)).toBe(true);
+  });
+
+  it('renews by DELETE as written + CREATE of the next count; adopts a renewal that landed unseen; is lost at once when someone replaced it', async () => {
+    vi.useFakeTimers();
+    try {
+      const ok = { ChangeInfo: { Id: 'C1', Status: 'PENDING' as const, SubmittedAt: new Date() } };
+      const refusals: boolean[] = [];
+      mock.on(ChangeResourceRecordSetsCommand).callsFake(() => {
+        if (refusals.shift()) throw refusal();
+        return ok;
+      });
+      const held = await takeLockRecord(zone(), NAME_LOCK, 'me', 60_000, new FakeClock(), new RecordingLog());
+      await vi.advanceTimersByTimeAsync(5_000);
+      const batches = () => mock.commandCalls(ChangeResourceRecordSetsCommand).map((c) => c.args[0].input.ChangeBatch!.Changes);
+      expect(batches()[1]).toEqual([{ Action: 'DELETE', ResourceRecordSet: lockRecord(NAME_LOCK, 'me', 0) }, { Action: 'CREATE', ResourceRecordSet: lockRecord(NAME_LOCK, 'me', 1) }]);
+      // Renewal 2 is refused: renewal 3's answer was lost here, but it landed (the record says so).
+      refusals.push(true);
+      mock.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [lockRecord(NAME_LOCK, 'me', 7)] });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(await held.lost()).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(batches().at(-1)![0]).toEqual({ Action: 'DELETE', ResourceRecordSet: lockRecord(NAME_LOCK, 'me', 7) });
+      // Someone else's record now: the next refusal loses the lock at once, and nothing is deleted on release.
+      refusals.push(true);
+      mock.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [lockRecord(NAME_LOCK, 'run 9', 0)] });
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(await held.lost()).toMatch(/the lock record _blue-green-lock\.app\.example\.com\. was replaced or deleted by someone else/);
+      const sent = batches().length;
+      await held.release();
+      expect(batches()).toHaveLength(sent);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a TXT record there that is not its lock', async () => {

@@ -13,8 +13,8 @@
  */
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { Clock } from '../../infra/clock.js';
-import { LeaseTerm, Observer, type Held } from '../../infra/fence.js';
-import { errorMessage, type Log } from '../../infra/log.js';
+import { keepRenewed, Observer, type Held } from '../../infra/fence.js';
+import type { Log } from '../../infra/log.js';
 import { Route53Error, type Zone } from './client.js';
 
 /** Half a minute, as a Kubernetes Lease: a dead run's lock is free 30 s after a waiter first sees it. */
@@ -98,43 +98,39 @@ export async function takeLockRecord(zone: Zone, name: string, holder: string, t
 
 /** Renews while held; the fence says when this run can no longer vouch for the lock. */
 function keep(zone: Zone, first: ResourceRecordSet, holder: string, clock: Clock, log: Log, started: number): Held {
-  const term = new LeaseTerm(clock, LEASE_MS, MARGIN_MS, started);
   const name = first.Name!;
   let written = first;
-  let taken: string | undefined;
-  let warned = false;
   let count = 0;
-  let renewing: Promise<void> = Promise.resolve();
-  const renew = async () => {
-    const at = clock.monotonic();
-    const next = lockRecord(name, holder, ++count);
-    try {
-      await zone.change([{ Action: 'DELETE', ResourceRecordSet: written }, { Action: 'CREATE', ResourceRecordSet: next }], 'blue-green lock renewal', AbortSignal.timeout(RENEW_TIMEOUT_MS));
-      written = next;
-      term.confirmed(at);
-    } catch (error) {
-      if (refused(error)) {
-        taken = `the lock record ${name} was replaced or deleted by someone else (taken over after it looked unrenewed?)`;
-        clearInterval(timer);
-      }
-      if (!warned || taken) log.warning(`Could not renew the lock record ${name}: ${taken ?? errorMessage(error)}`, 'Lock');
-      warned = true;
-    }
+  /** A refused batch may follow one that timed out here but landed: the record then still names this run. */
+  const adopt = async (signal: AbortSignal): Promise<boolean> => {
+    const [now] = await zone.records(name, 'TXT', signal);
+    if (!now || holderOf(now) !== holder) return false;
+    written = now;
+    return true;
   };
-  const timer = setInterval(() => {
-    renewing = renew();
-  }, RENEW_MS);
-  timer.unref();
-  return {
-    lost: async () => taken ?? term.expired(`the lock record ${name}`),
-    release: async () => {
-      clearInterval(timer);
-      await renewing;
-      if (taken) return;
-      await zone.change([{ Action: 'DELETE', ResourceRecordSet: written }], 'blue-green lock release', AbortSignal.timeout(RENEW_TIMEOUT_MS * 2)).catch((error: unknown) => {
-        if (refused(error)) return;
-        log.warning(`Could not delete the lock record ${name} (another run takes it over once it sees it unrenewed for ${LEASE_MS / 1000} s): ${errorMessage(error)}`, 'Lock');
-      });
+  return keepRenewed(
+    {
+      what: `the lock record ${name}`,
+      timing: { leaseMs: LEASE_MS, marginMs: MARGIN_MS, everyMs: RENEW_MS, timeoutMs: RENEW_TIMEOUT_MS },
+      renew: async (signal) => {
+        const next = lockRecord(name, holder, ++count);
+        await zone.change([{ Action: 'DELETE', ResourceRecordSet: written }, { Action: 'CREATE', ResourceRecordSet: next }], 'blue-green lock renewal', signal);
+        written = next;
+      },
+      takenBy: async (error, signal) => {
+        if (!refused(error) || (await adopt(signal))) return undefined;
+        return `the lock record ${name} was replaced or deleted by someone else (taken over after it looked unrenewed?)`;
+      },
+      release: async (signal) => {
+        const remove = () => zone.change([{ Action: 'DELETE', ResourceRecordSet: written }], 'blue-green lock release', signal);
+        await remove().catch(async (error: unknown) => {
+          if (!refused(error)) throw error;
+          if (await adopt(signal)) await remove();
+        });
+      },
     },
-  };
+    clock,
+    log,
+    started,
+  );
 }
