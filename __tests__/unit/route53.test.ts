@@ -17,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Fence } from '../../src/infra/fence.js';
 import { RouteChangedError } from '../../src/routers/compare.js';
 import type { RouterDeps } from '../../src/routers/module.js';
-import { Zone } from '../../src/routers/route53/client.js';
+import { describeRoute53Error, Zone } from '../../src/routers/route53/client.js';
 import { holderOf, LEASE_MS, lockName, lockRecord, takeLockRecord } from '../../src/routers/route53/lock.js';
 import type { Route53Settings } from '../../src/routers/route53/module.js';
 import { changeBatch, routeOfPair, weightsFor } from '../../src/routers/route53/records.js';
@@ -181,6 +181,15 @@ describe('route53 router', () => {
     await r.flip('blue', await r.read());
     expect(clock.monotonic() - started).toBe(0);
     expect(r.notes.join('\n')).toMatch(/Flip to blue: .* clients still holding the previous answer move back within the TTL of 60 s/);
+  });
+});
+
+describe('route53 errors in the user\'s terms', () => {
+  it('a refused call names the IAM action to add and the shipped policy', async () => {
+    const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/deployer is not authorized to perform: route53:ChangeResourceRecordSets'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    expect(describeRoute53Error(denied, 'ChangeResourceRecordSets', 'hosted zone Z1').message).toBe(
+      'the credentials may not call route53:ChangeResourceRecordSets on hosted zone Z1 (AccessDenied): add "route53:ChangeResourceRecordSets" to the policy the action runs with (aws/route53-policy.json in the action\'s repository lists every action it needs)',
+    );
   });
 });
 

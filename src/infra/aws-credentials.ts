@@ -49,3 +49,20 @@ export class CredentialsNotice {
     return missingCredentialsMessage(this.api, (error as Error).message);
   }
 }
+
+/**
+ * One SDK call with the run's signal, given up after `limitMs` when set (a write that must not land
+ * late). A cancel rethrows the signal's reason; any other failure goes to `describe`, told whether the
+ * limit ended it.
+ */
+export async function sendWithin<T>(send: (signal?: AbortSignal) => Promise<T>, signal: AbortSignal | undefined, limitMs: number | undefined, describe: (error: unknown, timedOut: boolean) => Error): Promise<T> {
+  signal?.throwIfAborted();
+  const limit = limitMs ? AbortSignal.timeout(limitMs) : undefined;
+  const bounded = limit ? (signal ? AbortSignal.any([signal, limit]) : limit) : signal;
+  try {
+    return await send(bounded);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw describe(error, limit?.aborted ?? false);
+  }
+}

@@ -27,7 +27,7 @@ import {
   type TargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CredentialsNotice } from '../../infra/aws-credentials.js';
+import { CredentialsNotice, sendWithin } from '../../infra/aws-credentials.js';
 
 /**
  * Attempts per call, first included. The standard strategy waits a jittered 0.1·2ⁿ s (0.5·2ⁿ s when
@@ -125,22 +125,14 @@ export class Elb {
     );
   }
 
-  private async send<T>(operation: string, resource: string, command: object, signal?: AbortSignal, limitMs?: number): Promise<T> {
-    signal?.throwIfAborted();
-    const limit = limitMs ? AbortSignal.timeout(limitMs) : undefined;
-    const bounded = limit ? (signal ? AbortSignal.any([signal, limit]) : limit) : signal;
-    try {
-      // Each command class is its own type; the client's send takes any of them.
-      return (await this.client.send(command as never, { abortSignal: bounded })) as T;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (limit?.aborted) {
-        throw new AwsCallError(`${operation} on ${resource} did not answer within ${limitMs! / 1000} s, so the write was given up (it must not land after another run may hold the lock)`, 'WriteTimedOut');
-      }
+  private send<T>(operation: string, resource: string, command: object, signal?: AbortSignal, limitMs?: number): Promise<T> {
+    // Each command class is its own type; the client's send takes any of them.
+    return sendWithin((abortSignal) => this.client.send(command as never, { abortSignal }) as Promise<T>, signal, limitMs, (error, timedOut) => {
+      if (timedOut) return new AwsCallError(`${operation} on ${resource} did not answer within ${limitMs! / 1000} s, so the write was given up (it must not land after another run may hold the lock)`, 'WriteTimedOut');
       const noCredentials = this.credentials.describe(error);
-      if (noCredentials) throw new AwsCallError(noCredentials, 'NoCredentials');
-      throw describeAwsError(error, operation, resource);
-    }
+      if (noCredentials) return new AwsCallError(noCredentials, 'NoCredentials');
+      return describeAwsError(error, operation, resource);
+    });
   }
 
   private async orUndefined<T>(request: Promise<T>): Promise<T | undefined> {

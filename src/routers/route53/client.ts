@@ -16,7 +16,7 @@ import {
   type ResourceRecordSet,
   type Route53ClientConfig,
 } from '@aws-sdk/client-route-53';
-import { CredentialsNotice } from '../../infra/aws-credentials.js';
+import { CredentialsNotice, sendWithin } from '../../infra/aws-credentials.js';
 
 /** Attempts per call, first included, as for ELBv2: a few seconds of throttling are ridden out. */
 export const MAX_ATTEMPTS = 5;
@@ -89,19 +89,13 @@ export class Zone {
     );
   }
 
-  private async send<T>(operation: string, command: object, signal?: AbortSignal, limitMs?: number): Promise<T> {
-    signal?.throwIfAborted();
-    const limit = limitMs ? AbortSignal.timeout(limitMs) : undefined;
-    const bounded = limit ? (signal ? AbortSignal.any([signal, limit]) : limit) : signal;
-    try {
-      return (await this.client.send(command as never, { abortSignal: bounded })) as T;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (limit?.aborted) throw new Route53Error(`${operation} on ${this.resource} did not answer within ${limitMs! / 1000} s, so the change was given up (it must not land after another run may hold the lock)`, 'WriteTimedOut');
+  private send<T>(operation: string, command: object, signal?: AbortSignal, limitMs?: number): Promise<T> {
+    return sendWithin((abortSignal) => this.client.send(command as never, { abortSignal }) as Promise<T>, signal, limitMs, (error, timedOut) => {
+      if (timedOut) return new Route53Error(`${operation} on ${this.resource} did not answer within ${limitMs! / 1000} s, so the change was given up (it must not land after another run may hold the lock)`, 'WriteTimedOut');
       const noCredentials = this.credentials.describe(error);
-      if (noCredentials) throw new Route53Error(noCredentials, 'NoCredentials');
-      throw describeRoute53Error(error, operation, this.resource);
-    }
+      if (noCredentials) return new Route53Error(noCredentials, 'NoCredentials');
+      return describeRoute53Error(error, operation, this.resource);
+    });
   }
 
   /** The zone, or undefined when there is none with this id. */
