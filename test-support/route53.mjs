@@ -35,8 +35,9 @@ export async function zoneFixture(moto, { kind = 'A', ttl = 1 } = {}) {
   }
   const Changes = [['blue', 100], ['green', 0]].map(([color, weight]) => ({ Action: 'CREATE', ResourceRecordSet: recordOf(kind, color, weight, ttl, targets) }));
   await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes } }));
+  let reader = r53;
   const list = async (name, type) =>
-    ((await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: type }))).ResourceRecordSets ?? []).filter(
+    ((await reader.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, StartRecordType: type }))).ResourceRecordSets ?? []).filter(
       (set) => set.Name === `${name}.` && set.Type === type,
     );
   const type = kind === 'CNAME' ? 'CNAME' : 'A';
@@ -44,6 +45,10 @@ export async function zoneFixture(moto, { kind = 'A', ttl = 1 } = {}) {
     zoneId,
     type,
     r53,
+    /** Reads with these keys from now on (an admin's, once IAM is enforced). */
+    readWith: (keys) => {
+      reader = route53Client(moto, keys);
+    },
     /** Each color's weight as the zone lists it now. */
     weights: async () => Object.fromEntries((await list(NAME, type)).map((set) => [set.SetIdentifier, set.Weight])),
     records: () => list(NAME, type),

@@ -2,8 +2,11 @@
 // steps of two weighted records (plain A, CNAME, aliases to load balancers), the wait for INSYNC and the
 // TTL, the TXT lock with two runs at once, and missing zone or records as bad inputs. moto alone accepts
 // a DELETE that does not match and a CREATE of a record that exists; test-support/moto-route53.py gives
-// its change batches Route 53's semantics, and the compare-and-swap is tested on it at the module level
-// below (and with the real API's error in the unit tests).
+// its change batches Route 53's semantics (and mends its IAM enforcement for Route 53), and the
+// compare-and-swap is tested on it at the module level below (and with the real API's error in the unit
+// tests).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/infra/clock.js';
@@ -12,9 +15,9 @@ import type { RouterDeps } from '../../src/routers/module.js';
 import { Zone } from '../../src/routers/route53/client.js';
 import { Route53Router } from '../../src/routers/route53/router.js';
 import { commandRouterRun, moduleLog } from '../../test-support/chunks.mjs';
-import { startMoto } from '../../test-support/moto.mjs';
+import { enforceIam, startMoto } from '../../test-support/moto.mjs';
 import { NAME, route53Client, zoneFixture } from '../../test-support/route53.mjs';
-import { runAction } from '../../test-support/runner.mjs';
+import { ROOT, runAction } from '../../test-support/runner.mjs';
 import { RecordingLog } from '../helpers/fakes.js';
 
 type Moto = Awaited<ReturnType<typeof startMoto>>;
@@ -29,9 +32,9 @@ beforeEach(async () => {
   await moto.reset();
 });
 
-function run(f: Fixture, extra: Record<string, string> = {}) {
+function run(f: Fixture, extra: Record<string, string> = {}, keys?: { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string }) {
   const inputs = { router: 'route53', 'hosted-zone-id': f.zoneId, 'record-name': NAME, 'record-type': f.type, 'health-window': '1s', 'health-interval': '200ms', ...extra };
-  return runAction(inputs, { env: moto.env() });
+  return runAction(inputs, { env: moto.env(keys) });
 }
 
 describe('route53 router', () => {
@@ -108,6 +111,34 @@ describe('route53 router', () => {
     expect(await f.weights()).toEqual({ blue: 100, green: 0 });
     expect(await f.lock()).toEqual([]);
   }, 60_000);
+});
+
+describe('route53 rights, on moto enforcing IAM', () => {
+  const policy = () => JSON.parse(readFileSync(join(ROOT, 'aws/route53-policy.json'), 'utf8')) as { Statement: { Sid: string; Action: string[] }[] };
+
+  it('the shipped policy is enough for steps, the INSYNC wait and the lock', async () => {
+    const f = await zoneFixture(moto);
+    const { admin, deployer } = await enforceIam(moto, policy());
+    f.readWith(admin);
+    const release = await run(f, { 'traffic-steps': '50,100', 'step-window': '1s' }, deployer);
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+    expect(release.summary()).toMatch(/GetChange \d/);
+    expect(await f.weights()).toEqual({ blue: 0, green: 100 });
+    expect(await f.lock()).toEqual([]);
+  });
+
+  it('a policy without route53:ChangeResourceRecordSets fails naming it, with the records untouched', async () => {
+    const f = await zoneFixture(moto);
+    const narrowed = policy();
+    for (const statement of narrowed.Statement) statement.Action = statement.Action.filter((action) => action !== 'route53:ChangeResourceRecordSets');
+    narrowed.Statement = narrowed.Statement.filter((statement) => statement.Action.length);
+    const { admin, deployer } = await enforceIam(moto, narrowed);
+    f.readWith(admin);
+    const release = await run(f, {}, deployer);
+    expect(release.outputs.result, release.stdout).toBe('aborted');
+    expect(release.outputs.reason).toMatch(/the credentials may not call route53:ChangeResourceRecordSets on hosted zone \w+ \(AccessDenied\): add "route53:ChangeResourceRecordSets" to the policy/);
+    expect(await f.weights()).toEqual({ blue: 100, green: 0 });
+  });
 });
 
 describe('route53 compare-and-swap, on moto with Route 53 change batch semantics', () => {
