@@ -53,6 +53,8 @@ beforeEach(() => {
 });
 afterEach(() => mock.restore());
 
+/** The run's signal: a change made with it is one a window will judge. */
+const run = new AbortController();
 const zone = () => new Zone(new Route53Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }), 'Z1D633PJN98FT9');
 
 function router(over: Partial<Route53Settings> = {}, held = true) {
@@ -113,7 +115,7 @@ describe('route53 router', () => {
     const { r, clock } = router();
     const expected = await r.read();
     const started = clock.monotonic();
-    await r.flip('green', expected);
+    await r.flip('green', expected, run.signal);
     const batch = mock.commandCalls(ChangeResourceRecordSetsCommand)[0].args[0].input.ChangeBatch!.Changes;
     expect(batch).toEqual([
       { Action: 'DELETE', ResourceRecordSet: record('blue', 100) },
@@ -172,14 +174,19 @@ describe('route53 router', () => {
     await expect(r.flip('green', await r.read())).rejects.toThrow(/change \/change\/C2682N5HXP0BZ4 was written but still PENDING after 60 s \(ready-timeout\)/);
   });
 
-  it('a return to the color that served first does not wait out the TTL (a rollback must not wait)', async () => {
+  it('a return to the color that served first, or a flip back without the run\'s signal, does not wait out the TTL (a rollback must not wait)', async () => {
     zoneHolds([record('blue', 100), record('green', 0)]);
     mock.on(GetChangeCommand).resolves({ ChangeInfo: { Id: 'C1', Status: 'INSYNC', SubmittedAt: new Date() } });
     const { r, clock } = router();
-    await r.flip('green', await r.read());
-    const started = clock.monotonic();
-    await r.flip('blue', await r.read());
+    await r.flip('green', await r.read(), run.signal);
+    let started = clock.monotonic();
+    await r.flip('blue', await r.read(), run.signal);
     expect(clock.monotonic() - started).toBe(0);
+    // A flip back after a cancel comes without the run's signal: it does not wait either.
+    const other = router();
+    started = other.clock.monotonic();
+    await other.r.flip('green', await other.r.read());
+    expect(other.clock.monotonic() - started).toBe(0);
     expect(r.notes.join('\n')).toMatch(/Flip to blue: .* clients still holding the previous answer move back within the TTL of 60 s/);
   });
 });

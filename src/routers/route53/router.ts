@@ -115,8 +115,9 @@ export class Route53Router implements Router {
     const calls = this.zone.calls.slice(callsBefore);
     const ttl = ttlSeconds(written);
     const head = `${percent < 100 ? `Shift to ${to} ${percent}%` : `Flip to ${to}`}: change ${id.replace(/^\/change\//, '')} was INSYNC ${(insyncMs / 1000).toFixed(1)} s after it was sent`;
-    if (to === this.firstActive && percent === 100) {
-      // A return to the color that served before: no window judges it, so a rollback does not wait.
+    if ((to === this.firstActive && percent === 100) || !signal) {
+      // A return to the color that served before, or a flip back that must finish whatever happens (it
+      // comes without the run's signal): no window judges it, so it does not wait.
       this.said.push(`${head}; clients still holding the previous answer move back within the TTL of ${ttl} s. ${calls.length} Route 53 API call(s) (${calls.join(', ')}).`);
       return;
     }
