@@ -118,8 +118,8 @@ authorize = Route53._authenticate_and_authorize_action
 
 
 def _authenticate_and_authorize_action(self, iam_request_cls, resource="*"):
-    # The resource a Route 53 call acts on, as IAM names it: the zone, or the change it asks about.
-    found = re.search(r"/(hostedzone|change)/([A-Za-z0-9]+)", self.path)
+    # The resource a Route 53 call acts on, as IAM names it: the zone, the change or the health check.
+    found = re.search(r"/(hostedzone|change|healthcheck)/([A-Za-z0-9-]+)", self.path)
     if resource == "*" and found:
         resource = f"arn:aws:route53:::{found.group(1)}/{found.group(2)}"
     try:

@@ -2,7 +2,7 @@
 // values, a CNAME, or aliases to two real load balancers on moto), and what a test reads back: the
 // weights, and the lock's TXT record.
 import { randomUUID } from 'node:crypto';
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ChangeResourceRecordSetsCommand, CreateHealthCheckCommand, CreateHostedZoneCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { DescribeLoadBalancersCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { albFixture, REGION } from './moto.mjs';
 
@@ -21,8 +21,8 @@ function recordOf(kind, color, weight, ttl, targets) {
   return { ...base, Type: 'A', TTL: ttl, ResourceRecords: [{ Value: color === 'blue' ? '192.0.2.1' : '192.0.2.2' }] };
 }
 
-/** A zone holding blue at 100 and green at 0; `kind` as recordOf, `ttl` in seconds. */
-export async function zoneFixture(moto, { kind = 'A', ttl = 1 } = {}) {
+/** A zone holding blue at 100 and green at 0; `kind` as recordOf, `ttl` in seconds; `healthCheck` attaches one to green. */
+export async function zoneFixture(moto, { kind = 'A', ttl = 1, healthCheck = false } = {}) {
   const r53 = route53Client(moto);
   const zone = (await r53.send(new CreateHostedZoneCommand({ Name: ZONE, CallerReference: randomUUID() }))).HostedZone;
   const zoneId = zone.Id.replace('/hostedzone/', '');
@@ -34,6 +34,10 @@ export async function zoneFixture(moto, { kind = 'A', ttl = 1 } = {}) {
     }
   }
   const Changes = [['blue', 100], ['green', 0]].map(([color, weight]) => ({ Action: 'CREATE', ResourceRecordSet: recordOf(kind, color, weight, ttl, targets) }));
+  const check = healthCheck
+    ? (await r53.send(new CreateHealthCheckCommand({ CallerReference: randomUUID(), HealthCheckConfig: { Type: 'HTTP', IPAddress: '192.0.2.2', Port: 80, ResourcePath: '/healthz' } }))).HealthCheck.Id
+    : undefined;
+  if (check) Changes[1].ResourceRecordSet.HealthCheckId = check;
   await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes } }));
   let reader = r53;
   const list = async (name, type) =>
@@ -44,6 +48,7 @@ export async function zoneFixture(moto, { kind = 'A', ttl = 1 } = {}) {
   return {
     zoneId,
     type,
+    healthCheck: check,
     r53,
     /** Reads with these keys from now on (an admin's, once IAM is enforced). */
     readWith: (keys) => {

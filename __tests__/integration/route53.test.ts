@@ -73,6 +73,14 @@ describe('route53 router', () => {
     expect(after.map((s) => [s.SetIdentifier, s.Weight, s.AliasTarget?.DNSName])).toEqual(before.map((s) => [s.SetIdentifier, s.SetIdentifier === 'green' ? 100 : 0, s.AliasTarget?.DNSName]));
   }, 150_000);
 
+  it('watches the Route 53 health check attached to the new color\'s record during the window', async () => {
+    const f = await zoneFixture(moto, { healthCheck: true });
+    const release = await run(f);
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green' });
+    const samples = release.report().samples as { source: string; status: string }[];
+    expect(samples.filter((sample) => sample.source === `Route 53 health check ${f.healthCheck} of green`).map((sample) => sample.status)).toContain('pass');
+  });
+
   it('flips CNAME records', async () => {
     const f = await zoneFixture(moto, { kind: 'CNAME' });
     const release = await run(f);
@@ -116,13 +124,13 @@ describe('route53 router', () => {
 describe('route53 rights, on moto enforcing IAM', () => {
   const policy = () => JSON.parse(readFileSync(join(ROOT, 'aws/route53-policy.json'), 'utf8')) as { Statement: { Sid: string; Action: string[] }[] };
 
-  it('the shipped policy is enough for steps, the INSYNC wait and the lock', async () => {
-    const f = await zoneFixture(moto);
+  it('the shipped policy is enough for steps, the INSYNC wait, the lock and a health check', async () => {
+    const f = await zoneFixture(moto, { healthCheck: true });
     const { admin, deployer } = await enforceIam(moto, policy());
     f.readWith(admin);
     const release = await run(f, { 'traffic-steps': '50,100', 'step-window': '1s' }, deployer);
     expect(release.outputs, release.stdout).toMatchObject({ result: 'promoted', 'active-color': 'green' });
-    expect(release.summary()).toMatch(/GetChange \d/);
+    expect(release.summary()).toMatch(/Route 53 API call\(s\) in this step \(.*GetHealthCheckStatus \d/);
     expect(await f.weights()).toEqual({ blue: 0, green: 100 });
     expect(await f.lock()).toEqual([]);
   });

@@ -5,11 +5,13 @@
 import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
+  GetHealthCheckStatusCommand,
   GetHostedZoneCommand,
   InvalidChangeBatch,
   ListResourceRecordSetsCommand,
   NoSuchHostedZone,
   Route53Client,
+  type HealthCheckObservation,
   type ResourceRecordSet,
 } from '@aws-sdk/client-route-53';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
@@ -20,6 +22,7 @@ import type { RouterDeps } from '../../src/routers/module.js';
 import { describeRoute53Error, Zone } from '../../src/routers/route53/client.js';
 import { holderOf, LEASE_MS, lockName, lockRecord, takeLockRecord } from '../../src/routers/route53/lock.js';
 import type { Route53Settings } from '../../src/routers/route53/module.js';
+import { judge } from '../../src/routers/route53/health.js';
 import { changeBatch, routeOfPair, weightsFor } from '../../src/routers/route53/records.js';
 import { Route53Router } from '../../src/routers/route53/router.js';
 import { FakeClock, RecordingLog } from '../helpers/fakes.js';
@@ -197,6 +200,30 @@ describe('route53 errors in the user\'s terms', () => {
     expect(describeRoute53Error(denied, 'ChangeResourceRecordSets', 'hosted zone Z1').message).toBe(
       'the credentials may not call route53:ChangeResourceRecordSets on hosted zone Z1 (AccessDenied): add "route53:ChangeResourceRecordSets" to the policy the action runs with (aws/route53-policy.json in the action\'s repository lists every action it needs)',
     );
+  });
+});
+
+describe('route53 health checks attached to the records', () => {
+  const seen = (ok: number, failed: number): HealthCheckObservation[] => [
+    ...Array.from({ length: ok }, () => ({ Region: 'us-east-1' as const, StatusReport: { Status: 'Success: HTTP Status Code 200, OK' } })),
+    ...Array.from({ length: failed }, () => ({ Region: 'eu-west-1' as const, StatusReport: { Status: 'Failure: HTTP Status Code 503, Service Unavailable' } })),
+  ];
+
+  it('judges as Route 53 does: healthy when more than 18% of its checkers report success', () => {
+    expect(judge(seen(3, 13))).toEqual({ status: 'pass', detail: '3 of 16 Route 53 checkers report success' });
+    expect(judge(seen(2, 14))).toEqual({ status: 'fail', detail: '2 of 16 Route 53 checkers report success (eu-west-1: Failure: HTTP Status Code 503, Service Unavailable)' });
+    expect(judge([])).toMatchObject({ status: 'no-data' });
+  });
+
+  it('watches the health check of the target\'s record, and none when its record has none', async () => {
+    zoneHolds([record('blue', 100), record('green', 0, { HealthCheckId: 'hc-green' })]);
+    const { r } = router();
+    await r.read();
+    expect(r.healthSources('blue')).toEqual([]);
+    const [source] = r.healthSources('green');
+    expect(source.name).toBe('Route 53 health check hc-green of green');
+    mock.on(GetHealthCheckStatusCommand, { HealthCheckId: 'hc-green' }).resolves({ HealthCheckObservations: seen(0, 16) });
+    expect(await source.sample()).toMatchObject({ status: 'fail' });
   });
 });
 

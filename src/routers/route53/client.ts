@@ -7,11 +7,13 @@
 import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
+  GetHealthCheckStatusCommand,
   GetHostedZoneCommand,
   ListResourceRecordSetsCommand,
   Route53Client,
   type Change,
   type ChangeInfo,
+  type HealthCheckObservation,
   type HostedZone,
   type ResourceRecordSet,
   type Route53ClientConfig,
@@ -138,6 +140,11 @@ export class Zone {
     );
     if (!out.ChangeInfo?.Id) throw new Route53Error(`ChangeResourceRecordSets on ${this.resource} answered without a change id`, 'NoChangeId');
     return out.ChangeInfo;
+  }
+
+  /** What each Route 53 checker last saw of a health check. */
+  async healthCheckStatus(id: string, signal?: AbortSignal): Promise<HealthCheckObservation[]> {
+    return (await this.send<{ HealthCheckObservations?: HealthCheckObservation[] }>('GetHealthCheckStatus', new GetHealthCheckStatusCommand({ HealthCheckId: id }), signal)).HealthCheckObservations ?? [];
   }
 
   async changeStatus(id: string, signal?: AbortSignal): Promise<string> {

@@ -1,9 +1,10 @@
 import { errorMessage } from '../../infra/log.js';
 import type { Held } from '../../infra/fence.js';
-import type { Color, RouteState, Router } from '../../types.js';
+import type { Color, HealthSource, RouteState, Router } from '../../types.js';
 import { assertExpected, RouteChangedError } from '../compare.js';
 import type { RouterDeps } from '../module.js';
 import { newClient, Route53Error, Zone } from './client.js';
+import { HealthCheckSource } from './health.js';
 import { lockName, takeLockRecord } from './lock.js';
 import type { Route53Settings } from './module.js';
 import { changeBatch, describeRecord, pairOf, routeOfPair, sameRecord, ttlSeconds, weightsFor, type Pair } from './records.js';
@@ -29,6 +30,8 @@ export class Route53Router implements Router {
   /** The color that served when this run first read the records: going back there does not wait out a TTL. */
   private firstActive?: Color;
   private readOnce = false;
+  /** The health check each color's record names, as last read. */
+  private healthChecks: Record<Color, string | undefined> = {};
 
   constructor(
     private readonly s: Route53Settings,
@@ -72,6 +75,7 @@ export class Route53Router implements Router {
     const { pair, missing, unweighted } = pairOf(await this.zone.records(s.recordName, s.recordType, signal), s.setIdentifiers);
     const gone = [...missing, ...unweighted];
     if (gone.length) throw new Error(`${this.description} has no weighted record for ${gone.join(' and ')} (SetIdentifier ${gone.map((c) => `"${s.setIdentifiers[c]}"`).join(', ')})`);
+    this.healthChecks = Object.fromEntries(Object.entries(pair).map(([color, set]) => [color, set.HealthCheckId]));
     return pair;
   }
 
@@ -149,6 +153,12 @@ export class Route53Router implements Router {
     throw new RouteChangedError(
       `${this.description} were changed by someone else right after this run's change: ${differs.map((set) => `wrote ${describeRecord(set)}, reads ${shown(set.SetIdentifier) ? describeRecord(shown(set.SetIdentifier)!) : 'nothing'}`).join('; ')}. Leaving them as they are.`,
     );
+  }
+
+  /** The Route 53 health check attached to the target's record, when there is one. */
+  healthSources(target: Color): HealthSource[] {
+    const id = this.healthChecks[target];
+    return id ? [new HealthCheckSource(this.zone, id, target)] : [];
   }
 
   lock(signal?: AbortSignal): Promise<Held> {
