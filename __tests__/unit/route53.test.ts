@@ -143,6 +143,11 @@ describe('route53 router', () => {
     expect((error as Error).message).toMatch(/changed since this run read them: Route 53 refused the change batch, whose DELETE of each record exactly as read no longer matches .*InvalidChangeBatch.* nothing was changed/);
     expect(mock.commandCalls(ChangeResourceRecordSetsCommand)).toHaveLength(1);
     expect(mock.commandCalls(GetChangeCommand)).toHaveLength(0);
+    // Another refusal worded as InvalidChangeBatch is not said to be someone else's change.
+    mock.on(ChangeResourceRecordSetsCommand).rejects(new InvalidChangeBatch({ message: 'RRSet with DNS name app.example.com. is not permitted in zone example.org.', $metadata: { httpStatusCode: 400 } }));
+    const other = await r.flip('green', expected).catch((e: unknown) => e);
+    expect(other).not.toBeInstanceOf(RouteChangedError);
+    expect((other as Error).message).toMatch(/^Could not flip route53 A records .* to green: ChangeResourceRecordSets on hosted zone Z1D633PJN98FT9 failed: InvalidChangeBatch: RRSet with DNS name/);
   });
 
   it('steps write weights, and a record that reads back otherwise than written is someone else\'s change', async () => {

@@ -107,7 +107,8 @@ export class Route53Router implements Router {
     try {
       id = (await this.zone.change(changes, `blue-green: ${percent}% to ${to} (${this.deps.owner.job})`.slice(0, 256), signal)).Id!;
     } catch (error) {
-      if (error instanceof Route53Error && error.code === 'InvalidChangeBatch') {
+      // InvalidChangeBatch also words other refusals (a malformed record); only these three are a race.
+      if (error instanceof Route53Error && error.code === 'InvalidChangeBatch' && /do not match|not found|already exists/.test(error.message)) {
         throw new RouteChangedError(
           `${this.description} changed since this run read them: Route 53 refused the change batch, whose DELETE of each record exactly as read no longer matches (${errorMessage(error)}). A batch is all or nothing: nothing was changed. Read as: ${Object.values(before).map(describeRecord).join('; ')}.`,
         );
