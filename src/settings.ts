@@ -82,15 +82,15 @@ export function readSettings(input: InputReader): Settings {
       retries: parse.integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
     },
     health: {
-      windowMs: parse.duration(problems, 'health-window', input('health-window') || '5m'),
+      windowMs: common.windows.healthMs,
       intervalMs: parse.duration(problems, 'health-interval', input('health-interval') || '10s', 50, MAX_INTERVAL_MS),
       checks: readHealthChecks(problems, input, common),
       failureThreshold: parse.integer(problems, 'failure-threshold', input('failure-threshold') || '1', 1, 1000),
       errorThreshold: parse.integer(problems, 'error-threshold', input('error-threshold') || '3', 1, 1000),
     },
     traffic: {
-      steps: parse.percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
-      stepWindowMs: parse.duration(problems, 'step-window', input('step-window') || '1m'),
+      steps: common.windows.steps,
+      stepWindowMs: common.windows.stepMs,
     },
     rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse.boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
     emergency: parse.boolean(problems, 'emergency', input('emergency')),
@@ -121,6 +121,11 @@ function commonSettings(problems: Problems, input: InputReader): CommonSettings 
     deployCommand: input('deploy-command') !== '',
     smokeHeaders: parse.headerLines(problems, 'smoke-headers', input('smoke-headers')),
     aws: awsRegion(problems, input('aws-region'), process.env.AWS_REGION ?? ''),
+    windows: {
+      healthMs: parse.duration(problems, 'health-window', input('health-window') || '5m'),
+      stepMs: parse.duration(problems, 'step-window', input('step-window') || '1m'),
+      steps: parse.percentSteps(problems, 'traffic-steps', input('traffic-steps') || '100'),
+    },
   };
 }
 

@@ -23,6 +23,12 @@ export interface CommonSettings {
    * runner's AWS_REGION, as the AWS SDK reads it; '' when neither is set.
    */
   aws: { region: string; fromEnvironment: boolean };
+  /**
+   * How long each window judges the new color: `health-window`, and `step-window` after each of the
+   * `traffic-steps` short of 100. A router whose change reaches clients late (a DNS TTL) judges its
+   * delay against them.
+   */
+  windows: { healthMs: number; stepMs: number; steps: number[] };
 }
 
 export type Result = 'promoted' | 'rolled-back' | 'aborted' | 'staged' | 'unchanged' | 'failed';

@@ -1,4 +1,4 @@
-// moto in server mode: the AWS peer of the ALB tests (ELBv2, EC2, IAM) on 127.0.0.1, one server per
+// moto in server mode: the AWS peer of the ALB and Route 53 tests (ELBv2, EC2, IAM, Route 53) on 127.0.0.1, one server per
 // test file, reset between tests. script/bootstrap installs it (pinned) in a venv outside the repo.
 // Fixtures: a VPC, an Application Load Balancer, a target group per color with EC2 instances
 // registered, a live listener, a rule and a test listener; helpers to stop an instance (its target
@@ -6,8 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { URLSearchParams } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, URLSearchParams } from 'node:url';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -31,6 +31,9 @@ export function motoBinary() {
   return bin;
 }
 
+/** moto_server started through moto-route53.py: Route 53's change batches as the real one judges them. */
+const LAUNCHER = fileURLToPath(new URL('./moto-route53.py', import.meta.url));
+
 const running = new Set();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -42,7 +45,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function startMoto() {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn(motoBinary(), ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const python = join(dirname(motoBinary()), 'python3');
+  const child = spawn(python, [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   running.add(child);
   let log = '';
   child.stderr.on('data', (chunk) => (log = (log + chunk).slice(-4000)));

@@ -22,6 +22,7 @@ const common: CommonSettings = {
   deployCommand: false,
   smokeHeaders: {},
   aws: { region: '', fromEnvironment: false },
+  windows: { healthMs: 300_000, stepMs: 60_000, steps: [100] },
 };
 /** The inputs the settings parse once and hand to every plug-in. */
 const COMMON_INPUTS = ['mode', 'colors', 'version', 'deploy-command', 'smoke-headers', 'aws-region'];

@@ -99,7 +99,7 @@ describe('readSettings', () => {
 
   it.each([
     ['mode', 'ship', /Input 'mode': got "ship"; expected one of: deploy, stage, promote, rollback, status/],
-    ['router', 'traefik', /Input 'router': got "traefik"; expected one of: kubernetes, aws-alb, nginx, haproxy, command/],
+    ['router', 'traefik', /Input 'router': got "traefik"; expected one of: kubernetes, aws-alb, route53, nginx, haproxy, command/],
     ['colors', 'blue', /Input 'colors': got "blue"; expected two different color names/],
     ['colors', 'blue,blue', /two different color names/],
     ['colors', 'Blue,green', /two different color names/],
@@ -126,7 +126,7 @@ describe('readSettings', () => {
     ['smoke-tests', '- url: http://x/\n  headers:\n    X-A: "a\\nb"', /Input 'smoke-tests\[0\].headers': the value of header "X-A" contains a line break/],
     ['smoke-tests', '- url: http://x/\n  headers:\n    "X A": b', /Input 'smoke-tests\[0\].headers': a header name is not valid/],
     ['prometheus-url', 'http://u:p%zz@prom:9090', /Input 'prometheus-url': carries user:password@ that is not valid percent-encoding/],
-    ['router', 'Nginx', /^Input 'router': got "Nginx"; expected one of: kubernetes, aws-alb, nginx, haproxy, command\.$/],
+    ['router', 'Nginx', /^Input 'router': got "Nginx"; expected one of: kubernetes, aws-alb, route53, nginx, haproxy, command\.$/],
     ['job-index', 'x', /Input 'job-index': got "x"/],
     ['smoke-tests', '- url: http://x/\n  headers:\n    X-A: [1, 2]', /Input 'smoke-tests\[0\].headers': the value of header "X-A" is a list/],
     ['version', 'v2\u0007', /Input 'version': got "v2\\u0007"/],
@@ -297,8 +297,31 @@ describe('readSettings', () => {
     for (const router of ROUTER_KINDS) expect(problems({ router, version: 'v' }).filter((p) => p.startsWith("Input 'router'")), router).toEqual([]);
   });
 
-  it('refuses a router this version does not build (route53), naming the ones it does', () => {
-    expect(problems({ ...nginx, router: 'route53' })).toEqual(["Input 'router': got \"route53\"; expected one of: kubernetes, aws-alb, nginx, haproxy, command."]);
+  it('route53: names each missing or malformed input with its accepted form, before anything is touched', () => {
+    expect(problems({ router: 'route53', version: 'v' })).toEqual([
+      "Input 'hosted-zone-id': is empty: the route53 router needs the id of the hosted zone that holds the weighted records (e.g. Z1D633PJN98FT9).",
+      "Input 'record-name': is empty: the route53 router needs the name of the two weighted records (e.g. app.example.com).",
+    ]);
+    const route53 = { router: 'route53', 'hosted-zone-id': 'Z1D633PJN98FT9', 'record-name': 'app.example.com', version: 'v' };
+    expect(() => readSettings(inputs(route53))).not.toThrow();
+    expect(problems({ ...route53, 'hosted-zone-id': 'zone-1' })).toEqual(["Input 'hosted-zone-id': got \"zone-1\"; expected a hosted zone id such as Z1D633PJN98FT9."]);
+    expect(problems({ ...route53, 'record-name': 'app example.com' })).toEqual(["Input 'record-name': got \"app example.com\"; expected a DNS name such as app.example.com."]);
+    expect(problems({ ...route53, 'record-type': 'MX' })).toEqual(["Input 'record-type': got \"MX\"; expected one of: A, AAAA, CNAME."]);
+    expect(problems({ ...route53, 'set-identifier': 'app' })[0]).toMatch(/^Input 'set-identifier': got "app"; expected a SetIdentifier template holding \{color\}/);
+    expect(problems({ ...route53, 'allow-long-ttl': 'yes' })).toEqual(["Input 'allow-long-ttl': got \"yes\"; expected \"true\" or \"false\"."]);
+  });
+
+  it('route53: fills the SetIdentifier template per color, takes the windows to judge a TTL against, and signs for us-east-1 by default', () => {
+    const settings = readSettings(inputs({ router: 'route53', 'hosted-zone-id': '/hostedzone/Z1D633PJN98FT9', 'record-name': 'App.Example.com', 'set-identifier': 'app-{color}', 'traffic-steps': '10,100', 'step-window': '30s', version: 'v' }));
+    expect(settings.routing).toEqual({
+      zoneId: 'Z1D633PJN98FT9',
+      recordName: 'app.example.com.',
+      recordType: 'A',
+      setIdentifiers: { blue: 'app-blue', green: 'app-green' },
+      allowLongTtl: false,
+      windows: { healthMs: 300_000, stepMs: 30_000, stepped: true },
+      region: 'us-east-1',
+    });
   });
 
   it('reads aws-region once for every AWS plug-in, from the input or AWS_REGION, and refuses it once', () => {

@@ -49,3 +49,47 @@ export class CredentialsNotice {
     return missingCredentialsMessage(this.api, (error as Error).message);
   }
 }
+
+/**
+ * One SDK call with the run's signal, given up after `limitMs` when set (a write that must not land
+ * late). A cancel rethrows the signal's reason; any other failure goes to `describe`, told whether the
+ * limit ended it.
+ */
+export async function sendWithin<T>(send: (signal?: AbortSignal) => Promise<T>, signal: AbortSignal | undefined, limitMs: number | undefined, describe: (error: unknown, timedOut: boolean) => Error): Promise<T> {
+  signal?.throwIfAborted();
+  const limit = limitMs ? AbortSignal.timeout(limitMs) : undefined;
+  const bounded = limit ? (signal ? AbortSignal.any([signal, limit]) : limit) : signal;
+  try {
+    return await send(bounded);
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    throw describe(error, limit?.aborted ?? false);
+  }
+}
+
+/** What an AWS router calls its service in IAM, and where its shipped policy is. */
+export interface IamNames {
+  /** The IAM action prefix, e.g. `elasticloadbalancing` or `route53`. */
+  prefix: string;
+  /** The shipped least-privilege policy, e.g. `aws/iam-policy.json`. */
+  policy: string;
+}
+
+/**
+ * An SDK error in the user's terms: AccessDenied names the IAM action to grant and the shipped policy;
+ * any other service error says the operation, the resource and the code. Errors that are not the
+ * service's (an abort, a network fault) pass through.
+ */
+export function describeAwsCall<E extends Error>(error: unknown, operation: string, resource: string, iam: IamNames, make: (message: string, code: string) => E): Error {
+  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  if (e?.name === 'AbortError' || !e?.name || !e.$metadata) return error instanceof Error ? error : new Error(String(error));
+  // The SDK names modelled errors with an "Exception" suffix (PriorityInUseException); the API's code has none.
+  const code = e.name.replace(/Exception$/, '');
+  if (/AccessDenied|UnauthorizedOperation/.test(code) || e.$metadata.httpStatusCode === 403) {
+    return make(
+      `the credentials may not call ${iam.prefix}:${operation} on ${resource} (${e.name}): add "${iam.prefix}:${operation}" to the policy the action runs with (${iam.policy} in the action's repository lists every action it needs)`,
+      code,
+    );
+  }
+  return make(`${operation} on ${resource} failed: ${code}: ${e.message ?? 'no message'}`, code);
+}

@@ -5,6 +5,7 @@
  * writes nothing more: no flip, no step, no flip back, no scale-down.
  */
 import type { Clock } from './clock.js';
+import { errorMessage, type Log } from './log.js';
 
 /** A lock this run took. `lost` says why the run can no longer prove it holds it (sticky once said). */
 export interface Held {
@@ -95,4 +96,56 @@ export class Observer {
     if (this.seen?.record !== record) this.seen = { record, since: now };
     return now - this.seen.since >= durationMs;
   }
+}
+
+/** How a holder keeps its lock: the platform's renewal, what a refused one means, and the release. */
+export interface Renewal {
+  /** Names the lock in messages: `the lock rule <arn>`. */
+  what: string;
+  /** Bounds and pace: renewed every `everyMs`, each attempt given up after `timeoutMs`. */
+  timing: { leaseMs: number; marginMs: number; everyMs: number; timeoutMs: number };
+  renew(signal: AbortSignal): Promise<void>;
+  /** After a failed renewal: why the lock is someone else's now, or undefined when it may still be this run's. */
+  takenBy(error: unknown, signal: AbortSignal): Promise<string | undefined>;
+  release(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Renews a lock taken at `started` until released; the fence asks `lost`. Renewals never overlap, a
+ * lock found taken stops them at once, and a failed release is said, not thrown: a waiter takes the
+ * lock over once it sees it unrenewed for a lease.
+ */
+export function keepRenewed(r: Renewal, clock: Clock, log: Log, started: number): Held {
+  const { leaseMs, marginMs, everyMs, timeoutMs } = r.timing;
+  const term = new LeaseTerm(clock, leaseMs, marginMs, started);
+  let taken: string | undefined;
+  let warned = false;
+  let renewing: Promise<void> = Promise.resolve();
+  const renew = async () => {
+    const at = clock.monotonic();
+    try {
+      await r.renew(AbortSignal.timeout(timeoutMs));
+      term.confirmed(at);
+    } catch (error) {
+      taken = await r.takenBy(error, AbortSignal.timeout(timeoutMs)).catch(() => undefined);
+      if (taken) clearInterval(timer);
+      if (!warned || taken) log.warning(`Could not renew ${r.what}: ${taken ?? errorMessage(error)}`, 'Lock');
+      warned = true;
+    }
+  };
+  const timer = setInterval(() => {
+    renewing = renewing.then(renew);
+  }, everyMs);
+  timer.unref();
+  return {
+    lost: async () => taken ?? term.expired(r.what),
+    release: async () => {
+      clearInterval(timer);
+      await renewing;
+      if (taken) return;
+      await r.release(AbortSignal.timeout(timeoutMs * 2)).catch((error: unknown) => {
+        log.warning(`Could not delete ${r.what} (another run takes it over once it sees it unrenewed for ${leaseMs / 1000} s): ${errorMessage(error)}`, 'Lock');
+      });
+    },
+  };
 }

@@ -6,6 +6,7 @@ import { haproxyModule } from './haproxy/module.js';
 import { kubernetesModule } from './kubernetes/module.js';
 import type { RouterDeps, RouterModule } from './module.js';
 import { nginxModule } from './nginx/module.js';
+import { route53Module } from './route53/module.js';
 
 /**
  * The registry: the one place that lists the routers and matches a `router` value. Adding a router is
@@ -14,6 +15,7 @@ import { nginxModule } from './nginx/module.js';
 const MODULES = {
   kubernetes: kubernetesModule,
   'aws-alb': awsAlbModule,
+  route53: route53Module,
   nginx: nginxModule,
   haproxy: haproxyModule,
   command: commandModule,

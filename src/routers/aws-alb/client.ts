@@ -27,7 +27,7 @@ import {
   type TargetGroup,
   type TargetHealthDescription,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CredentialsNotice } from '../../infra/aws-credentials.js';
+import { CredentialsNotice, describeAwsCall, sendWithin } from '../../infra/aws-credentials.js';
 
 /**
  * Attempts per call, first included. The standard strategy waits a jittered 0.1·2ⁿ s (0.5·2ⁿ s when
@@ -68,11 +68,6 @@ export function fromTagValue(value: string): string {
   return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
-interface AwsError {
-  name?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-}
 
 /**
  * A refused call, said in the user's terms; `code` is the API's error code (e.g. `ListenerNotFound`),
@@ -90,17 +85,7 @@ export class AwsCallError extends Error {
 
 /** The error in the user's terms; AccessDenied names the IAM action to grant. */
 export function describeAwsError(error: unknown, operation: string, resource: string): Error {
-  const e = error as AwsError;
-  if (e?.name === 'AbortError' || !e?.name || !e.$metadata) return error instanceof Error ? error : new Error(String(error));
-  // The SDK names modelled errors with an "Exception" suffix (PriorityInUseException); the API's code has none.
-  const code = e.name.replace(/Exception$/, '');
-  if (/AccessDenied|UnauthorizedOperation/.test(code) || e.$metadata.httpStatusCode === 403) {
-    return new AwsCallError(
-      `the credentials may not call elasticloadbalancing:${operation} on ${resource} (${e.name}): add "elasticloadbalancing:${operation}" to the policy the action runs with (aws/iam-policy.json in the action's repository lists every action it needs)`,
-      code,
-    );
-  }
-  return new AwsCallError(`${operation} on ${resource} failed: ${code}: ${e.message ?? 'no message'}`, code);
+  return describeAwsCall(error, operation, resource, { prefix: 'elasticloadbalancing', policy: 'aws/iam-policy.json' }, (message, code) => new AwsCallError(message, code));
 }
 
 /** The ELBv2 calls the router makes, each one counted and each error named. "Not found" is a value. */
@@ -119,17 +104,14 @@ export class Elb {
     );
   }
 
-  private async send<T>(operation: string, resource: string, command: object, signal?: AbortSignal): Promise<T> {
-    signal?.throwIfAborted();
-    try {
-      // Each command class is its own type; the client's send takes any of them.
-      return (await this.client.send(command as never, { abortSignal: signal })) as T;
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
+  private send<T>(operation: string, resource: string, command: object, signal?: AbortSignal): Promise<T> {
+    // Each command class is its own type; the client's send takes any of them.
+    // Writes are bounded by the router (`fenced`), which knows the lock's margin.
+    return sendWithin((abortSignal) => this.client.send(command as never, { abortSignal }) as Promise<T>, signal, undefined, (error) => {
       const noCredentials = this.credentials.describe(error);
-      if (noCredentials) throw new AwsCallError(noCredentials, 'NoCredentials');
-      throw describeAwsError(error, operation, resource);
-    }
+      if (noCredentials) return new AwsCallError(noCredentials, 'NoCredentials');
+      return describeAwsError(error, operation, resource);
+    });
   }
 
   private async orUndefined<T>(request: Promise<T>): Promise<T | undefined> {

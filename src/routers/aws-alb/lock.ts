@@ -15,8 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Clock } from '../../infra/clock.js';
-import { LeaseTerm, Observer, type Held } from '../../infra/fence.js';
-import { errorMessage, type Log } from '../../infra/log.js';
+import { keepRenewed, Observer, type Held } from '../../infra/fence.js';
+import type { Log } from '../../infra/log.js';
 import { AwsCallError, fromTagValue, toTagValue, type Elb } from './client.js';
 
 /** The lowest precedence there is: the lock rule sits below every rule a user is likely to have. */
@@ -75,38 +75,18 @@ export async function takeLockRule(elb: Elb, listenerArn: string, holder: string
 
 /** Renews while held; the fence says when this run can no longer vouch for the lock. */
 function keep(elb: Elb, ruleArn: string, holder: string, clock: Clock, log: Log, started: number): Held {
-  const term = new LeaseTerm(clock, LEASE_MS, MARGIN_MS, started);
-  let taken: string | undefined;
   let count = 0;
-  let warned = false;
-  let renewing: Promise<void> = Promise.resolve();
-  const renew = async () => {
-    const at = clock.monotonic();
-    try {
-      await elb.addTags(ruleArn, { [LOCK_TAGS.holder]: toTagValue(holder), [LOCK_TAGS.renewed]: String(++count) }, AbortSignal.timeout(RENEW_TIMEOUT_MS));
-      term.confirmed(at);
-    } catch (error) {
-      if (error instanceof AwsCallError && error.code.endsWith('NotFound')) {
-        taken = `the lock rule ${ruleArn} was deleted by someone else (taken over after it looked unrenewed?)`;
-        clearInterval(timer);
-      }
-      if (!warned || taken) log.warning(`Could not renew the lock rule ${ruleArn}: ${taken ?? errorMessage(error)}`, 'Lock');
-      warned = true;
-    }
-  };
-  const timer = setInterval(() => {
-    renewing = renew();
-  }, RENEW_MS);
-  timer.unref();
-  return {
-    lost: async () => taken ?? term.expired(`the lock rule ${ruleArn}`),
-    release: async () => {
-      clearInterval(timer);
-      await renewing;
-      if (taken) return;
-      await elb.deleteRule(ruleArn, AbortSignal.timeout(RENEW_TIMEOUT_MS * 2)).catch((error: unknown) => {
-        log.warning(`Could not delete the lock rule ${ruleArn} (another run takes it over once it sees it unrenewed for ${LEASE_MS / 1000}s): ${errorMessage(error)}`, 'Lock');
-      });
+  return keepRenewed(
+    {
+      what: `the lock rule ${ruleArn}`,
+      timing: { leaseMs: LEASE_MS, marginMs: MARGIN_MS, everyMs: RENEW_MS, timeoutMs: RENEW_TIMEOUT_MS },
+      renew: (signal) => elb.addTags(ruleArn, { [LOCK_TAGS.holder]: toTagValue(holder), [LOCK_TAGS.renewed]: String(++count) }, signal),
+      takenBy: async (error) =>
+        error instanceof AwsCallError && error.code.endsWith('NotFound') ? `the lock rule ${ruleArn} was deleted by someone else (taken over after it looked unrenewed?)` : undefined,
+      release: (signal) => elb.deleteRule(ruleArn, signal),
     },
-  };
+    clock,
+    log,
+    started,
+  );
 }
