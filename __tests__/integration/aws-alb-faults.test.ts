@@ -130,7 +130,7 @@ const CASES: Case[] = [
     result: 'promoted',
     active: 'green',
     check: async (run, f) => {
-      expect(run.stdout).toMatch(/Could not delete the lock rule \S+ \(another run takes it over once it sees it unrenewed for 30s\)/);
+      expect(run.stdout).toMatch(/Could not delete the lock rule \S+ \(another run takes it over once it sees it unrenewed for 30 s\)/);
       expect((await listenerRules(f.elb, f.listener)).filter((r) => r.Priority === LOCK_PRIORITY)).toHaveLength(1);
     },
   },
