@@ -6,21 +6,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { albFixture, listenerActions, listenerRules, REGION, startMoto, stopInstance } from '../../test-support/moto.mjs';
+import { useMoto } from '../../test-support/moto-hooks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
 
 type Moto = Awaited<ReturnType<typeof startMoto>>;
 type Fixture = Awaited<ReturnType<typeof albFixture>>;
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-}, 60_000);
-afterAll(() => moto?.stop());
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto: Moto = useMoto();
 
 /** moto, and nothing the SDK's default chain could take credentials from (nor wait on: no IMDS). */
 function noCredentials(): Record<string, string> {

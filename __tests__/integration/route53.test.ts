@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangeResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/infra/clock.js';
 import { Fence } from '../../src/infra/fence.js';
 import type { RouterDeps } from '../../src/routers/module.js';
@@ -17,20 +17,14 @@ import { Route53Router } from '../../src/routers/route53/router.js';
 import { commandRouterRun, moduleLog } from '../../test-support/chunks.mjs';
 import { enforceIam, startMoto } from '../../test-support/moto.mjs';
 import { NAME, route53Client, zoneFixture } from '../../test-support/route53.mjs';
+import { useMoto } from '../../test-support/moto-hooks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
 import { RecordingLog } from '../helpers/fakes.js';
 
 type Moto = Awaited<ReturnType<typeof startMoto>>;
 type Fixture = Awaited<ReturnType<typeof zoneFixture>>;
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-}, 60_000);
-afterAll(() => moto?.stop());
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto: Moto = useMoto();
 
 function run(f: Fixture, extra: Record<string, string> = {}, keys?: { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string }) {
   const inputs = { router: 'route53', 'hosted-zone-id': f.zoneId, 'record-name': NAME, 'record-type': f.type, 'health-window': '1s', 'health-interval': '200ms', ...extra };
