@@ -13,6 +13,8 @@ if (verb !== 'deploy' || !color || !version || !stateDir) {
   console.error('usage: APP_STATE_DIR=dir appctl.mjs deploy <color> <version>');
   process.exit(2);
 }
+/** What the port answered last, for the error. */
+let lastSeen = 'no answer';
 const ports = JSON.parse(readFileSync(join(stateDir, 'ports.json'), 'utf8'));
 const pidFile = join(stateDir, `${color}.pid`);
 try {
@@ -30,17 +32,21 @@ const child = spawn(process.execPath, [join(dirname(fileURLToPath(import.meta.ur
 child.unref();
 writeFileSync(pidFile, String(child.pid));
 console.log(`started ${color} ${version} (pid ${child.pid}) on port ${ports[color]}`);
-if (!(await waitFor(() => probe(ports[color]), 10000))) {
-  console.error(`${color} did not start listening on ${ports[color]}`);
+// Ready means this app answers: another process on the port (it was free when chosen, then released)
+// would otherwise pass for it.
+if (!(await waitFor(() => probe(ports[color], { color, version }), 10000))) {
+  console.error(`${color} ${version} did not start answering on ${ports[color]}: ${lastSeen}`);
   process.exit(1);
 }
 console.log(`${color} is listening`);
 
-function probe(port) {
+/** Whether anything answers on `port`; with `want`, whether it is that color and version. */
+function probe(port, want) {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 500 }, (res) => {
       res.resume();
-      resolve(true);
+      lastSeen = `answered as ${res.headers['x-color']} ${res.headers['x-version']}`;
+      resolve(!want || (res.headers['x-color'] === want.color && res.headers['x-version'] === want.version));
     });
     req.on('error', () => resolve(false));
     req.on('timeout', () => req.destroy());

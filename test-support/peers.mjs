@@ -8,15 +8,24 @@ import { NODE, ROOT } from './runner.mjs';
 
 export const APPCTL = join(ROOT, 'test-support/appctl.mjs');
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
+/** Ports this process has handed out: the kernel may offer a just-released port again at once. */
+const handedOut = new Set();
+
+/** A port free right now, never one this process handed out before (two apps on one port answer as each other). */
+export async function freePort() {
+  for (;;) {
+    const port = await new Promise((resolve, reject) => {
+      const server = createServer();
+      server.listen(0, '127.0.0.1', () => {
+        const { port: taken } = server.address();
+        server.close(() => resolve(taken));
+      });
+      server.on('error', reject);
     });
-    server.on('error', reject);
-  });
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
 }
 
 /** nginx is a Debian package installed by script/bootstrap; a missing one fails loudly. */
