@@ -39,10 +39,12 @@ function builtinsByRequire() {
  * ("sideEffects": false), so esbuild may drop them where nothing they export is used. @actions/core
  * imports @actions/http-client for getIDToken alone, and http-client loads undici (0.4 MB) and
  * node:https as it is imported: without this, every run paid for them before its first log line.
+ * Likewise @actions/exec and @actions/io, imported for `core.platform` alone, which load
+ * node:child_process and node:assert (about 5 ms).
  * One effect goes with them: undici makes itself fetch's global dispatcher when loaded, so fetch (the
  * Prometheus client) now uses Node's own undici, except in a run that has loaded the GitHub client.
  */
-const SIDE_EFFECT_FREE = /^@actions\/http-client(\/|$)/;
+const SIDE_EFFECT_FREE = /^@actions\/(http-client|exec|io)(\/|$)/;
 
 function sideEffectFree(filter) {
   return {

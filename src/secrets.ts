@@ -1,8 +1,8 @@
-import { parse as parseYaml } from 'yaml';
 import { healthSecrets } from './health/index.js';
 import { headerForms, headerLineSecrets, urlPasswords } from './infra/secret-forms.js';
 import { shown } from './infra/parse.js';
-import { routerSecrets } from './routers/index.js';
+import { parseYaml } from './infra/yaml.js';
+import { routerSecrets, routerYamlInputs } from './routers/index.js';
 
 /** The core's inputs whose whole value is a credential. */
 const SECRET_INPUTS = ['github-token'];
@@ -10,6 +10,10 @@ const SECRET_INPUTS = ['github-token'];
 const HEADER_INPUTS = ['smoke-headers'];
 /** The core's YAML lists, whose entries may carry a `headers:` mapping and URLs. */
 const YAML_INPUTS = ['smoke-tests', 'health-checks'];
+/** Every input, the core's and the routers', whose value is YAML: a run loads the parser only for them. */
+export function yamlInputs(): string[] {
+  return [...YAML_INPUTS, ...routerYamlInputs()];
+}
 /** The core's inputs holding URLs, which may carry `user:password@`. */
 const URL_INPUTS = ['smoke-urls', 'environment-url', ...YAML_INPUTS];
 /** Shorter values would mask ordinary words in every log line. */
@@ -32,7 +36,7 @@ export function secretsOf(input: (name: string) => string): string[] {
 function yamlHeaderValues(text: string): string[] {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { logLevel: 'error' });
+    doc = parseYaml(text);
   } catch {
     return [];
   }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShowMap, persistMapEntry } from '../../src/routers/haproxy/map-file.js';
-import { parseAddress } from '../../src/routers/haproxy/runtime-api.js';
+import { isIPv4, isIPv6 } from 'node:net';
+import { parseAddress } from '../../src/routers/haproxy/syntax.js';
 
 describe('haproxy map file', () => {
   it('parses `show map` answers', () => {
@@ -56,5 +57,15 @@ describe('haproxy map file', () => {
     ['an empty host', ':9999'],
   ])('refuses as a socket address %s', (_, text) => {
     expect(parseAddress(text)).toBeUndefined();
+  });
+
+  // The address check avoids node:net (see syntax.ts): it must agree with node:net's own.
+  it.each([
+    '0.0.0.0', '255.255.255.255', '10.0.0.1', '01.2.3.4', '1.2.3', '1.2.3.4.5', '1..2.3', '300.1.1.1', '1.2.3.04',
+    '::', '::1', '2001:db8::1', '::ffff:10.0.0.1', 'fe80::1:2:3:4', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8:9', ':::1',
+    '2001:db8:::1', 'g::1', '1.2.3.4::', '::ffff:300.1.1.1',
+  ])('agrees with node:net on %s', (host) => {
+    const bracketed = host.includes(':') ? `[${host}]` : host;
+    expect(parseAddress(`${bracketed}:9999`) !== undefined).toBe(host.includes(':') ? isIPv6(host) : isIPv4(host));
   });
 });

@@ -6,7 +6,8 @@ import { systemClock } from '../infra/clock.js';
 import type { Fence } from '../infra/fence.js';
 import { inert, redactor, type Log, type StateStore } from '../infra/log.js';
 import type { BaseDeps } from '../routers/index.js';
-import { secretsOf } from '../secrets.js';
+import { loadYaml } from '../infra/yaml.js';
+import { secretsOf, yamlInputs } from '../secrets.js';
 
 /**
  * @actions/core behind the run's small interfaces. Every message may carry text from outside, so each
@@ -38,7 +39,8 @@ export function secretSink(secrets: string[]): (value: string) => void {
  * How both steps begin: every credential in the raw inputs masked before anything can print (valid
  * inputs or not), a redactor for what we write ourselves, and a sink for credentials learnt later.
  */
-export function maskInputs(): { redact: (text: string) => string; onSecret: (value: string) => void } {
+export async function maskInputs(): Promise<{ redact: (text: string) => string; onSecret: (value: string) => void }> {
+  if (yamlInputs().some((name) => readInput(name))) await loadYaml();
   const secrets = secretsOf(readInput);
   for (const secret of secrets) core.setSecret(secret);
   return { redact: redactor(secrets), onSecret: secretSink(secrets) };

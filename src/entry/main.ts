@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       cancel.abort(new Error(`received ${signal}`));
     });
   }
-  const { redact, onSecret } = maskInputs();
+  const { redact, onSecret } = await maskInputs();
   let settings: Settings;
   try {
     settings = readSettings(readInput);

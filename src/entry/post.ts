@@ -20,7 +20,7 @@ async function post(): Promise<void> {
   const previous = coreState.get(STATE.previous);
   const target = coreState.get(STATE.target);
   if (!phase || phase === 'done') return;
-  const { redact, onSecret } = maskInputs();
+  const { redact, onSecret } = await maskInputs();
   const settings = readSettings(readInput);
   const log = coreLog(redact);
   const decision = decidePost(phase, previous, target, settings.jobStatus, settings.rollbackOnFailure);

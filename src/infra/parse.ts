@@ -1,6 +1,6 @@
-import { parse as parseYaml } from 'yaml';
 import { DURATION_FORM, formatDuration, parseDuration } from './duration.js';
 import { splitCommand } from './argv.js';
+import { parseYaml } from './yaml.js';
 
 /** Reads one input by name, trimmed, '' when unset (the signature of `core.getInput`). */
 export type InputReader = (name: string) => string;
@@ -106,8 +106,7 @@ export function yamlEntries(problems: Problems, input: string, text: string): Ya
   if (!text.trim()) return [];
   let doc: unknown;
   try {
-    // Warnings (unknown directives and tags) would print to the log; errors throw.
-    doc = parseYaml(text, { logLevel: 'error' });
+    doc = parseYaml(text);
   } catch (error) {
     problems.note(input, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
     return [];

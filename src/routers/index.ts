@@ -55,6 +55,11 @@ export function routerSecrets(input: InputReader): string[] {
   return ROUTER_KINDS.flatMap((kind) => routerModule(kind).secrets?.(input) ?? []);
 }
 
+/** The routers' inputs whose value is YAML. */
+export function routerYamlInputs(): string[] {
+  return ROUTER_KINDS.flatMap((kind) => routerModule(kind).yamlInputs ?? []);
+}
+
 /** What the entry steps hand to a router or deployer: the rest comes from the settings. */
 export type BaseDeps = Omit<RouterDeps, 'colors' | 'lockTimeoutMs' | 'readyTimeoutMs' | 'version'>;
 

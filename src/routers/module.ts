@@ -45,6 +45,8 @@ export interface RouterModule<S> {
    * even when the inputs fail validation.
    */
   secrets?(input: InputReader): string[];
+  /** Its inputs whose value is YAML: the entry loads the YAML parser before reading inputs when one is set. */
+  yamlInputs?: readonly string[];
   /** A deployer of the router's own platform, when its inputs ask for one (e.g. `image`); lazy too. */
   deployer?(s: S, deps: RouterDeps): Promise<Deployer | undefined>;
 }

@@ -13,7 +13,8 @@ import { readStagedFile, writeStagedFile } from '../staged-file.js';
 import type { RouterDeps } from '../module.js';
 import { assertExpected, describeRoute } from '../../route.js';
 import { parseShowMap, persistMapEntry } from './map-file.js';
-import { describeAddress, RuntimeApi, type ApiAddress } from './runtime-api.js';
+import { RuntimeApi } from './runtime-api.js';
+import { describeAddress, type ApiAddress } from './syntax.js';
 
 /**
  * Switches traffic through the Runtime API, with no reload: `set map` changes which backend the

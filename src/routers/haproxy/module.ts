@@ -1,5 +1,5 @@
 import type { RouterModule } from '../module.js';
-import { ADDRESS_FORM, parseAddress, RUNTIME_API_WORD, type ApiAddress } from './runtime-api.js';
+import { ADDRESS_FORM, parseAddress, RUNTIME_API_WORD, type ApiAddress } from './syntax.js';
 
 export interface HaproxySettings {
   address: ApiAddress;

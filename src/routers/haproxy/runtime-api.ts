@@ -1,4 +1,5 @@
-import { connect, isIPv4, isIPv6, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { describeAddress, RUNTIME_API_WORD, type ApiAddress } from './syntax.js';
 
 /** The Runtime API answers at once; five seconds means HAProxy is stuck or the address is wrong. */
 const TIMEOUT_MS = 5000;
@@ -16,40 +17,6 @@ const FAILURES = [
   'Failed',
   'Unable',
 ];
-
-/** An address as `haproxy-socket` takes it: a unix socket path, or `host:port`. */
-export type ApiAddress = { path: string } | { host: string; port: number };
-
-/** `haproxy-socket`'s accepted form, for the message that refuses another. */
-export const ADDRESS_FORM = 'an absolute unix socket path (/run/haproxy/admin.sock) or host:port, the host a hostname, an IPv4 address or an [IPv6] address and the port 1-65535';
-
-/** RFC 1123 host names: dot-separated labels of letters, digits and inner dashes. */
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
-/**
- * Checked here, not by the connection: `http://127.0.0.1:1` or `a b:1234` would otherwise fail later
- * as a connection error that does not name the input.
- */
-export function parseAddress(text: string): ApiAddress | undefined {
-  // eslint-disable-next-line no-control-regex
-  if (text.startsWith('/')) return /[\u0000-\u001f\u007f]/.test(text) ? undefined : { path: text };
-  const tcp = /^(?:\[([^\]]*)\]|([^:[\]]*)):([1-9]\d{0,4})$/.exec(text);
-  if (!tcp || Number(tcp[3]) > 65535) return undefined;
-  const [host, bracketed] = tcp[1] !== undefined ? [tcp[1], true] : [tcp[2], false];
-  const valid = bracketed ? isIPv6(host) : /^[\d.]+$/.test(host) ? isIPv4(host) : HOSTNAME.test(host);
-  return valid ? { host, port: Number(tcp[3]) } : undefined;
-}
-
-export function describeAddress(address: ApiAddress): string {
-  return 'path' in address ? address.path : `${address.host}:${address.port}`;
-}
-
-/**
- * One argument of a Runtime API command. The CLI splits on spaces, ends a command at `;` or a line
- * break and treats `\\` as an escape: a word with any of those (or quotes, `#`, control characters)
- * would become a different command, so it is refused here, whatever validated it before.
- */
-export const RUNTIME_API_WORD = /^(?:(?![;#\\'"])[\x21-\x7e]){1,256}$/;
 
 /** One command per connection (the API's non-interactive mode): send, read until HAProxy closes. */
 export class RuntimeApi {

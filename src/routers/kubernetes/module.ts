@@ -1,5 +1,5 @@
-import { parse as parseYaml } from 'yaml';
 import * as parse from '../../infra/parse.js';
+import { parseYaml } from '../../infra/yaml.js';
 import type { RouterModule } from '../module.js';
 
 export interface KubernetesSettings {
@@ -68,6 +68,7 @@ export const kubernetesModule: RouterModule<KubernetesSettings> = {
   },
   cannotSplit: (s) => (s.httpRoute ? undefined : 'a Service selector cannot split traffic; give http-route (a Gateway API HTTPRoute) for traffic steps'),
   // The whole kubeconfig too: an error may quote it.
+  yamlInputs: ['kubeconfig'],
   secrets: (input) => [input('kubeconfig'), ...kubeconfigSecrets(input('kubeconfig'))],
   async create(s, deps) {
     const { createKubernetesRouter } = await import('./router.js');
@@ -85,7 +86,7 @@ type Doc = Record<string, unknown>;
 /** The kubeconfig as a mapping, or undefined when it is not YAML of one. */
 function parseKubeconfig(text: string): Doc | undefined {
   try {
-    const doc = parseYaml(text, { logLevel: 'error' }) as unknown;
+    const doc = parseYaml(text) as unknown;
     return doc && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Doc) : undefined;
   } catch {
     return undefined;
@@ -170,7 +171,7 @@ export function kubeconfigSecrets(text: string): string[] {
   if (!text) return [];
   let doc: unknown;
   try {
-    doc = parseYaml(text, { logLevel: 'error' });
+    doc = parseYaml(text);
   } catch {
     return [];
   }

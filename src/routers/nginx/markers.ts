@@ -81,8 +81,8 @@ export class NginxMarkerRouter implements Router {
     if (info.mode & 0o022) {
       this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
     }
-    await this.warnOpenFileCache();
-    const blind = await this.workersCannotSee();
+    // Independent reads (nginx -T, the workers' credentials): side by side.
+    const [, blind] = await Promise.all([this.warnOpenFileCache(), this.workersCannotSee()]);
     return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
   }
 
