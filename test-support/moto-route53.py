@@ -8,11 +8,14 @@
 # body-less request (every GET) over its parsed parameters instead of the empty payload the client signed,
 # it words a refusal in the query protocol's <Errors>, which a Route 53 (REST-XML) client cannot read, and
 # it judges every Route 53 call against the resource "*", so a policy naming zones would never match.
+# ECS (JSON protocol) gets the same <Errors> XML for a refusal, which its client cannot read either: it is
+# answered as ECS answers, {"__type": "AccessDeniedException", "message": ...}.
 import re
 import sys
 from xml.sax.saxutils import escape
 
-from moto.core.exceptions import _RESTError as RESTError
+from moto.core.exceptions import JsonRESTError, _RESTError as RESTError
+from moto.ecs.responses import EC2ContainerServiceResponse
 from moto.iam import access_control
 from moto.route53 import models
 from moto.route53.exceptions import Route53ClientError
@@ -129,6 +132,20 @@ def _authenticate_and_authorize_action(self, iam_request_cls, resource="*"):
 
 
 Route53._authenticate_and_authorize_action = _authenticate_and_authorize_action
+
+authorize_ecs = EC2ContainerServiceResponse._authenticate_and_authorize_action
+
+
+def _authenticate_and_authorize_ecs_action(self, iam_request_cls, resource="*"):
+    try:
+        return authorize_ecs(self, iam_request_cls, resource)
+    except RESTError as error:
+        refusal = JsonRESTError("AccessDeniedException" if error.error_type == "AccessDenied" else error.error_type, error.message)
+        refusal.code = error.code
+        raise refusal from error
+
+
+EC2ContainerServiceResponse._authenticate_and_authorize_action = _authenticate_and_authorize_ecs_action
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,4 +1,4 @@
-// moto in server mode: the AWS peer of the ALB and Route 53 tests (ELBv2, EC2, IAM, Route 53) on 127.0.0.1, one server per
+// moto in server mode: the AWS peer of the ALB, Route 53 and ECS tests (ELBv2, EC2, IAM, Route 53, ECS) on 127.0.0.1, one server per
 // test file, reset between tests. script/bootstrap installs it (pinned) in a venv outside the repo.
 // Fixtures: a VPC, an Application Load Balancer, a target group per color with EC2 instances
 // registered, a live listener, a rule and a test listener; helpers to stop an instance (its target
@@ -114,9 +114,10 @@ export async function stopInstance(moto, id) {
  * The load balancer of a blue-green app: target groups app-blue and app-green (two instances each,
  * registered), a listener on :80 forwarding to blue (`forward: 'single'` a plain forward, `'both'` a
  * weighted ForwardConfig blue 100 / green 0 with stickiness), a rule at priority 10 forwarding to blue,
- * and a test listener on :8080 forwarding to blue.
+ * and a test listener on :8080 forwarding to blue. `targetType: 'ip'` registers two addresses per group
+ * instead (as ECS registers its tasks in awsvpc mode), listed in `ips`.
  */
-export async function albFixture(moto, { forward = 'single', name = 'app' } = {}) {
+export async function albFixture(moto, { forward = 'single', name = 'app', targetType = 'instance' } = {}) {
   const elb = moto.elb();
   const vpc = first(await ec2(moto, { Action: 'CreateVpc', CidrBlock: '10.0.0.0/16' }), 'vpcId');
   const subnets = [];
@@ -128,10 +129,14 @@ export async function albFixture(moto, { forward = 'single', name = 'app' } = {}
   const groups = { blue: '', green: '' };
   /** @type {Record<'blue' | 'green', string[]>} */
   const instances = { blue: [], green: [] };
-  for (const color of /** @type {const} */ (['blue', 'green'])) {
-    groups[color] = (await elb.send(new CreateTargetGroupCommand({ Name: `${name}-${color}`, Protocol: 'HTTP', Port: 80, VpcId: vpc, TargetType: 'instance' }))).TargetGroups[0].TargetGroupArn;
-    instances[color] = await runInstances(moto, subnets[0], 2);
-    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: groups[color], Targets: instances[color].map((Id) => ({ Id, Port: 80 })) }));
+  /** @type {Record<'blue' | 'green', string[]>} */
+  const ips = { blue: [], green: [] };
+  for (const [i, color] of /** @type {const} */ (['blue', 'green']).entries()) {
+    groups[color] = (await elb.send(new CreateTargetGroupCommand({ Name: `${name}-${color}`, Protocol: 'HTTP', Port: 80, VpcId: vpc, TargetType: targetType }))).TargetGroups[0].TargetGroupArn;
+    if (targetType === 'ip') ips[color] = [`10.0.1.${10 + 2 * i}`, `10.0.1.${11 + 2 * i}`];
+    else instances[color] = await runInstances(moto, subnets[0], 2);
+    const ids = targetType === 'ip' ? ips[color] : instances[color];
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: groups[color], Targets: ids.map((Id) => ({ Id, Port: 80 })) }));
   }
   const actions =
     forward === 'both'
@@ -145,7 +150,7 @@ export async function albFixture(moto, { forward = 'single', name = 'app' } = {}
   ).Rules[0].RuleArn;
   const testListener = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb, Protocol: 'HTTP', Port: 8080, DefaultActions: [{ Type: 'forward', TargetGroupArn: groups.blue }] }))).Listeners[0]
     .ListenerArn;
-  return { vpc, subnets, lb, groups, instances, listener, rule, testListener, elb };
+  return { vpc, subnets, lb, groups, instances, ips, listener, rule, testListener, elb };
 }
 
 /** Turns on a target group attribute (e.g. stickiness.enabled). */
