@@ -31,8 +31,8 @@ export function motoBinary() {
   return bin;
 }
 
-/** moto_server started through moto-route53.py: Route 53's change batches as the real one judges them. */
-const LAUNCHER = fileURLToPath(new URL('./moto-route53.py', import.meta.url));
+/** moto_server started through moto-server.py: Route 53's change batches as the real one judges them, and refusals worded as Route 53 and ECS word them. */
+const LAUNCHER = fileURLToPath(new URL('./moto-server.py', import.meta.url));
 
 const running = new Set();
 process.once('exit', () => {

@@ -1,7 +1,7 @@
 // The route53 router through the bundled action, against moto in server mode on 127.0.0.1: flips and
 // steps of two weighted records (plain A, CNAME, aliases to load balancers), the wait for INSYNC and the
 // TTL, the TXT lock with two runs at once, and missing zone or records as bad inputs. moto alone accepts
-// a DELETE that does not match and a CREATE of a record that exists; test-support/moto-route53.py gives
+// a DELETE that does not match and a CREATE of a record that exists; test-support/moto-server.py gives
 // its change batches Route 53's semantics (and mends its IAM enforcement for Route 53), and the
 // compare-and-swap is tested on it at the module level below (and with the real API's error in the unit
 // tests).
