@@ -54,7 +54,7 @@ export function parseFileCommands(text) {
 
 function runNode(script, env, options) {
   return new Promise((resolveRun) => {
-    const child = spawn(NODE, [join(ROOT, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, [join(ROOT, script)], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -68,7 +68,8 @@ function runNode(script, env, options) {
 }
 
 /**
- * Runs the main step. `onOutput(chunk, child)` sees the log as it comes (to cancel at a chosen moment).
+ * Runs the main step. `onOutput(chunk, child)` sees the log as it comes (to cancel at a chosen moment);
+ * `cwd` is the job's working directory (the checkout, where relative commands are found).
  * Returns outputs, saved state, the summary, and `post(jobStatus)` to run the post step.
  */
 export async function runAction(inputs, options = {}) {
@@ -89,7 +90,7 @@ export async function runAction(inputs, options = {}) {
     post: async (jobStatus = main.code === 0 ? 'success' : 'failure') => {
       const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
       const postContext = { ...context, 'job.status': jobStatus };
-      return runNode(action.runs.post, { ...baseEnv, ...files, ...inputEnv(inputs, postContext), ...stateEnv }, {});
+      return runNode(action.runs.post, { ...baseEnv, ...files, ...inputEnv(inputs, postContext), ...stateEnv }, { cwd: options.cwd });
     },
   };
   return result;
