@@ -41,9 +41,18 @@ export function startSilentServer() {
  * on every request. Weights are honoured deterministically: at `green=10 blue=90`, one request in ten.
  */
 export function startRouteFileProxy(routeFile, ports) {
+  return startRouteProxy(() => (existsSync(routeFile) ? readFileSync(routeFile, 'utf8').trim() : ''), ports);
+}
+
+/**
+ * A public route that follows a router's state: `route()`, asked on every request, answers as a
+ * router-get-command prints (a color, `blue=90 green=10`, or nothing), and the request goes to that
+ * color's app in `ports`.
+ */
+export function startRouteProxy(route, ports) {
   let served = 0;
   const server = createServer((req, res) => {
-    const color = pickColor(existsSync(routeFile) ? readFileSync(routeFile, 'utf8').trim() : '', served++);
+    const color = pickColor(route(), served++);
     if (!color) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('no live color\n');
     const upstream = request({ host: '127.0.0.1', port: ports[color], path: req.url, method: req.method, headers: req.headers, agent: false }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
