@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { post } from '../../test-support/peers.mjs';
 import { runAction } from '../../test-support/runner.mjs';
-import { type Env, fileStamp, nginxEnv, pollPublic, publicColor, transitions } from '../helpers/nginx-env.js';
+import { type Env, fileStamp, nginxEnv, pollPublic, publicColor, transitions } from '../../test-support/nginx-env.js';
 
 let env: Env;
 afterEach(() => env?.stop());

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runAction } from '../../test-support/runner.mjs';
-import { type Env, fileStamp, nginxEnv, publicColor } from '../helpers/nginx-env.js';
+import { type Env, fileStamp, nginxEnv, publicColor } from '../../test-support/nginx-env.js';
 
 let env: Env;
 beforeEach(async () => {

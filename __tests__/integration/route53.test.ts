@@ -19,7 +19,7 @@ import { enforceIam, startMoto } from '../../test-support/moto.mjs';
 import { NAME, route53Client, zoneFixture } from '../../test-support/route53.mjs';
 import { useMoto } from '../../test-support/moto-hooks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
-import { RecordingLog } from '../helpers/fakes.js';
+import { RecordingLog } from '../../test-support/fakes.js';
 
 type Moto = Awaited<ReturnType<typeof startMoto>>;
 type Fixture = Awaited<ReturnType<typeof zoneFixture>>;

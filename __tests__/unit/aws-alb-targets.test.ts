@@ -2,8 +2,8 @@
 import { DescribeTargetHealthCommand, type TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { TargetHealthSource, waitHealthy } from '../../src/routers/aws-alb/targets.js';
-import { mockedElb } from '../helpers/elb-mock.js';
-import { FakeClock, RecordingLog } from '../helpers/fakes.js';
+import { mockedElb } from '../../test-support/elb-mock.js';
+import { FakeClock, RecordingLog } from '../../test-support/fakes.js';
 
 const GREEN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/app-green/83e2d6bc24d8a067';
 const TEN_MINUTES = 600_000;

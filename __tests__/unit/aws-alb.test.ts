@@ -13,8 +13,8 @@ import { parseArn } from '../../src/routers/aws-alb/arn.js';
 import { Elb, fromTagValue, MAX_ATTEMPTS, newClient, toTagValue } from '../../src/routers/aws-alb/client.js';
 import { LEASE_MS, LOCK_PRIORITY, takeLockRule } from '../../src/routers/aws-alb/lock.js';
 import { fingerprint, shapeDifference } from '../../src/routers/aws-alb/snapshot.js';
-import { mockedElb } from '../helpers/elb-mock.js';
-import { FakeClock, RecordingLog } from '../helpers/fakes.js';
+import { mockedElb } from '../../test-support/elb-mock.js';
+import { FakeClock, RecordingLog } from '../../test-support/fakes.js';
 
 const ARN = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
 const BLUE = `${ARN}:targetgroup/app-blue/73e2d6bc24d8a067`;

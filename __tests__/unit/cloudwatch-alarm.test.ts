@@ -5,7 +5,7 @@ import { AlarmHealthSource, describeError } from '../../src/health/cloudwatch-al
 import type { AlarmCheck } from '../../src/health/cloudwatch-alarm/module.js';
 import { checksOf } from '../../src/health/index.js';
 import { readSettings, SettingsError } from '../../src/settings.js';
-import { inputs } from '../helpers/fakes.js';
+import { inputs } from '../../test-support/fakes.js';
 
 const cloudwatch = mockClient(CloudWatchClient);
 afterEach(() => cloudwatch.reset());

@@ -10,7 +10,7 @@ import { acquireFileLock } from '../../src/infra/lock.js';
 import { redactor } from '../../src/infra/log.js';
 import { backoffDelay, retry } from '../../src/infra/retry.js';
 import { systemClock } from '../../src/infra/clock.js';
-import { FakeClock } from '../helpers/fakes.js';
+import { FakeClock } from '../../test-support/fakes.js';
 
 describe('durations', () => {
   it.each([

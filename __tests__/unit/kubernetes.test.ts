@@ -7,7 +7,7 @@ import { podNotReadyReason, rolloutStatus } from '../../src/routers/kubernetes/r
 import { selectorRevision, serviceState } from '../../src/routers/kubernetes/traffic.js';
 import { secretsOf } from '../../src/secrets.js';
 import { readSettings, SettingsError } from '../../src/settings.js';
-import { inputs } from '../helpers/fakes.js';
+import { inputs } from '../../test-support/fakes.js';
 
 const colors = ['blue', 'green'] as const;
 

@@ -9,7 +9,7 @@ import { ROUTER_KINDS, routerModule, routerSecrets } from '../../src/routers/ind
 import { kubernetesModule } from '../../src/routers/kubernetes/module.js';
 import { secretsOf } from '../../src/secrets.js';
 import type { CommonSettings } from '../../src/types.js';
-import { inputs } from '../helpers/fakes.js';
+import { inputs } from '../../test-support/fakes.js';
 
 // Spies that call through, so one test can hear what secrets.ts reads by itself, the plug-ins silenced.
 vi.mock('../../src/routers/index.js', { spy: true });

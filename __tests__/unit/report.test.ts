@@ -3,7 +3,7 @@ import { redactor } from '../../src/infra/log.js';
 import { newReport, type RunReport } from '../../src/report/model.js';
 import { failsStep, outputsOf } from '../../src/report/outputs.js';
 import { renderSummary } from '../../src/report/summary.js';
-import { FakeClock } from '../helpers/fakes.js';
+import { FakeClock } from '../../test-support/fakes.js';
 
 function report(over: Partial<RunReport> = {}): RunReport {
   const r = newReport(new FakeClock(), {

@@ -25,7 +25,7 @@ import type { Route53Settings } from '../../src/routers/route53/module.js';
 import { judge } from '../../src/routers/route53/health.js';
 import { changeBatch, routeOfPair, weightsFor } from '../../src/routers/route53/records.js';
 import { Route53Router } from '../../src/routers/route53/router.js';
-import { FakeClock, RecordingLog } from '../helpers/fakes.js';
+import { FakeClock, RecordingLog } from '../../test-support/fakes.js';
 
 const NAME = 'app.example.com.';
 const colors = ['blue', 'green'] as const;

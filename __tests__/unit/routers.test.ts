@@ -3,7 +3,7 @@ import { Fence } from '../../src/infra/fence.js';
 import { parseRoute } from '../../src/routers/command/index.js';
 import { createRouter } from '../../src/routers/index.js';
 import { readSettings } from '../../src/settings.js';
-import { FakeClock, RecordingLog, inputs } from '../helpers/fakes.js';
+import { FakeClock, RecordingLog, inputs } from '../../test-support/fakes.js';
 
 const nginxLoaded = vi.hoisted(() => ({ value: false }));
 vi.mock('../../src/routers/nginx/index.js', async (original) => {

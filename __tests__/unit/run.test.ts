@@ -5,7 +5,7 @@ import type { RunDeps } from '../../src/run-deps.js';
 import { run } from '../../src/run.js';
 import { readSettings, type Settings } from '../../src/settings.js';
 import type { HealthSource, RouteState, StagedRecord } from '../../src/types.js';
-import { FakeClock, FakeDeployer, FakeRouter, MemoryState, RecordingLog, ScriptedSource, inputs } from '../helpers/fakes.js';
+import { FakeClock, FakeDeployer, FakeRouter, MemoryState, RecordingLog, ScriptedSource, inputs } from '../../test-support/fakes.js';
 
 const base = {
   router: 'command',

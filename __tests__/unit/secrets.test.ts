@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { secretSink } from '../../src/entry/adapters.js';
 import { redactor } from '../../src/infra/log.js';
 import { secretsOf } from '../../src/secrets.js';
-import { inputs } from '../helpers/fakes.js';
+import { inputs } from '../../test-support/fakes.js';
 
 describe('secrets read from the raw inputs', () => {
   it('covers every form a credential may come back in', () => {

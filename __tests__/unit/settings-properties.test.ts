@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { readSettings, SettingsError, type Settings } from '../../src/settings.js';
 import type { CommandRouterSettings } from '../../src/routers/command/module.js';
 import type { NginxSettings } from '../../src/routers/nginx/module.js';
-import { inputs } from '../helpers/fakes.js';
+import { inputs } from '../../test-support/fakes.js';
 
 // Spies that call through to the real modules, so property 3 can see any write, process or socket.
 vi.mock('node:child_process', { spy: true });

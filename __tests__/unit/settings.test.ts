@@ -5,7 +5,7 @@ import { checksOf } from '../../src/health/index.js';
 import { ROUTER_KINDS } from '../../src/routers/index.js';
 import { readSettings, SettingsError } from '../../src/settings.js';
 import type { HttpProbe } from '../../src/probes/probe.js';
-import { inputs } from '../helpers/fakes.js';
+import { inputs } from '../../test-support/fakes.js';
 
 const nginx = { router: 'nginx', 'nginx-conf': '/etc/nginx/live.conf', version: 'v2' };
 const command = { router: 'command', 'router-get-command': 'get-color', 'router-set-command': 'set-color {color}', version: 'v2' };

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { get, nginxInputs, startApps, startNginx } from '../../test-support/peers.mjs';
+import { get, nginxInputs, startApps, startNginx } from './peers.mjs';
 
 export interface Env {
   nginx: { url: string; live: string; pidFile: string; testCommand: string; reloadCommand: string; dir: string; stop(): void };

@@ -3,18 +3,19 @@
 // the command router's get and set commands. Every run must end on a known color: `active-color` is
 // what the router serves the moment the run ended (empty only when the router cannot be read, and the
 // reason says so), and the summary's "Router now shows" agrees. `untrue outputs` counts the breaches.
+// One test file per router (__tests__/integration/faults-<router>.test.ts), so a failure names it.
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { routerEnv } from '../../test-support/cancel.mjs';
-import { flaky, haproxyControl } from '../../test-support/faults.mjs';
-import { post } from '../../test-support/peers.mjs';
-import { runThenRead, untruths } from '../../test-support/truth.mjs';
+import { routerEnv } from './cancel.mjs';
+import { flaky, haproxyControl } from './faults.mjs';
+import { post } from './peers.mjs';
+import { runThenRead, untruths } from './truth.mjs';
 
 type Env = Awaited<ReturnType<typeof routerEnv>>;
 type Run = Awaited<ReturnType<typeof runThenRead>>['run'];
-type Kind = 'nginx' | 'haproxy' | 'command';
+export type Kind = 'nginx' | 'haproxy' | 'command';
 interface Case {
   name: string;
   inputs?: (env: Env) => Record<string, string>;
@@ -155,7 +156,9 @@ function when(text: string, act: () => unknown) {
   return { onOutput, state };
 }
 
-describe.each(['nginx', 'haproxy', 'command'] as const)('%s: external calls fail, hang or answer garbage', (kind) => {
+/** The fault cases of one router (with the deploy cases), each a release through the bundled action. */
+export function faultSuite(kind: Kind): void {
+describe(`${kind}: external calls fail, hang or answer garbage`, () => {
   let env: Env;
   beforeEach(async () => {
     env = await routerEnv(kind);
@@ -190,3 +193,4 @@ describe.each(['nginx', 'haproxy', 'command'] as const)('%s: external calls fail
     expect(env.lockHolder()).toBe('none');
   });
 });
+}

@@ -1,8 +1,8 @@
-import type { Clock } from '../../src/infra/clock.js';
-import type { Fence, Held } from '../../src/infra/fence.js';
-import type { Log, StateStore } from '../../src/infra/log.js';
-import type { Color, Deployer, HealthSource, RouteState, Router, Sample } from '../../src/types.js';
-import { assertExpected } from '../../src/route.js';
+import type { Clock } from '../src/infra/clock.js';
+import type { Fence, Held } from '../src/infra/fence.js';
+import type { Log, StateStore } from '../src/infra/log.js';
+import type { Color, Deployer, HealthSource, RouteState, Router, Sample } from '../src/types.js';
+import { assertExpected } from '../src/route.js';
 
 /** Virtual time: sleeping advances it at once, so windows of minutes take microseconds. */
 export class FakeClock implements Clock {

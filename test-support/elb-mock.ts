@@ -1,7 +1,7 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
-import { Elb } from '../../src/routers/aws-alb/client.js';
+import { Elb } from '../src/routers/aws-alb/client.js';
 
 /**
  * Every ELBv2 client's send mocked while the tests of the calling `describe` run, and only then (tests
