@@ -22,10 +22,10 @@ export function moduleLog() {
   };
 }
 
-/** A promoting run of the command router (no peers needed), with `env`. */
-export async function commandRouterRun(env) {
+/** A promoting run of the command router (no peers needed), with `env` and any other `inputs`. */
+export async function commandRouterRun(env, inputs = {}) {
   const routeFile = join(mkdtempSync(join(tmpdir(), 'bg-route-')), 'route');
   writeFileSync(routeFile, 'blue\n');
   const tool = `${process.execPath} ${join(ROOT, 'test-support/route-file.mjs')}`;
-  return runAction({ router: 'command', 'router-get-command': `${tool} get ${routeFile}`, 'router-set-command': `${tool} set ${routeFile} {color} {weight}`, 'health-window': '0s' }, { env });
+  return runAction({ router: 'command', 'router-get-command': `${tool} get ${routeFile}`, 'router-set-command': `${tool} set ${routeFile} {color} {weight}`, 'health-window': '0s', ...inputs }, { env });
 }

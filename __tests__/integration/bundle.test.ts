@@ -32,4 +32,20 @@ describe('the start-up path of the bundle', () => {
     expect(modules.nodeInternals()).not.toContain(NODE_UNDICI);
     expect(modules.loadedHolding(NPM_UNDICI)).toEqual([]);
   });
+
+  it('loads the YAML parser only for a run whose inputs hold YAML, and parses them with it', async () => {
+    // A name only the yaml package defines.
+    const YAML = 'yaml.document';
+    expect(chunksHolding(YAML).length).toBeGreaterThan(0);
+    const modules = moduleLog();
+    const plain = await commandRouterRun(modules.env);
+    expect(plain.outputs, plain.stdout).toMatchObject({ result: 'promoted' });
+    expect(modules.loadedHolding(YAML)).toEqual([]);
+    modules.clear();
+    const withYaml = await commandRouterRun(modules.env, { 'smoke-tests': '- name: refused\n  url: http://127.0.0.1:1/', 'smoke-timeout': '1s' });
+    // The entry was parsed (its name reaches the reason), so the run stopped at the smoke test.
+    expect(withYaml.outputs, withYaml.stdout).toMatchObject({ result: 'aborted' });
+    expect(withYaml.outputs.reason).toMatch(/refused/);
+    expect(modules.loadedHolding(YAML).length).toBe(1);
+  });
 });

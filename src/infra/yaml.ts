@@ -5,7 +5,10 @@ type Yaml = typeof import('yaml');
 let yaml: Yaml | undefined;
 
 export async function loadYaml(): Promise<void> {
-  yaml ??= await import('yaml');
+  if (yaml) return;
+  // A CommonJS package: bundled, its exports come as `default` alone; Node's own loader adds them by name.
+  const loaded = (await import('yaml')) as Yaml & { default?: Yaml };
+  yaml = loaded.default ?? loaded;
 }
 
 /** Parses YAML; warnings (unknown directives and tags) would print to the log, errors throw. */
