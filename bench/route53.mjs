@@ -10,6 +10,7 @@
 // INSYNC time does not.
 // Usage: node bench/route53.mjs [runs, default 10]
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startMoto } from '../test-support/moto.mjs';
 import { NAME, zoneFixture } from '../test-support/route53.mjs';
@@ -48,6 +49,10 @@ function ttlWaitMs(report) {
   return window && flip ? Date.parse(window.startedAt) - Date.parse(flip.startedAt) : undefined;
 }
 
+// The window needs something to watch: the records point at no real server, so a local one answers.
+const server = createServer((req, res) => res.writeHead(200).end());
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const health = `http://127.0.0.1:${server.address().port}/health`;
 const moto = await startMoto();
 const flipCalls = [];
 const stepCalls = [];
@@ -62,7 +67,7 @@ try {
   ]) {
     for (let i = 0; i < RUNS; i++) {
       const f = await zoneFixture(moto, { ttl: TTL_S });
-      const inputs = { router: 'route53', 'hosted-zone-id': f.zoneId, 'record-name': NAME, 'record-type': f.type, 'health-window': `${WINDOW_MS}ms`, 'health-interval': '250ms', version: `v${i}`, ...extra };
+      const inputs = { router: 'route53', 'hosted-zone-id': f.zoneId, 'record-name': NAME, 'record-type': f.type, 'health-window': `${WINDOW_MS}ms`, 'health-interval': '250ms', 'health-urls': health, version: `v${i}`, ...extra };
       const started = performance.now();
       const run = await runAction(inputs, { env: moto.env() });
       const wall = performance.now() - started;
@@ -82,6 +87,7 @@ try {
   }
 } finally {
   moto.stop();
+  server.close();
 }
 
 const result = {
