@@ -5,7 +5,9 @@ type Yaml = typeof import('yaml');
 let yaml: Yaml | undefined;
 
 export async function loadYaml(): Promise<void> {
-  yaml ??= await import('yaml');
+  // The package is CommonJS: in the bundle, a dynamic import of it has only a default export.
+  const loaded = (await import('yaml')) as Yaml & { default?: Yaml };
+  yaml ??= loaded.default ?? loaded;
 }
 
 /** Parses YAML; warnings (unknown directives and tags) would print to the log, errors throw. */
