@@ -1,12 +1,16 @@
-// Two releases through the bundled action, as the runner runs it, against a real nginx on 127.0.0.1:
-// v2 is healthy and is promoted; v3 starts failing after the flip and is rolled back by itself.
+// Two releases through the bundled action, as the runner runs it, against a real nginx on 127.0.0.1
+// switched by marker files: v2 is healthy and is promoted; v3 starts failing after the flip and is rolled back by itself.
 import { get, nginxInputs, startApps, startNginx } from '../test-support/peers.mjs';
 import { runAction } from '../test-support/runner.mjs';
 
 const apps = await startApps(['blue', 'green'], 'v1');
-const nginx = await startNginx({ ports: apps.ports, initial: 'proxy_pass http://blue;' });
+// The way the README recommends: marker files that the server block tests, so a flip reloads nothing
+// and drops no request (the include file and its reload, `nginx-conf`, is the other way).
+const nginx = await startNginx({ ports: apps.ports, initial: 'blue', markers: true });
+const { 'nginx-conf': _conf, 'nginx-test-command': _test, 'nginx-reload-command': _reload, ...common } = nginxInputs(nginx, apps);
 const inputs = {
-  ...nginxInputs(nginx, apps),
+  ...common,
+  'nginx-marker': nginx.marker,
   'health-window': '4s',
   'health-interval': '250ms',
 };

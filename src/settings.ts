@@ -181,7 +181,7 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
     if (why) problems.note('traffic-steps', `got "${input('traffic-steps')}", but ${why}; use "100".`);
   }
   if (settings.health.windowMs > 0 && settings.health.intervalMs > settings.health.windowMs && problems.ok('health-window', 'health-interval')) {
-    problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}); no sample would be taken.`);
+    problems.note('health-interval', `(${input('health-interval')}) is longer than health-window (${input('health-window')}): the window would sample only as it opens (right after the flip) and as it closes; make health-interval at most health-window.`);
   }
   if (settings.emergency && settings.mode !== 'rollback' && problems.ok('mode')) {
     problems.note('emergency', `is only for mode "rollback" (this run's mode is "${settings.mode}").`);

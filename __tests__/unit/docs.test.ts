@@ -1,14 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { updateReadme } from '../../script/docs.mjs';
+import { readResults, updateReadme } from '../../script/docs.mjs';
 
 const actionYml = readFileSync('action.yml', 'utf8');
 
 describe('README and action.yml', () => {
-  it('README tables are what action.yml renders (run `npm run docs` to update)', () => {
+  it('README tables and measured figures are what action.yml and bench/results render (run `npm run docs` to update)', () => {
     const readme = readFileSync('README.md', 'utf8');
-    expect(readme).toBe(updateReadme(readme, actionYml));
+    expect(readme).toBe(updateReadme(readme, actionYml, readResults('.')));
+  });
+
+  it('the Measured section quotes figures only from the rendered blocks', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const measured = readme.slice(readme.indexOf('## Measured'), readme.indexOf('## Inputs'));
+    const prose = measured.replace(/<!-- ([\w-]+):start -->[\s\S]*?<!-- \1:end -->/g, '');
+    // What is not a measurement: the loopback address, the HTTP codes a fault proxy answers with, and
+    // Traefik's documented default throttle.
+    const numbers = (prose.match(/\d[\d.,]*/g) ?? []).map((n) => n.replace(/[.,]$/, ''));
+    expect(numbers.filter((n) => !['127.0.0.1', '403', '429', '500', '503', '2'].includes(n))).toEqual([]);
   });
 
   it('action.yml declares every input and output of the public interface', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { redactor } from '../../src/infra/log.js';
 import { newReport, type RunReport } from '../../src/report/model.js';
 import { failsStep, outputsOf } from '../../src/report/outputs.js';
-import { renderSummary } from '../../src/report/summary.js';
+import { annotationTitle, renderSummary } from '../../src/report/summary.js';
 import { FakeClock } from '../../test-support/fakes.js';
 
 function report(over: Partial<RunReport> = {}): RunReport {
@@ -118,6 +118,29 @@ describe('summary', () => {
     expect(text).toMatch(/^## 🚨 FAILED — router shows green/);
     expect(text).toContain('> [!CAUTION]');
     expect(text).toContain('**What to do:** Check nginx: it shows green.');
+  });
+
+  it('says the plan is unknown, not "no live color", when the router was never read', () => {
+    const text = renderSummary(report({ result: 'aborted', active: undefined, previous: undefined, target: undefined, routerShows: 'not read (inputs were invalid)' }));
+    expect(text).toContain('| Plan | none: the router was not read (mode deploy) |');
+    expect(text).not.toContain('no live color');
+    expect(renderSummary(report({ before: 'no live color', previous: undefined }))).toContain('| Plan | no live color → **green** (mode deploy) |');
+  });
+
+  it('shows an empty version as such, not as an empty code span', () => {
+    expect(renderSummary(report({ version: '' }))).toContain('| Version | (none given) |');
+  });
+
+  it('gives the duration to the millisecond, not in whole seconds', () => {
+    const r = report({ durationSeconds: 0 });
+    r.endedAt = new Date(Date.parse(r.startedAt) + 480).toISOString();
+    expect(renderSummary(r)).toContain('| Duration | 480ms |');
+  });
+
+  it('keeps the annotation title short; the reason carries the details', () => {
+    expect(annotationTitle({ result: 'rolled-back', routerShows: 'blue' })).toBe('Blue-green release rolled-back; router shows blue');
+    const long = 'unknown: the router could not be read (Failed to fetch resource metadata for v1/Service: fetch failed)';
+    expect(annotationTitle({ result: 'aborted', routerShows: long })).toBe('Blue-green release aborted; router shows unknown');
   });
 
   it('keeps table cells intact', () => {

@@ -253,6 +253,7 @@ describe('run: deploy', () => {
     const report = await t.go();
     expect(report.result).toBe('promoted');
     expect(report.notes[0]).toMatch(/No health checks were configured/);
+    expect(t.log.lines).toContain('warning: No health checks were configured (health-urls, health-checks), so the health window was not watched: nothing can roll this release back.');
   });
 });
 
@@ -405,6 +406,12 @@ describe('run: the verdict is what the router shows at the end', () => {
     expect(report.active).toBeUndefined();
     expect(report.reason).toBe('the router could not be read at the end (connection refused), so active-color is empty');
     expect(report.routerShows).toBe('unknown: the router could not be read (connection refused)');
+  });
+
+  it('does not repeat, in what the router shows, an error the reason already says', async () => {
+    const router = new DriftingRouter('blue', () => new Error('connection refused'));
+    const report = await withRouter(router, { 'health-window': '0s' }).go();
+    expect(report.routerShows).toBe('unknown: the router could not be read (the same error as the reason)');
   });
 });
 

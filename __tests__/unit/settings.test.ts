@@ -5,7 +5,8 @@ import { checksOf } from '../../src/health/index.js';
 import { ROUTER_KINDS } from '../../src/routers/index.js';
 import { readSettings, SettingsError } from '../../src/settings.js';
 import type { HttpProbe } from '../../src/probes/probe.js';
-import { inputs } from '../../test-support/fakes.js';
+import { watch } from '../../src/phases/watch.js';
+import { FakeClock, inputs } from '../../test-support/fakes.js';
 
 const nginx = { router: 'nginx', 'nginx-conf': '/etc/nginx/live.conf', version: 'v2' };
 const command = { router: 'command', 'router-get-command': 'get-color', 'router-set-command': 'set-color {color}', version: 'v2' };
@@ -21,6 +22,20 @@ function problems(given: Record<string, string>): string[] {
 }
 
 describe('readSettings', () => {
+  it('says a missing value is missing, not that it got ""', () => {
+    expect(problems({ router: 'kubernetes', version: 'v2' })).toContain('Input \'service\': is required with router "kubernetes": the name of the live Service, whose selector is flipped.');
+    expect(problems({ ...nginx, version: '' }).join()).toMatch(/Input 'version': is empty; expected a release label/);
+  });
+
+  it('samples a window as it opens and as it closes when the interval is longer (what the refusal says)', async () => {
+    const clock = new FakeClock();
+    const at: number[] = [];
+    const source = { name: 'live', sample: async () => (at.push(clock.now() - start), { status: 'pass' as const, detail: 'ok' }) };
+    const start = clock.now();
+    expect(await watch([source], { clock, windowMs: 5_000, intervalMs: 10_000, failureThreshold: 1, errorThreshold: 3, label: 'the health window' })).toEqual({ passed: true });
+    expect(at).toEqual([0, 5_000]);
+  });
+
   it('applies the documented defaults', () => {
     const s = readSettings(inputs(nginx));
     expect(s.mode).toBe('deploy');
@@ -163,7 +178,7 @@ describe('readSettings', () => {
     ['environment-url', 'example.com', /Input 'environment-url': got "example.com"/],
     ['nginx-template', 'proxy_pass http://live;', /Input 'nginx-template': got "proxy_pass http:\/\/live;"; expected text containing \{color\}/],
     ['nginx-reload-command', 'nginx -s reload; echo done', /Input 'nginx-reload-command': .*shell operator ";"/],
-    ['version', '', /Input 'version': got ""; expected a release label of letters, digits and "\._\+-\/", starting with a letter or digit/],
+    ['version', '', /Input 'version': is empty; expected a release label of letters, digits and "\._\+-\/", starting with a letter or digit/],
   ])('refuses %s = %j', (name, value, message) => {
     expect(problems({ ...nginx, [name]: value }).join('\n')).toMatch(message);
   });
@@ -429,7 +444,9 @@ describe('readSettings', () => {
   });
 
   it('refuses an interval longer than the window, and a deploy command in promote', () => {
-    expect(problems({ ...nginx, 'health-window': '5s', 'health-interval': '10s' }).join()).toMatch(/health-interval': \(10s\) is longer than health-window \(5s\)/);
+    expect(problems({ ...nginx, 'health-window': '5s', 'health-interval': '10s' }).join()).toMatch(
+      /health-interval': \(10s\) is longer than health-window \(5s\): the window would sample only as it opens \(right after the flip\) and as it closes/,
+    );
     expect(problems({ ...nginx, mode: 'promote', 'deploy-command': 'deploy' }).join()).toMatch(/deploy-command': is not used in mode "promote"/);
   });
 });

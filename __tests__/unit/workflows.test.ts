@@ -107,6 +107,37 @@ function examples(): [string, Workflow][] {
   return found;
 }
 
+describe('pinned actions (CONTRIBUTING.md, "Pinning actions")', () => {
+  const files = [
+    ...readdirSync('.github/workflows').filter((name) => name.endsWith('.yml')).map((name) => `.github/workflows/${name}`),
+    ...readdirSync('docs/examples').filter((name) => name.endsWith('.yml')).map((name) => `docs/examples/${name}`),
+    'README.md',
+  ];
+
+  it('name a full commit SHA and, in a comment, the release it is, wherever a workflow or example uses another repository', () => {
+    let checked = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      // In the README, only its YAML blocks; a comment line is prose, not a step.
+      const yaml = file.endsWith('.md') ? [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n') : text;
+      for (const line of yaml.split('\n')) {
+        const uses = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
+        if (!uses || uses[1].startsWith('./')) continue;
+        checked++;
+        expect(`${uses[1]}${uses[2]}`, file).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('show this action at the version in package.json', () => {
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    for (const file of files) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/OWNER\/blue-green-action\S*@[0-9a-f]{40} # (v\S+)/g)) expect(match[1], file).toBe(`v${version}`);
+    }
+  });
+});
+
 describe('example workflows', () => {
   const all = examples();
   const granted = (job: Job) => job.permissions ?? {};
@@ -135,8 +166,7 @@ describe('example workflows', () => {
         }
         for (const step of job.steps ?? []) {
           if (step.uses && ACTION.test(step.uses)) {
-            // The README's shorter examples say @v1; the complete examples show the safer pin.
-            if (name.startsWith('docs/')) expect(step.uses, `${where} pins a commit`).toMatch(SHA_PIN);
+            expect(step.uses, `${where} pins a commit`).toMatch(SHA_PIN);
             for (const key of Object.keys(step.with ?? {})) expect(Object.keys(action.inputs), `${where} with: ${key}`).toContain(key);
           }
           expect(String(step.run ?? ''), `${where}: outputs reach scripts through env:`).not.toContain('${{');

@@ -10,6 +10,7 @@ import { finishRecord, startRecord } from '../github/record.js';
 import { newReport, type RunReport } from '../report/model.js';
 import { failsStep } from '../report/outputs.js';
 import { publish } from '../report/publish.js';
+import { annotationTitle } from '../report/summary.js';
 import { createRouter, type BaseDeps } from '../routers/index.js';
 import { STATE } from '../run-deps.js';
 import { run as runRelease } from '../run.js';
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   }
   if (failsStep(report)) {
     // One titled annotation (setFailed would add a second, untitled one).
-    core.error(inert(redact(report.reason)), { title: inert(redact(`Blue-green release ${report.result}; router shows ${report.routerShows}`)) });
+    core.error(inert(redact(report.reason)), { title: inert(redact(annotationTitle(report))) });
     process.exitCode = 1;
   }
 }
@@ -111,6 +112,10 @@ function abortedReport(settings: Settings | undefined, reason: string, routerSho
     colors: settings?.colors ?? ['blue', 'green'],
     thresholds: { failure: 0, error: 0, intervalMs: 0, windowMs: 0 },
   });
-  return Object.assign(report, { result: 'aborted', reason, routerShows, endedAt: report.startedAt, durationSeconds: 0 });
+  // The step began when this process did: reading and judging the inputs is part of its time.
+  const startedAt = new Date(performance.timeOrigin).toISOString();
+  const endedAt = new Date().toISOString();
+  const durationSeconds = Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000);
+  return Object.assign(report, { result: 'aborted', reason, routerShows, startedAt, endedAt, durationSeconds });
 }
 

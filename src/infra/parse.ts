@@ -21,7 +21,7 @@ export class Problems {
   /** Inputs (their root name: `smoke-tests`, not `smoke-tests[2].url`) that failed to parse. */
   private readonly failed = new Set<string>();
   add(input: string, value: string, accepted: string): void {
-    this.push(input, `Input '${input}': got "${this.quote(value)}"; expected ${accepted}.`);
+    this.push(input, value ? `Input '${input}': got "${this.quote(value)}"; expected ${accepted}.` : `Input '${input}': is empty; expected ${accepted}.`);
   }
   note(input: string, message: string): void {
     this.push(input, `Input '${input}': ${message}`);

@@ -84,8 +84,9 @@ export async function conclude(
   if ('error' in read) {
     if (result === 'promoted' || result === 'rolled-back') result = 'failed';
     // The cause is said once: a router that failed the run the same way is not quoted twice.
-    const note = reason.includes(read.error) ? 'the router could not be read at the end either, so active-color is empty' : `the router could not be read at the end (${read.error}), so active-color is empty`;
-    return { result, reason: joined(reason, note), routerShows: `unknown: the router could not be read (${read.error})` };
+    const repeated = reason.includes(read.error);
+    const note = repeated ? 'the router could not be read at the end either, so active-color is empty' : `the router could not be read at the end (${read.error}), so active-color is empty`;
+    return { result, reason: joined(reason, note), routerShows: `unknown: the router could not be read (${repeated ? 'the same error as the reason' : read.error})` };
   }
   let note = untrueVerdict(result, read.shows, expect);
   if (note) result = 'failed';

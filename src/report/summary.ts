@@ -16,20 +16,41 @@ const HEADLINE: Record<RunReport['result'], string> = {
 export function renderSummary(report: RunReport): string {
   const out: string[] = [];
   out.push(`## ${headline(report)}`, '');
-  const from = report.previous ?? (report.mode === 'status' ? report.active : undefined) ?? 'no live color';
   out.push('| | |', '|---|---|');
   out.push(`| Result | **${report.result}**${report.dryRun ? ' (dry run)' : ''} |`);
-  if (report.mode !== 'status') out.push(`| Plan | ${from} → **${report.target ?? '?'}** (mode ${report.mode}) |`);
-  out.push(`| Version | \`${cell(report.version)}\` |`);
+  if (report.mode !== 'status') out.push(`| Plan | ${plan(report)} |`);
+  out.push(`| Version | ${report.version ? `\`${cell(report.version)}\`` : '(none given)'} |`);
   out.push(`| Router | ${cell(report.router)} |`);
   out.push(`| Router now shows | **${cell(report.routerShows)}** |`);
   if (report.flippedAt) out.push(`| Flipped at | ${report.flippedAt} |`);
-  out.push(`| Duration | ${formatDuration((report.durationSeconds ?? 0) * 1000)} |`, '');
+  out.push(`| Duration | ${formatDuration(durationMs(report))} |`, '');
   if (report.reason) out.push(`> [!${report.result === 'failed' ? 'CAUTION' : report.result === 'promoted' || report.result === 'staged' || report.result === 'unchanged' ? 'NOTE' : 'WARNING'}]`, `> ${cell(report.reason)}`, '');
   if (report.advice) out.push(`**What to do:** ${report.advice}`, '');
   out.push(...timeline(report), ...smoke(report), ...steps(report), ...healthSection(report));
   if (report.notes.length) out.push('### Notes', '', ...report.notes.map((note) => `- ${cell(note)}`), '');
   return out.join('\n') + '\n';
+}
+
+/** From which color to which: known only once the router was read (`before` is that read). */
+function plan(report: RunReport): string {
+  if (report.before === undefined && report.target === undefined) return `none: the router was not read (mode ${report.mode})`;
+  const from = report.previous ?? (report.mode === 'status' ? report.active : undefined) ?? 'no live color';
+  return `${from} → **${report.target ?? '?'}** (mode ${report.mode})`;
+}
+
+/** To the millisecond: `durationSeconds` (the output) is whole seconds, which says 0 for a short run. */
+function durationMs(report: RunReport): number {
+  const ended = report.endedAt ? Date.parse(report.endedAt) : NaN;
+  return Number.isFinite(ended) ? Math.max(0, ended - Date.parse(report.startedAt)) : (report.durationSeconds ?? 0) * 1000;
+}
+
+/**
+ * The title of the annotation that fails the step: the result and, when it is short, what the router
+ * shows. The reason, below it, carries the details; a title is one line in the annotations list.
+ */
+export function annotationTitle(report: Pick<RunReport, 'result' | 'routerShows'>): string {
+  const shows = report.routerShows.length <= 60 ? report.routerShows : report.routerShows.replace(/[:(;].*$/, '').trim();
+  return `Blue-green release ${report.result}${shows ? `; router shows ${shows}` : ''}`;
 }
 
 function headline(report: RunReport): string {

@@ -34,7 +34,8 @@ const IMAGE = /^[^\s@]+(@sha256:[a-f0-9]{64})?$/;
 export const kubernetesModule: RouterModule<KubernetesSettings> = {
   settings(input, problems, common) {
     const service = input('service');
-    if (!SERVICE_NAME.test(service)) problems.add('service', service, 'the name of the live Service (lowercase letters, digits and "-", starting with a letter)');
+    if (!service) problems.note('service', 'is required with router "kubernetes": the name of the live Service, whose selector is flipped.');
+    else if (!SERVICE_NAME.test(service)) problems.add('service', service, 'the name of the live Service (lowercase letters, digits and "-", starting with a letter)');
     const namespace = input('namespace');
     if (namespace && !NAMESPACE.test(namespace)) {
       problems.add('namespace', namespace, 'a namespace name (at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit), or empty for the context\'s namespace');
