@@ -3,6 +3,7 @@ import { describePlan, discover, type Plan } from './phases/discover.js';
 import { afterError, afterFailedWindow, type Next, type Situation } from './phases/failure.js';
 import { intended, ownWrites } from './phases/own-writes.js';
 import { afterPromotion, cancelledAfterPromotion } from './phases/after-promotion.js';
+import { whyNotLive } from './phases/live-version.js';
 import { flipBack } from './phases/rollback.js';
 import { recordStaged, whyNotStaged } from './phases/staged.js';
 import { smokeFailure, smokeTest } from './phases/smoke.js';
@@ -97,9 +98,7 @@ class Release {
     return true;
   }
 
-  private get target(): Color {
-    return this.plan.target!;
-  }
+  private get target(): Color { return this.plan.target!; }
 
   private vars(): Record<string, string> {
     return { color: this.target, version: this.s.version, previous: this.plan.previous ?? '' };
@@ -220,10 +219,13 @@ class Release {
 
   /**
    * Flips back on request, after checking the color it returns to still serves (its smoke tests; the
-   * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`.
+   * router refuses a color without ready pods or healthy targets where it can tell), unless `emergency`;
+   * with `only-if-version`, only while the live color serves that version (read under the lock).
    */
   private async rollbackOnRequest(): Promise<void> {
     const { s, d } = this;
+    const notLive = s.onlyIfVersion && (await this.timeline.phase('check live version', () => whyNotLive(d.router, this.plan, s.onlyIfVersion!, this.report, d.signal)));
+    if (notLive) return void (await this.stop(notLive));
     const untested = s.emergency ? 'Emergency rollback: the color returned to was not smoke-tested first.' : `No smoke tests are configured, so ${this.target} was not tested before traffic returned to it.`;
     if (s.emergency || !s.smoke.probes.length) this.report.notes.push(untested);
     else if (!(await this.timeline.phase('smoke', () => this.smoke(' Set emergency: true to roll back without this check.')))) return;

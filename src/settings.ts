@@ -31,6 +31,8 @@ export interface Settings {
   rollbackOnFailure: boolean;
   /** Mode rollback: flip back without smoke-testing the color returned to. */
   emergency: boolean;
+  /** Mode rollback: act only while the live color serves this version (a fleet undoing its release). */
+  onlyIfVersion?: string;
   lockTimeoutMs: number;
   github: { token: string; environment: string; environmentUrl: string };
   /** The status of the job, as the post step sees it (`success`, `failure`, `cancelled`). */
@@ -94,6 +96,7 @@ export function readSettings(input: InputReader): Settings {
     },
     rollbackOnFailure: input('rollback-on-failure') === '' ? true : parse.boolean(problems, 'rollback-on-failure', input('rollback-on-failure')),
     emergency: parse.boolean(problems, 'emergency', input('emergency')),
+    onlyIfVersion: input('only-if-version') ? version(problems, input('only-if-version'), 'only-if-version') : undefined,
     lockTimeoutMs: parse.duration(problems, 'lock-timeout', input('lock-timeout') || '1m'),
     github: { token: input('github-token'), environment: input('environment'), environmentUrl: input('environment-url') },
     jobStatus: input('job-status'),
@@ -156,12 +159,12 @@ function jobIndex(problems: Problems, text: string): string {
  */
 const VERSION = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._+/-]{0,127}$/;
 
-function version(problems: Problems, text: string): string {
+function version(problems: Problems, text: string, name = 'version'): string {
   if (!VERSION.test(text)) {
     problems.add(
-      'version',
+      name,
       text,
-      'a release label of letters, digits and "._+-/", starting with a letter or digit, without "..", at most 128 characters, e.g. a commit SHA, v1.4.0-rc.1+build.5 or release/2024-06 (default: the commit SHA)',
+      `a release label of letters, digits and "._+-/", starting with a letter or digit, without "..", at most 128 characters, e.g. a commit SHA, v1.4.0-rc.1+build.5 or release/2024-06 (${name === 'version' ? 'default: the commit SHA' : 'the version of the release to undo'})`,
     );
   }
   return text;
@@ -185,6 +188,9 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
   }
   if (settings.emergency && settings.mode !== 'rollback' && problems.ok('mode')) {
     problems.note('emergency', `is only for mode "rollback" (this run's mode is "${settings.mode}").`);
+  }
+  if (settings.onlyIfVersion !== undefined && settings.mode !== 'rollback' && problems.ok('mode')) {
+    problems.note('only-if-version', `is only for mode "rollback", which it guards (this run's mode is "${settings.mode}"); remove it, or use mode "rollback".`);
   }
   if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
     problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');

@@ -492,6 +492,63 @@ describe('run: promote only what was staged', () => {
   });
 });
 
+describe('run: rollback only-if-version', () => {
+  const record = (version: string): StagedRecord => ({ version, at: '2026-01-01T00:00:00Z', by: 'run 7 attempt 1, job wave' });
+  const rollback = (router: FakeRouter, version = 'v2') => withRouter(router, { mode: 'rollback', 'only-if-version': version });
+
+  it('flips back when the live color serves the version, having checked under the lock before any write', async () => {
+    const router = new RecordingRouter('green');
+    router.staged.set('green', record('v2'));
+    router.staged.set('blue', record('v1'));
+    const t = rollback(router);
+    const read: number[] = [];
+    router.readStaged = async (color: string) => (read.push(t.router.locked), router.staged.get(color));
+    const report = await t.go();
+    expect(report).toMatchObject({ result: 'rolled-back', active: 'blue', liveVersion: { expected: 'v2', color: 'green', serves: 'v2', returnsTo: 'v1' } });
+    expect(read).toEqual([1, 1]);
+    expect(router.calls).toEqual(['flip blue']);
+    expect(report.phases.map((p) => p.name)).toEqual(['discover', 'check live version', 'rollback']);
+  });
+
+  it('refuses, untouched, when someone released another version since', async () => {
+    const router = new RecordingRouter('blue');
+    router.staged.set('blue', record('v3'));
+    const report = await rollback(router).go();
+    expect(report).toMatchObject({ result: 'aborted', active: 'blue', rolledBack: false, liveVersion: { expected: 'v2', color: 'blue', serves: 'v3' } });
+    expect(report.reason).toBe('blue (the live color) serves v3 (deployed at 2026-01-01T00:00:00Z by run 7 attempt 1, job wave), not v2: it was released again since, so this rollback left it untouched.');
+    expect(router.calls).toEqual([]);
+  });
+
+  it('refuses, untouched, when it cannot tell: no record, a router that keeps none, a split', async () => {
+    const none = await rollback(new RecordingRouter('green')).go();
+    expect(none).toMatchObject({ result: 'aborted', liveVersion: { expected: 'v2', color: 'green' } });
+    expect(none.liveVersion?.serves).toBeUndefined();
+    expect(none.reason).toBe('Nothing records which version green (the live color) serves, so only-if-version could not check that v2 is live, and nothing was changed.');
+
+    const blind = await rollback(new FakeRouter('green')).go();
+    expect(blind).toMatchObject({ result: 'aborted' });
+    expect(blind.reason).toMatch(/^fake router keeps no record of which version a color serves, so only-if-version could not check that v2 is live, and nothing was changed\. Roll back without/);
+
+    const split = new RecordingRouter('green');
+    split.state = { active: 'green', weights: { blue: 10, green: 90 } };
+    split.staged.set('green', record('v2'));
+    const report = await rollback(split).go();
+    expect(report).toMatchObject({ result: 'aborted' });
+    expect(report.reason).toMatch(/^fake router is split \(blue 10%, green 90%\), so only-if-version could not check/);
+    expect(split.calls).toEqual([]);
+  });
+
+  it('a record that cannot be read is an abort, untouched', async () => {
+    const router = new RecordingRouter('green');
+    router.readStaged = async () => {
+      throw new Error('green.staged does not hold a staged-version record');
+    };
+    const report = await rollback(router).go();
+    expect(report).toMatchObject({ result: 'aborted', reason: expect.stringMatching(/^green\.staged does not hold a staged-version record/) });
+    expect(router.calls).toEqual([]);
+  });
+});
+
 describe('run: exclusion that fences', () => {
   it('a lock lost mid-window fails the window, writes nothing more (no flip back) and ends failed naming it', async () => {
     const t = setup({ 'failure-threshold': '5' });

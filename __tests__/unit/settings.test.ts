@@ -449,4 +449,15 @@ describe('readSettings', () => {
     );
     expect(problems({ ...nginx, mode: 'promote', 'deploy-command': 'deploy' }).join()).toMatch(/deploy-command': is not used in mode "promote"/);
   });
+
+  it('takes only-if-version in mode rollback alone, as a release label', () => {
+    expect(readSettings(inputs({ ...nginx, mode: 'rollback', 'only-if-version': 'v2.1+b7' })).onlyIfVersion).toBe('v2.1+b7');
+    expect(readSettings(inputs({ ...nginx, mode: 'rollback' })).onlyIfVersion).toBeUndefined();
+    expect(problems({ ...nginx, 'only-if-version': 'v2' })).toEqual([
+      `Input 'only-if-version': is only for mode "rollback", which it guards (this run's mode is "deploy"); remove it, or use mode "rollback".`,
+    ]);
+    expect(problems({ ...nginx, mode: 'rollback', 'only-if-version': 'v2 beta' }).join()).toMatch(
+      /^Input 'only-if-version': got "v2 beta"; expected a release label .*\(the version of the release to undo\)\.$/,
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import type { Clock } from '../infra/clock.js';
+import type { LiveVersion } from '../phases/live-version.js';
 import type { Color, Mode, Result, Sample } from '../types.js';
 
 export interface PhaseRecord {
@@ -56,6 +57,8 @@ export interface RunReport {
   checks: { name: string; unit: string; max?: number; min?: number; limit?: number }[];
   thresholds: { failure: number; error: number; intervalMs: number; windowMs: number };
   deploymentId?: string;
+  /** `only-if-version`: what the live color was found to serve before a rollback acted (or refused). */
+  liveVersion?: LiveVersion;
   notes: string[];
 }
 
