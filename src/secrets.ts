@@ -11,7 +11,7 @@ const HEADER_INPUTS = ['smoke-headers'];
 /** The core's YAML lists, whose entries may carry a `headers:` mapping and URLs. */
 const YAML_INPUTS = ['smoke-tests', 'health-checks'];
 /** The core's inputs holding URLs, which may carry `user:password@`. */
-const URL_INPUTS = ['smoke-urls', 'environment-url', ...YAML_INPUTS];
+const URL_INPUTS = ['smoke-urls', 'warmup-urls', 'environment-url', ...YAML_INPUTS];
 /** Shorter values would mask ordinary words in every log line. */
 const MIN_SECRET_LENGTH = 4;
 
