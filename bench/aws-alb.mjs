@@ -143,7 +143,7 @@ try {
     alarmMs.push(Math.round(restoredAt - faultAt));
   }
   const rows = [
-    { figure: 'ELBv2 calls per flip (target health, read and compare, ModifyListener, read-back, old group\'s deregistration delay)', unit: 'calls', ...stats(flipCalls) },
+    { figure: 'ELBv2 calls per flip (target health, read and compare, ModifyListener, read-back)', unit: 'calls', ...stats(flipCalls) },
     { figure: 'ELBv2 calls per weighted step below 100% (the first one also checks stickiness)', unit: 'calls', ...stats(stepCalls) },
     { figure: 'ELBv2 calls per rollback flip', unit: 'calls', ...stats(rollbackCalls) },
     { figure: 'ELBv2 calls per whole promote run (1 s window, 250 ms samples of target health)', unit: 'calls', ...stats(runCalls.promote) },

@@ -2,15 +2,15 @@ import { errorMessage } from './infra/log.js';
 import { describePlan, discover, type Plan } from './phases/discover.js';
 import { afterError, afterFailedWindow, type Next, type Situation } from './phases/failure.js';
 import { intended, ownWrites } from './phases/own-writes.js';
-import { afterPromotion, cancelledAfterPromotion } from './phases/after-promotion.js';
+import { afterPromotion, cancelledAfterPromotion, drainOf } from './phases/after-promotion.js';
 import { whyNotLive } from './phases/live-version.js';
 import { flipBack } from './phases/rollback.js';
 import { recordStaged, whyNotStaged } from './phases/staged.js';
-import { smokeFailure, smokeTest } from './phases/smoke.js';
+import { smokeIdle, warmIdle } from './phases/smoke.js';
 import { conclude, RouteGuard } from './phases/verdict.js';
 import { watchWindow } from './phases/watch.js';
 import { STATE, type RunDeps } from './run-deps.js';
-import { newReport, type RunReport } from './report/model.js';
+import { endReport, newReport, type RunReport } from './report/model.js';
 import { Timeline } from './report/timeline.js';
 import { describeRoute } from './route.js';
 import type { Settings } from './settings.js';
@@ -70,9 +70,7 @@ class Release {
       await this.follow(await afterError(error, this.situation()));
     } finally {
       d.state.save(STATE.phase, 'done');
-      const now = d.clock.now();
-      this.report.endedAt = new Date(now).toISOString();
-      this.report.durationSeconds = Math.round((now - Date.parse(this.report.startedAt)) / 1000);
+      endReport(this.report, d.clock.now());
     }
   }
 
@@ -91,6 +89,7 @@ class Release {
       if (why) return this.stop(`${why} Live traffic was not touched.`);
     }
     if (d.router.preview) await this.timeline.phase('preview', () => d.router.preview!(this.target, d.signal));
+    if (s.smoke.warmups.length && !(await this.timeline.phase('warm-up', () => this.warmUp()))) return false;
     if (s.smoke.probes.length && !(await this.timeline.phase('smoke', () => this.smoke()))) return false;
     if (s.mode === 'promote') return true;
     const record = { version: s.version, at: new Date(d.clock.now()).toISOString(), by: d.job ?? 'this job' };
@@ -100,9 +99,7 @@ class Release {
 
   private get target(): Color { return this.plan.target!; }
 
-  private vars(): Record<string, string> {
-    return { color: this.target, version: this.s.version, previous: this.plan.previous ?? '' };
-  }
+  private vars(): Record<string, string> { return { color: this.target, version: this.s.version, previous: this.plan.previous ?? '' }; }
 
   /** Sources prove themselves usable against the real service (query, credentials) before deploying. */
   private async validateSources(): Promise<boolean> {
@@ -126,17 +123,17 @@ class Release {
     return false;
   }
 
+  /** Warms the target before its smoke tests, so max-latency judges it as clients will meet it; false when it failed. */
+  private async warmUp(): Promise<boolean> {
+    const { records, failed } = await warmIdle(this.s.smoke, { ...this.d, vars: this.vars() });
+    this.report.warmup = records;
+    return !failed || this.stop(failed);
+  }
+
   /** Returns false (and ends the run as aborted) when a smoke test failed. */
   private async smoke(advice = ''): Promise<boolean> {
-    const { smoke } = this.s;
-    this.report.smoke = await smokeTest(smoke.probes, this.vars(), {
-      timeoutMs: smoke.timeoutMs,
-      retries: smoke.retries,
-      clock: this.d.clock,
-      signal: this.d.signal,
-      onResult: (r) => this.d.log.info(`${r.ok ? 'pass' : 'FAIL'} ${r.name}: ${r.detail} (${r.attempts} attempt(s))`),
-    });
-    const failed = smokeFailure(this.report.smoke, this.target);
+    const { records, failed } = await smokeIdle(this.s.smoke, { ...this.d, vars: this.vars() }, this.s.mode !== 'rollback');
+    this.report.smoke = records;
     if (!failed) return true;
     this.d.signal.throwIfAborted();
     return this.stop(`${failed}${advice}`);
@@ -171,6 +168,7 @@ class Release {
     }
     // From here a stop must not flip back: the release passed its window.
     d.state.save(STATE.phase, 'promoted');
+    this.report.drain = await drainOf(d.router, this.plan.previous, (note) => this.report.notes.push(note), d.signal);
     if (d.router.afterPromotion) {
       const note = await this.timeline.phase('after promotion', () => afterPromotion(d.router, this.target, this.plan.previous, d.signal)).catch(() => cancelledAfterPromotion(this.plan.previous));
       if (note) this.report.notes.push(note);

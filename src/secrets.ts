@@ -15,7 +15,7 @@ export function yamlInputs(): string[] {
   return [...YAML_INPUTS, ...routerYamlInputs()];
 }
 /** The core's inputs holding URLs, which may carry `user:password@`. */
-const URL_INPUTS = ['smoke-urls', 'environment-url', ...YAML_INPUTS];
+const URL_INPUTS = ['smoke-urls', 'warmup-urls', 'environment-url', ...YAML_INPUTS];
 /** Shorter values would mask ordinary words in every log line. */
 const MIN_SECRET_LENGTH = 4;
 

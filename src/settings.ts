@@ -1,8 +1,9 @@
 import * as parse from './infra/parse.js';
 import { Problems, type InputReader } from './infra/parse.js';
 import { readHealthChecks, type CheckSet } from './health/index.js';
-import { probesFromUrls, probesFromYaml } from './probes/parse.js';
+import { probesFromUrls, probesFromYaml, versionCheck } from './probes/parse.js';
 import type { HttpProbe } from './probes/probe.js';
+import { warmupsFromLines, type Warmup } from './probes/warmup.js';
 import { ROUTER_KINDS, routerModule, type RouterKind } from './routers/index.js';
 import { redactor } from './infra/log.js';
 import { secretsOf } from './secrets.js';
@@ -18,7 +19,8 @@ export interface Settings {
   version: string;
   dryRun: boolean;
   deploy: { command?: string[]; readyTimeoutMs: number };
-  smoke: { probes: HttpProbe[]; timeoutMs: number; retries: number };
+  /** `warmups` run first (not judged on latency), then the `probes`, each with `expect-version` unless it set its own. */
+  smoke: { warmups: Warmup[]; probes: HttpProbe[]; timeoutMs: number; retries: number };
   health: {
     windowMs: number;
     intervalMs: number;
@@ -65,6 +67,7 @@ export function readSettings(input: InputReader): Settings {
   const router = parse.oneOf(problems, 'router', input('router'), ROUTER_KINDS);
   const common = commonSettings(problems, input);
   const withHeaders = (probes: HttpProbe[]) => probes.map((p) => ({ ...p, headers: { ...common.smokeHeaders, ...p.headers } }));
+  const expectVersion = input('expect-version') ? versionCheck(problems, 'expect-version', input('expect-version')) : undefined;
   const settings: Settings = {
     mode: common.mode,
     router,
@@ -76,9 +79,10 @@ export function readSettings(input: InputReader): Settings {
       readyTimeoutMs: parse.duration(problems, 'ready-timeout', input('ready-timeout') || '10m', 1),
     },
     smoke: {
+      warmups: warmupsFromLines(problems, 'warmup-urls', input('warmup-urls'), common.smokeHeaders),
       probes: withHeaders([
-        ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls')),
-        ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests')),
+        ...probesFromUrls(problems, 'smoke-urls', input('smoke-urls'), { expectVersion }),
+        ...probesFromYaml(problems, 'smoke-tests', input('smoke-tests'), { expectVersion }),
       ]),
       timeoutMs: parse.duration(problems, 'smoke-timeout', input('smoke-timeout') || '10s', 1, MAX_REQUEST_TIMEOUT_MS),
       retries: parse.integer(problems, 'smoke-retries', input('smoke-retries') || '3', 1, 20),
@@ -191,6 +195,9 @@ function checkCombinations(problems: Problems, input: InputReader, settings: Set
   }
   if (settings.onlyIfVersion !== undefined && settings.mode !== 'rollback' && problems.ok('mode')) {
     problems.note('only-if-version', `is only for mode "rollback", which it guards (this run's mode is "${settings.mode}"); remove it, or use mode "rollback".`);
+  }
+  if (!['', 'none'].includes(input('expect-version')) && !settings.smoke.probes.length && problems.ok('smoke-urls', 'smoke-tests')) {
+    problems.note('expect-version', 'applies to smoke tests, and none are given; add smoke-urls or smoke-tests, or remove it.');
   }
   if (settings.mode === 'promote' && settings.deploy.command && problems.ok('mode')) {
     problems.note('deploy-command', 'is not used in mode "promote" (the idle color was deployed by "stage"); remove it or use mode "deploy".');

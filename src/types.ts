@@ -67,6 +67,12 @@ export interface Router {
    * returns a note for the summary. Never undoes the promotion.
    */
   afterPromotion?(target: Color, previous: Color, signal?: AbortSignal): Promise<string | undefined>;
+  /**
+   * What still reaches `left`, the color traffic just left, and for how long: requests in flight (a
+   * deregistration delay, pods' grace period), answers resolvers cached (a DNS TTL), sessions the
+   * router keeps there. Only reads; said in the summary after a promotion.
+   */
+  drain?(left: Color, signal?: AbortSignal): Promise<Drain | undefined>;
   /** Things the summary should say about the router (e.g. a change that will not survive a reload). */
   readonly notes?: readonly string[];
   /**
@@ -89,6 +95,16 @@ export interface Router {
   recordStaged?(color: Color, record: StagedRecord, signal?: AbortSignal): Promise<void>;
   /** The version a color holds, as recorded; undefined when nothing was recorded. */
   readStaged?(color: Color, signal?: AbortSignal): Promise<StagedRecord | undefined>;
+}
+
+/** How the color traffic left winds down, as its router knows it. */
+export interface Drain {
+  /** How long from now that color may still serve what it already had. */
+  ms: number;
+  /** One sentence: what drains there, and until when. */
+  note: string;
+  /** One sentence, where the router keeps sessions on that color until they expire. */
+  sessions?: string;
 }
 
 /** Which version a color holds, when it was deployed, and by which job. */

@@ -19,11 +19,11 @@ let moto: Moto;
 /** The app's health and smoke endpoints: moto's instances serve nothing, so answers come from here. */
 let server: Server;
 let base: string;
-const answers: Record<string, number> = { '/ok': 200, '/broken': 500 };
+const answers: Record<string, number> = { '/ok': 200, '/broken': 500, '/v1': 200 };
 
 beforeAll(async () => {
   moto = await startMoto();
-  server = createServer((req, res) => res.writeHead(answers[req.url ?? ''] ?? 404).end('answer'));
+  server = createServer((req, res) => res.writeHead(answers[req.url ?? ''] ?? 404, { 'x-version': 'v1' }).end('answer'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }, 60_000);
@@ -84,7 +84,10 @@ describe('aws-alb router', () => {
     // The shape is kept: a plain forward to one group stays a plain forward to one group.
     expect(await listenerActions(f.elb, f.listener)).toEqual([{ Type: 'forward', TargetGroupArn: f.groups.green }]);
     const summary = release.summary();
-    expect(summary).toMatch(/blue's target group \(app-blue\/\w+\) may finish in-flight requests for up to its deregistration delay of 300 s: blue is idle from \d{4}-/);
+    expect(summary).toMatch(/### blue after the flip\n\n- \*\*Draining:\*\* blue's target group \(app-blue\/\w+\) may finish in-flight requests for up to its deregistration delay of 300 s: blue is idle from \d{4}-/);
+    // A plain forward to green no longer names blue: no session can stay there.
+    expect(summary).not.toContain('**Sessions:**');
+    expect(release.report().drain).toMatchObject({ color: 'blue', seconds: 300 });
     expect(summary).toMatch(/Flip to green: \d+ ELBv2 API call\(s\) \(.*ModifyListener.*\)/);
     expect(release.report().samples.some((s: { source: string; status: string }) => s.source.startsWith('target health of green') && s.status === 'pass')).toBe(true);
     expect(await lockRules(f)).toEqual([]);
@@ -102,6 +105,19 @@ describe('aws-alb router', () => {
     expect(actions[0].ForwardConfig?.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 300 });
     expect(release.summary()).toContain('| 25% | 600ms | ✅ passed |');
     expect(release.summary()).toMatch(/Shift to green 25%: \d+ ELBv2 API call/);
+    // The forward keeps naming blue at weight 0 with group stickiness: bound clients stay on blue.
+    expect(release.summary()).toMatch(
+      /- \*\*Sessions:\*\* aws-alb listener \S+ keeps target group stickiness \(300 s\) and still names blue's group \(weight 0\): clients bound to blue before the flip stay on blue until their stickiness expires, by \d{4}-/,
+    );
+  });
+
+  it('warms green, then refuses it when it answers the old version: the listener untouched', async () => {
+    const f = await albFixture(moto);
+    const release = await run(f, { version: 'v2', 'warmup-urls': `${base}/ok 3`, 'smoke-urls': `${base}/v1`, 'expect-version': 'header:x-version', 'smoke-retries': '1' });
+    expect(release.outputs, release.stdout).toMatchObject({ result: 'aborted', 'active-color': 'blue' });
+    expect(release.report().warmup).toMatchObject([{ requests: 3, ok: true }]);
+    expect(release.outputs.reason).toMatch(/^Smoke test failed on green: .*: 200, but it answers version "v1" \(header x-version\), not "v2"/);
+    expect(await live(f)).toBe('blue');
   });
 
   it('steps a single-group forward through a weighted split and ends on the other single group; warns when sessions would bounce', async () => {

@@ -41,6 +41,9 @@ describe('route53 router', () => {
     const summary = release.summary();
     expect(summary).toMatch(/Flip to green: change \w+ was INSYNC \d+\.\d s after it was sent, then this run waited the records' TTL of 2 s before the window counted/);
     expect(summary).toMatch(/\d+ Route 53 API call\(s\) in this step \(.*ChangeResourceRecordSets \d.*GetChange \d/);
+    // Long-running requests: how long resolvers may still send clients to blue.
+    expect(summary).toMatch(/### blue after the flip\n\n- \*\*Draining:\*\* Resolvers could answer with blue's records for up to their TTL of 2 s after the flip was INSYNC, until \d{4}-.*keep it serving until they have moved\./);
+    expect(release.report().drain).toMatchObject({ color: 'blue' });
     // The run waited the TTL (2 s) after the change was INSYNC; without that wait it lasts well under a second.
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
     expect(await f.lock()).toEqual([]);

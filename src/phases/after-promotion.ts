@@ -1,4 +1,5 @@
 import { errorMessage } from '../infra/log.js';
+import type { RunReport } from '../report/model.js';
 import type { Color, Router } from '../types.js';
 
 /**
@@ -13,4 +14,20 @@ export async function afterPromotion(router: Router, target: Color, previous: Co
 
 export function cancelledAfterPromotion(previous: Color | undefined): string {
   return `The run was cancelled after the promotion was verified; ${previous} was left as it was.`;
+}
+
+/**
+ * How the color traffic left winds down (requests in flight, cached DNS answers, sessions), as the
+ * router tells it; said in the summary. Read before afterPromotion, which may scale that color down.
+ * Only reads: a failure to tell is a note, never a rollback.
+ */
+export async function drainOf(router: Router, left: Color | undefined, note: (text: string) => void, signal: AbortSignal): Promise<RunReport['drain']> {
+  if (!router.drain || !left) return undefined;
+  try {
+    const drain = await router.drain(left, signal);
+    return drain && { color: left, seconds: Math.round(drain.ms / 1000), note: drain.note, sessions: drain.sessions };
+  } catch (error) {
+    if (!signal.aborted) note(`Could not tell how long ${left} keeps draining: ${errorMessage(error)}`);
+    return undefined;
+  }
 }

@@ -2,7 +2,10 @@ import { fillTemplate, fillUrl } from '../infra/argv.js';
 import type { Clock } from '../infra/clock.js';
 import { retry } from '../infra/retry.js';
 import { runProbe, type HttpProbe, type ProbeResult } from '../probes/probe.js';
-import type { SmokeRecord } from '../report/model.js';
+import type { Log } from '../infra/log.js';
+import { warmUp, warmupFailure } from '../probes/warmup.js';
+import type { SmokeRecord, WarmupRecord } from '../report/model.js';
+import type { Settings } from '../settings.js';
 
 export interface SmokeOptions {
   timeoutMs: number;
@@ -57,4 +60,35 @@ export function smokeFailure(results: SmokeRecord[], color: string): string | un
   if (!failed.length) return undefined;
   const [first] = failed;
   return `Smoke test failed on ${color}: ${first.name}: ${first.detail}${failed.length > 1 ? ` (and ${failed.length - 1} more)` : ''}. Live traffic was not touched.`;
+}
+
+/** What the idle color's checks need from the run. */
+export interface IdleCheck {
+  vars: Record<string, string>;
+  clock: Clock;
+  log: Log;
+  signal: AbortSignal;
+}
+
+/** Warms the idle color (`warmup-urls`); a failure is the reason the release stops. */
+export async function warmIdle(smoke: Settings['smoke'], run: IdleCheck): Promise<{ records: WarmupRecord[]; failed?: string }> {
+  const records = await warmUp(smoke.warmups, run.vars, { timeoutMs: smoke.timeoutMs, retries: smoke.retries, clock: run.clock, signal: run.signal });
+  for (const r of records) run.log.info(`${r.ok ? 'warm' : 'FAIL'} ${r.url} (${r.planned}): ${r.detail}`);
+  return { records, failed: warmupFailure(records, run.vars.color) };
+}
+
+/**
+ * Smoke-tests the idle color. `expect-version` holds only where the color should serve `version`: a
+ * rollback returns to the previous release, whose label this run is not given.
+ */
+export async function smokeIdle(smoke: Settings['smoke'], run: IdleCheck, checkVersion: boolean): Promise<{ records: SmokeRecord[]; failed?: string }> {
+  const probes = checkVersion ? smoke.probes : smoke.probes.map((probe) => ({ ...probe, expectVersion: undefined }));
+  const records = await smokeTest(probes, run.vars, {
+    timeoutMs: smoke.timeoutMs,
+    retries: smoke.retries,
+    clock: run.clock,
+    signal: run.signal,
+    onResult: (r) => run.log.info(`${r.ok ? 'pass' : 'FAIL'} ${r.name}: ${r.detail} (${r.attempts} attempt(s))`),
+  });
+  return { records, failed: smokeFailure(records, run.vars.color) };
 }

@@ -2,27 +2,49 @@
 // `smoke-tests` (the core's), `health-urls` and `type: http` entries (the http health type's).
 import { DURATION_FORM, parseDuration } from '../infra/duration.js';
 import { Problems, header, lines, shown, url, yamlEntries } from '../infra/parse.js';
-import type { HttpProbe } from './probe.js';
+import type { HttpProbe, VersionCheck } from './probe.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency'];
+const PROBE_KEYS = ['name', 'url', 'method', 'headers', 'body', 'expect-status', 'expect-body', 'max-latency', 'expect-version'];
 
-export function probesFromUrls(problems: Problems, input: string, text: string): HttpProbe[] {
+/** `expect-version` for probes that do not set their own (the input of that name, for smoke tests). */
+export interface ProbeDefaults {
+  expectVersion?: VersionCheck;
+}
+
+export function probesFromUrls(problems: Problems, input: string, text: string, defaults: ProbeDefaults = {}): HttpProbe[] {
   return lines(text).map((line) => ({
     name: line,
     url: url(problems, input, line),
     method: 'GET',
     headers: {},
     expectStatus: [],
+    expectVersion: defaults.expectVersion,
   }));
 }
 
 /** A YAML list of HTTP probes (`smoke-tests`). */
-export function probesFromYaml(problems: Problems, input: string, text: string): HttpProbe[] {
-  return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields) ?? []);
+export function probesFromYaml(problems: Problems, input: string, text: string, defaults: ProbeDefaults = {}): HttpProbe[] {
+  return yamlEntries(problems, input, text).flatMap(({ where, fields }) => probeFromFields(problems, where, fields, defaults) ?? []);
 }
 
-export function probeFromFields(problems: Problems, where: string, fields: Record<string, unknown>): HttpProbe | undefined {
+export const EXPECT_VERSION_FORM =
+  'header:NAME (a response header, e.g. header:X-Version) or json:PATH (a field of a JSON body, e.g. json:version or json:build.version) whose value must equal `version`; none: no check';
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
+const JSON_PATH = /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,9}$/;
+
+/** `header:NAME` or `json:PATH`; `none` (undefined) turns a default off. */
+export function versionCheck(problems: Problems, where: string, value: unknown): VersionCheck | undefined {
+  const text = typeof value === 'string' ? value.trim() : undefined;
+  if (text === 'none') return undefined;
+  const [, kind, rest] = /^(header|json):\s*(.*)$/.exec(text ?? '') ?? [];
+  if (kind === 'header' && HEADER_NAME.test(rest)) return { header: rest };
+  if (kind === 'json' && JSON_PATH.test(rest)) return { json: rest.split('.') };
+  problems.add(where, shown(value), EXPECT_VERSION_FORM);
+  return undefined;
+}
+
+export function probeFromFields(problems: Problems, where: string, fields: Record<string, unknown>, defaults: ProbeDefaults = {}): HttpProbe | undefined {
   const unknown = Object.keys(fields).filter((key) => !PROBE_KEYS.includes(key));
   if (unknown.length) problems.note(where, `unknown key(s) ${unknown.join(', ')}; accepted: ${PROBE_KEYS.join(', ')}.`);
   if (typeof fields.url !== 'string') {
@@ -40,6 +62,7 @@ export function probeFromFields(problems: Problems, where: string, fields: Recor
     expectStatus: statusList(problems, `${where}.expect-status`, fields['expect-status']),
     expectBody: regex(problems, `${where}.expect-body`, fields['expect-body']),
     maxLatencyMs: latency(problems, `${where}.max-latency`, fields['max-latency']),
+    expectVersion: 'expect-version' in fields ? versionCheck(problems, `${where}.expect-version`, fields['expect-version']) : defaults.expectVersion,
   };
 }
 

@@ -5,6 +5,7 @@
 // unexpected redirect fails the probe and its detail says where it pointed.
 import type { request as httpRequest } from 'node:http';
 import { fillUrl } from '../infra/argv.js';
+import { inert } from '../infra/log.js';
 import { redirectTarget, shownUrl } from '../infra/redirect.js';
 
 /** One HTTP request and what its answer must look like: a smoke test or an `http` health check. */
@@ -19,7 +20,12 @@ export interface HttpProbe {
   expectStatus: number[];
   expectBody?: RegExp;
   maxLatencyMs?: number;
+  /** Where the answer names its version, which must equal the `version` being released. */
+  expectVersion?: VersionCheck;
 }
+
+/** A response header, or a field of a JSON body (its path, one key per level). */
+export type VersionCheck = { header: string } | { json: string[] };
 
 export interface ProbeResult {
   ok: boolean;
@@ -43,7 +49,7 @@ export async function runProbe(probe: HttpProbe, vars: Record<string, string>, t
   const started = performance.now();
   try {
     const url = new URL(fillUrl(probe.url, vars));
-    const { status, body, location } = await send(request, url, probe, timeoutMs, signal);
+    const { status, body, location, headers } = await send(request, url, probe, timeoutMs, signal);
     const latencyMs = Math.round(performance.now() - started);
     const statusOk = probe.expectStatus.length ? probe.expectStatus.includes(status) : status >= 200 && status < 300;
     if (!statusOk) {
@@ -55,6 +61,8 @@ export async function runProbe(probe: HttpProbe, vars: Record<string, string>, t
     if (probe.expectBody && !probe.expectBody.test(body)) {
       return { ok: false, status, latencyMs, detail: `${status}, but the body does not match /${probe.expectBody.source}/` };
     }
+    const otherVersion = probe.expectVersion && versionMismatch(probe.expectVersion, headers, body, vars.version);
+    if (otherVersion) return { ok: false, status, latencyMs, detail: `${status}, but ${otherVersion}` };
     if (probe.maxLatencyMs !== undefined && latencyMs > probe.maxLatencyMs) {
       return { ok: false, status, latencyMs, detail: `${status} in ${latencyMs}ms, above max-latency ${probe.maxLatencyMs}ms` };
     }
@@ -65,7 +73,36 @@ export async function runProbe(probe: HttpProbe, vars: Record<string, string>, t
   }
 }
 
-function send(request: typeof httpRequest, url: URL, probe: HttpProbe, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string; location?: string }> {
+/** Answered versions are cut: a page served where a label was expected is not worth quoting whole. */
+const MAX_SHOWN_VERSION = 64;
+
+/**
+ * Why the answer is not `version`, or undefined when it is: a color that still serves the previous
+ * build (a deploy that did not land, a preview pointed elsewhere) answers 2xx all the same.
+ */
+export function versionMismatch(check: VersionCheck, headers: Record<string, string | string[] | undefined>, body: string, version: string): string | undefined {
+  let answered: unknown;
+  let where: string;
+  if ('header' in check) {
+    where = `header ${check.header}`;
+    const value = headers[check.header.toLowerCase()];
+    answered = Array.isArray(value) ? value.join(', ') : value?.trim();
+  } else {
+    where = `JSON field ${check.json.join('.')}`;
+    try {
+      answered = check.json.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), JSON.parse(body));
+    } catch {
+      return `the body is not JSON, so it names no version (expect-version json:${check.json.join('.')})`;
+    }
+  }
+  if (answered === undefined || answered === null || answered === '') return `the answer has no ${where}, so it names no version (expected "${version}")`;
+  const text = typeof answered === 'string' || typeof answered === 'number' ? String(answered) : JSON.stringify(answered);
+  if (text === version) return undefined;
+  const shown = inert(text).replace(/\s+/g, ' ');
+  return `it answers version "${shown.length > MAX_SHOWN_VERSION ? `${shown.slice(0, MAX_SHOWN_VERSION)}...` : shown}" (${where}), not "${version}", the version being released`;
+}
+
+function send(request: typeof httpRequest, url: URL, probe: HttpProbe, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; body: string; location?: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: probe.method, headers: { 'user-agent': 'blue-green-action', ...probe.headers }, agent: false, timeout: timeoutMs, signal }, (res) => {
       const chunks: Buffer[] = [];
@@ -74,7 +111,7 @@ function send(request: typeof httpRequest, url: URL, probe: HttpProbe, timeoutMs
         if (size < MAX_BODY_BYTES) chunks.push(chunk);
         size += chunk.length;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), location: res.headers.location, headers: res.headers }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));

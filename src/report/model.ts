@@ -20,6 +20,19 @@ export interface SmokeRecord {
   detail: string;
 }
 
+/** One `warmup-urls` line as it ran: how many requests, and how their latency went (recorded, not judged). */
+export interface WarmupRecord {
+  url: string;
+  /** What the line asked for: `20 request(s)`, `for 30s`. */
+  planned: string;
+  requests: number;
+  ok: boolean;
+  firstMs: number;
+  lastMs: number;
+  slowestMs: number;
+  detail: string;
+}
+
 export interface StepRecord {
   percent: number;
   windowMs: number;
@@ -50,7 +63,10 @@ export interface RunReport {
   endedAt?: string;
   durationSeconds?: number;
   phases: PhaseRecord[];
+  warmup: WarmupRecord[];
   smoke: SmokeRecord[];
+  /** How the color traffic left winds down, as the router told after the promotion. */
+  drain?: { color: Color; seconds: number; note: string; sessions?: string };
   steps: StepRecord[];
   samples: Sample[];
   /** The health checks, with what their values mean and their fixed thresholds. */
@@ -74,10 +90,17 @@ export function newReport(
     routerShows: 'unknown',
     startedAt: new Date(clock.now()).toISOString(),
     phases: [],
+    warmup: [],
     smoke: [],
     steps: [],
     samples: [],
     checks: [],
     notes: [],
   };
+}
+
+/** Stamps the end of the run on its report. */
+export function endReport(report: RunReport, now: number): void {
+  report.endedAt = new Date(now).toISOString();
+  report.durationSeconds = Math.round((now - Date.parse(report.startedAt)) / 1000);
 }

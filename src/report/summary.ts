@@ -26,7 +26,7 @@ export function renderSummary(report: RunReport): string {
   out.push(`| Duration | ${formatDuration(durationMs(report))} |`, '');
   if (report.reason) out.push(`> [!${report.result === 'failed' ? 'CAUTION' : report.result === 'promoted' || report.result === 'staged' || report.result === 'unchanged' ? 'NOTE' : 'WARNING'}]`, `> ${cell(report.reason)}`, '');
   if (report.advice) out.push(`**What to do:** ${report.advice}`, '');
-  out.push(...timeline(report), ...smoke(report), ...steps(report), ...healthSection(report));
+  out.push(...timeline(report), ...warmup(report), ...smoke(report), ...drain(report), ...steps(report), ...healthSection(report));
   if (report.notes.length) out.push('### Notes', '', ...report.notes.map((note) => `- ${cell(note)}`), '');
   return out.join('\n') + '\n';
 }
@@ -74,6 +74,19 @@ function smoke(report: RunReport): string[] {
   if (!report.smoke.length) return [];
   const rows = report.smoke.map((r) => `| ${r.ok ? '✅' : '❌'} ${cell(r.name)} | ${r.status ?? '—'} | ${r.latencyMs}ms | ${r.attempts} | ${cell(r.detail)} |`);
   return ['### Smoke tests', '', '| test | status | latency | attempts | detail |', '|---|---|---|---|---|', ...rows, ''];
+}
+
+function warmup(report: RunReport): string[] {
+  if (!report.warmup.length) return [];
+  const rows = report.warmup.map((r) => `| ${r.ok ? '✅' : '❌'} ${cell(r.url)} | ${cell(r.planned)} | ${r.requests} | ${r.firstMs}ms | ${r.lastMs}ms | ${r.slowestMs}ms | ${r.ok ? '' : cell(r.detail)} |`);
+  return ['### Warm-up', '', 'Requests that had to answer 2xx before the flip; latency is shown, not judged.', '', '| URL | asked | answered 2xx | first | last | slowest | failure |', '|---|---|---|---|---|---|---|', ...rows, ''];
+}
+
+/** Long-running requests and sessions: what still reaches the color traffic left. */
+function drain(report: RunReport): string[] {
+  if (!report.drain) return [];
+  const { color, note, sessions } = report.drain;
+  return [`### ${cell(color)} after the flip`, '', `- **Draining:** ${cell(note)}`, ...(sessions ? [`- **Sessions:** ${cell(sessions)}`] : []), ''];
 }
 
 function steps(report: RunReport): string[] {

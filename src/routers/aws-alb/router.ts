@@ -1,7 +1,7 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorMessage } from '../../infra/log.js';
 import { ExclusionLostError, type Held } from '../../infra/fence.js';
-import type { Color, HealthSource, RouteState, Router, StagedRecord } from '../../types.js';
+import type { Color, Drain, HealthSource, RouteState, Router, StagedRecord } from '../../types.js';
 import { assertExpected, RouteChangedError } from '../../route.js';
 import type { RouterDeps } from '../module.js';
 import { describeForward, forwardOf, groupStickiness, routeOf, withWeights } from './actions.js';
@@ -159,10 +159,8 @@ export class AlbRouter implements Router {
         true,
       );
     }
-    const draining = percent === 100 ? await this.draining(this.other(to), signal) : undefined;
     const calls = this.elb.calls.slice(callsBefore);
     this.said.push(`${percent < 100 ? `Shift to ${to} ${percent}%` : `Flip to ${to}`}: ${calls.length} ELBv2 API call(s) (${calls.join(', ')}).`);
-    if (draining) this.said.push(draining);
   }
 
   /**
@@ -193,13 +191,26 @@ export class AlbRouter implements Router {
     }
   }
 
-  /** When the old color is really idle: in-flight requests may last up to its deregistration delay. */
-  private async draining(color: Color, signal?: AbortSignal): Promise<string | undefined> {
-    const arn = this.s.targetGroups[color];
-    const seconds = Number((await this.elb.attributes(arn, signal).catch(() => ({}) as Record<string, string>))['deregistration_delay.timeout_seconds']);
-    if (!Number.isFinite(seconds)) return undefined;
-    const idle = new Date(this.deps.clock.now() + seconds * 1000).toISOString();
-    return `${color}'s target group (${arn.replace(/^.*:targetgroup\//, '')}) may finish in-flight requests for up to its deregistration delay of ${seconds} s: ${color} is idle from ${idle}.`;
+  /**
+   * In-flight requests on the color left may last up to its group's deregistration delay. With target
+   * group stickiness on the forward action, and the left group still named in it (at weight 0), a
+   * client already bound to that group stays there until its stickiness duration expires.
+   */
+  async drain(left: Color, signal?: AbortSignal): Promise<Drain> {
+    const arn = this.s.targetGroups[left];
+    const name = arn.replace(/^.*:targetgroup\//, '');
+    const delay = Number((await this.elb.attributes(arn, signal))['deregistration_delay.timeout_seconds']);
+    const forward = forwardOf((await this.snapshot(signal)).actions)?.ForwardConfig;
+    const sticky = forward?.TargetGroupStickinessConfig;
+    const bound = sticky?.Enabled && forward?.TargetGroups?.some((group) => group.TargetGroupArn === arn) ? (sticky.DurationSeconds ?? 0) : 0;
+    const at = (seconds: number) => new Date(this.deps.clock.now() + seconds * 1000).toISOString();
+    const note = Number.isFinite(delay)
+      ? `${left}'s target group (${name}) may finish in-flight requests for up to its deregistration delay of ${delay} s: ${left} is idle from ${at(Math.max(delay, bound))}.`
+      : `${left}'s target group (${name}) has no deregistration delay to read: requests in flight there are not bounded by it.`;
+    const sessions = bound
+      ? `${this.description} keeps target group stickiness (${bound} s) and still names ${left}'s group (weight 0): clients bound to ${left} before the flip stay on ${left} until their stickiness expires, by ${at(bound)}.`
+      : undefined;
+    return { ms: Math.max(Number.isFinite(delay) ? delay : 0, bound) * 1000, note, sessions };
   }
 
   /**

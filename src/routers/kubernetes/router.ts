@@ -1,8 +1,9 @@
 import { assertExpected, describeRoute } from '../../route.js';
 import type { RouterDeps } from '../module.js';
 import type { Held } from '../../infra/fence.js';
-import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
+import type { Color, Drain, RouteState, Router, StagedRecord } from '../../types.js';
 import { Cluster, connect, type Obj } from './client.js';
+import { graceSeconds, podDrain, scaleDownProblem } from './drain.js';
 import { readyEndpoints, waitForEndpoints } from './endpoints.js';
 import { takeLease } from './lease.js';
 import type { KubernetesSettings } from './module.js';
@@ -83,7 +84,20 @@ class KubernetesRouter implements Router {
         problems.push(...(await missing('deployment', { ...DEPLOYMENT, name: this.deploymentName(color) }, ` (from "${s.deployment}" for ${color})`)));
       }
     }
+    for (const color of s.scaleDownDelayMs ? this.deps.colors : []) {
+      const name = this.deploymentName(color);
+      const deployment = await cluster.get({ ...DEPLOYMENT, name });
+      const problem = deployment && scaleDownProblem(name, graceSeconds(deployment), s.scaleDownDelayMs);
+      if (problem) problems.push(problem);
+    }
     return problems;
+  }
+
+  /** The color left drains on its pods' grace period, once scale-down-delay has passed (drain.ts). */
+  async drain(left: Color, signal?: AbortSignal): Promise<Drain | undefined> {
+    const name = this.deploymentName(left);
+    const deployment = await this.cluster.get({ ...DEPLOYMENT, name }, signal);
+    return deployment ? podDrain(left, name, graceSeconds(deployment), this.s.scaleDownDelayMs, this.deps.clock.now()) : undefined;
   }
 
   async read(signal?: AbortSignal): Promise<RouteState> {

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../infra/log.js';
 import type { Held } from '../../infra/fence.js';
-import type { Color, HealthSource, RouteState, Router } from '../../types.js';
+import type { Color, Drain, HealthSource, RouteState, Router } from '../../types.js';
 import { assertExpected, RouteChangedError } from '../../route.js';
 import type { RouterDeps } from '../module.js';
 import { newClient, Route53Error, Zone } from './client.js';
@@ -32,6 +32,8 @@ export class Route53Router implements Router {
   private readOnce = false;
   /** The health check each color's record names, as last read. */
   private healthChecks: Record<Color, string | undefined> = {};
+  /** When this run's last flip (all traffic to one color) was INSYNC, and the records' TTL then. */
+  private lastFlip?: { at: number; ttl: number };
 
   constructor(
     private readonly s: Route53Settings,
@@ -119,6 +121,7 @@ export class Route53Router implements Router {
     await this.readBack(written, signal);
     const calls = this.zone.calls.slice(callsBefore);
     const ttl = ttlSeconds(written);
+    if (percent === 100) this.lastFlip = { at: this.deps.clock.now(), ttl };
     const head = `${percent < 100 ? `Shift to ${to} ${percent}%` : `Flip to ${to}`}: change ${id.replace(/^\/change\//, '')} was INSYNC ${(insyncMs / 1000).toFixed(1)} s after it was sent`;
     if ((to === this.firstActive && percent === 100) || !signal) {
       // A return to the color that served before, or a flip back that must finish whatever happens (it
@@ -129,6 +132,20 @@ export class Route53Router implements Router {
     this.deps.log.info(`${head}; waiting the records' TTL of ${ttl} s, while resolvers may still answer from their cache, before the window counts.`);
     await this.deps.clock.sleep(ttl * 1000, signal);
     this.said.push(`${head}, then this run waited the records' TTL of ${ttl} s before the window counted (clients cache the old answer up to a TTL). ${calls.length} Route 53 API call(s) (${calls.join(', ')}).`);
+  }
+
+  /**
+   * Resolvers may answer with the left color's records until a TTL after the flip was INSYNC; clients
+   * that cache longer than a TTL, or keep a connection open, reach it beyond that.
+   */
+  async drain(left: Color): Promise<Drain | undefined> {
+    if (!this.lastFlip) return undefined;
+    const { at, ttl } = this.lastFlip;
+    const until = at + ttl * 1000;
+    return {
+      ms: Math.max(0, until - this.deps.clock.now()),
+      note: `Resolvers could answer with ${left}'s records for up to their TTL of ${ttl} s after the flip was INSYNC, until ${new Date(until).toISOString()}; clients that cache DNS beyond its TTL, or keep connections open, reach ${left} longer: keep it serving until they have moved.`,
+    };
   }
 
   /** Polls GetChange until INSYNC, up to ready-timeout; returns the time from sending the change. */
