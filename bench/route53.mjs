@@ -90,30 +90,18 @@ try {
   server.close();
 }
 
-const result = {
-  measuredAt: new Date().toISOString(),
-  runs: RUNS,
-  ttlSeconds: TTL_S,
-  windowMs: WINDOW_MS,
-  callsPerFlip: stats(flipCalls),
-  callsPerStepBelow100: stats(stepCalls),
-  callsPerPromoteRun: stats(runCalls.promote),
-  callsPerStepsRun: stats(runCalls.steps),
-  changeToInsyncMs: stats(insyncMs),
-  changeToWindowMs: stats(changeToWindowMs),
-  promoteOverheadMs: stats(overheadMs.map(Math.round)),
-};
 const rows = [
-  ['Route 53 calls per flip (read, change batch, GetChange, read-back)', result.callsPerFlip, ''],
-  ['Route 53 calls per weighted step below 100%', result.callsPerStepBelow100, ''],
-  ['Route 53 calls per whole promote run (lock, discover, flip, window, final read)', result.callsPerPromoteRun, ''],
-  ['Route 53 calls per whole run with steps 10, 100', result.callsPerStepsRun, ''],
-  ['change sent -> INSYNC (GetChange), as the router measures it', result.changeToInsyncMs, ' ms'],
-  [`change sent -> window counts (INSYNC, then the TTL of ${TTL_S} s)`, result.changeToWindowMs, ' ms'],
-  [`a whole promote run beyond its ${WINDOW_MS / 1000} s window and ${TTL_S} s TTL`, result.promoteOverheadMs, ' ms'],
+  { figure: 'Route 53 calls per flip (read, change batch, GetChange, read-back)', unit: 'calls', ...stats(flipCalls) },
+  { figure: 'Route 53 calls per weighted step below 100%', unit: 'calls', ...stats(stepCalls) },
+  { figure: 'Route 53 calls per whole promote run (TXT lock, discover, flip, a read per sample, final read)', unit: 'calls', ...stats(runCalls.promote) },
+  { figure: 'Route 53 calls per whole run with steps 10,100', unit: 'calls', ...stats(runCalls.steps) },
+  { figure: 'change sent -> INSYNC (GetChange), as the router measures it', unit: 'ms', ...stats(insyncMs) },
+  { figure: `change sent -> the window counts (INSYNC, then the records' TTL of ${TTL_S} s)`, unit: 'ms', ...stats(changeToWindowMs) },
+  { figure: `a whole promote run beyond its ${WINDOW_MS} ms health window and ${TTL_S} s TTL`, unit: 'ms', ...stats(overheadMs.map(Math.round)) },
 ];
 console.log('| figure | n | median | p95 | max |\n|---|---|---|---|---|');
-for (const [what, s, unit] of rows) console.log(`| ${what} | ${s.n} | ${s.median}${unit} | ${s.p95}${unit} | ${s.max}${unit} |`);
+for (const r of rows) console.log(`| ${r.figure} | ${r.n} | ${r.median} ${r.unit} | ${r.p95} ${r.unit} | ${r.max} ${r.unit} |`);
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench/results/route53.json'), JSON.stringify(result, null, 2) + '\n');
+const samples = { flipCalls, stepCalls, runCalls, insyncMs, changeToWindowMs, overheadMs };
+writeFileSync(join(ROOT, 'bench/results/route53.json'), JSON.stringify({ measuredAt: new Date().toISOString(), peer: 'moto 5.2.5 (server mode)', runs: RUNS, ttlSeconds: TTL_S, rows, samples }, null, 2) + '\n');
 console.log('\nwritten: bench/results/route53.json');

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BENCHES = ['flip-under-load', 'rollback-latency', 'prometheus-detection', 'cancel-latency', 'kubernetes', 'aws-alb', 'overhead'];
+const BENCHES = ['flip-under-load', 'rollback-latency', 'prometheus-detection', 'cancel-latency', 'kubernetes', 'aws-alb', 'route53', 'overhead'];
 
 /** The JSON of every bench, by name; a bench that never ran is absent (its block then says so). */
 export function readResults(root) {
@@ -167,8 +167,13 @@ function kubernetes(json) {
   ].join('\n');
 }
 
-function awsAlb(json) {
+/** A bench's `rows` ({ figure, n, median, p95, max, unit }) as the README's table. */
+function rowsTable(rows) {
   const value = (row, key) => (row.unit === 'ms' ? `${row[key]} ms` : row[key]);
+  return table(['figure', 'n', 'median', 'p95', 'max'], rows.map((r) => [r.figure, r.n, value(r, 'median'), value(r, 'p95'), value(r, 'max')]));
+}
+
+function awsAlb(json) {
   return [
     wrap([
       `**AWS ALB** (\`bench/aws-alb.mjs ${json.flips} ${json.rollbacks}\`, measured ${day(json)}): ${json.peer}, a listener with a plain`,
@@ -176,7 +181,19 @@ function awsAlb(json) {
       "middleware; a retried call counts once) and said in each run's summary.",
     ].join(' ')),
     '',
-    table(['figure', 'n', 'median', 'p95', 'max'], json.rows.map((r) => [r.figure, r.n, value(r, 'median'), value(r, 'p95'), value(r, 'max')])),
+    rowsTable(json.rows),
+  ].join('\n');
+}
+
+function route53(json) {
+  return [
+    wrap([
+      `**Route 53** (\`bench/route53.mjs ${json.runs}\`, measured ${day(json)}): ${json.peer}, two weighted A records with a TTL of`,
+      `${json.ttlSeconds} s, a health URL watched in the window. API calls are counted by the router and said in each run's summary. moto`,
+      'says INSYNC at once; on Route 53 a change is usually INSYNC within a minute, polled with one GetChange every 2 s.',
+    ].join(' ')),
+    '',
+    rowsTable(json.rows),
   ].join('\n');
 }
 
@@ -224,6 +241,7 @@ const RENDER = {
   'measured-cancel': ['cancel-latency', cancelLatency],
   'measured-kubernetes': ['kubernetes', kubernetes],
   'measured-aws-alb': ['aws-alb', awsAlb],
+  'measured-route53': ['route53', route53],
   'measured-overhead': ['overhead', overhead],
 };
 
