@@ -8,7 +8,7 @@ import { flipBack } from './phases/rollback.js';
 import { recordStaged, whyNotStaged } from './phases/staged.js';
 import { smokeIdle, warmIdle } from './phases/smoke.js';
 import { conclude, RouteGuard } from './phases/verdict.js';
-import { watchWindow } from './phases/watch.js';
+import { nothingWatched, watchWindow } from './phases/watch.js';
 import { STATE, type RunDeps } from './run-deps.js';
 import { endReport, newReport, type RunReport } from './report/model.js';
 import { Timeline } from './report/timeline.js';
@@ -183,11 +183,8 @@ class Release {
     const windowMs = percent < 100 ? s.traffic.stepWindowMs : s.health.windowMs;
     const label = percent < 100 ? `the ${percent}% step` : 'the health window';
     let verdict: { passed: boolean; reason?: string } = { passed: true };
-    if (!this.sources.length) {
-      this.report.notes.push(`No health checks were configured, so ${label} was not watched.`);
-      // A warning too: health-window alone watches nothing, and nothing could roll this release back.
-      d.log.warning(`No health checks were configured (health-urls, health-checks), so ${label} was not watched: nothing can roll this release back.`, 'Nothing watched');
-    } else {
+    if (!this.sources.length) nothingWatched(label, this.report.notes, d.log);
+    else {
       const guard = new RouteGuard(d.router, this.lastWrite!, d.fence);
       verdict = await this.timeline.phase(`watch ${label.replace(/^the /, '')}`, () => watchWindow([...this.sources, guard], s.health, { windowMs, label, clock: d.clock, signal: d.signal, report: this.report, log: d.log }));
       if (!verdict.passed) this.timeline.markLastFailed(verdict.reason!);

@@ -95,3 +95,9 @@ export function watchWindow(
     },
   });
 }
+
+/** A window with no health checks: said in the summary, and warned in the log, since nothing could roll the release back. */
+export function nothingWatched(label: string, notes: string[], log: Log): void {
+  notes.push(`No health checks were configured, so ${label} was not watched.`);
+  log.warning(`No health checks were configured (health-urls, health-checks), so ${label} was not watched: nothing can roll this release back.`, 'Nothing watched');
+}
