@@ -228,7 +228,8 @@ export async function waitForDeploymentReason(cluster, namespace, name, reason, 
  * @param {{ namespace?: string, name?: string, colors?: string[], live?: string,
  *   replicas?: Record<string, number>, image?: string | Record<string, string>, containers?: string[],
  *   colorLabel?: string, preview?: boolean, colorServices?: boolean, httpRoute?: boolean,
- *   gateway?: { gateway(namespace: string): Promise<void> }, unreadyColor?: string, progressDeadlineSeconds?: number }} [options]
+ *   gateway?: { gateway(namespace: string): Promise<void> }, unreadyColor?: string, progressDeadlineSeconds?: number,
+ *   terminationGracePeriodSeconds?: number }} [options]
  */
 export async function createApp(
   cluster,
@@ -247,6 +248,8 @@ export async function createApp(
     gateway = undefined,
     unreadyColor = undefined,
     progressDeadlineSeconds = 5,
+    // kwok's pods never drain; a short grace lets tests use a short scale-down-delay, which is held to it.
+    terminationGracePeriodSeconds = 1,
   } = {},
 ) {
   const idle = colors.find((c) => c !== live);
@@ -280,6 +283,7 @@ export async function createApp(
         spec: {
           // kwok makes every scheduled pod Ready; a node selector no node has keeps these Pending instead.
           ...(color === unreadyColor ? { nodeSelector: { 'blue-green.test/no-such-node': 'true' } } : {}),
+          terminationGracePeriodSeconds,
           containers: containers.map((container, i) => ({
             name: container,
             image: imageOf(color, container),

@@ -72,12 +72,17 @@ describe('kubernetes router', () => {
   });
 
   it('keeps the previous color warm through the window, then scales it to 0 after scale-down-delay', async () => {
-    const app = await createApp(cluster);
+    const app = await createApp(cluster, { terminationGracePeriodSeconds: 2 });
+    // Scaled down sooner than its pods' grace, the old color could be cut off mid-request: refused first.
+    const tooSoon = await run(app, { 'scale-down-delay': '1s' });
+    expect(tooSoon.outputs.result).toBe('aborted');
+    expect(tooSoon.outputs.reason).toMatch(/Input 'scale-down-delay': got "1s", shorter than the 2 s the pods of Deployment myapp-blue may take to drain/);
+    expect(selector(app).version).toBe('blue');
     // A failed release never scales anything down: the old color is where traffic went back.
-    const failed = await run(app, { 'health-urls': `${base}/broken`, 'scale-down-delay': '1s' });
+    const failed = await run(app, { 'health-urls': `${base}/broken`, 'scale-down-delay': '2s' });
     expect(failed.outputs.result).toBe('rolled-back');
     expect([deployment(app, 'blue').spec.replicas, deployment(app, 'green').spec.replicas]).toEqual([2, 2]);
-    const release = await run(app, { 'scale-down-delay': '1s' });
+    const release = await run(app, { 'scale-down-delay': '2s' });
     expect(release.outputs).toMatchObject({ result: 'promoted', 'active-color': 'green' });
     expect(deployment(app, 'blue').spec.replicas).toBe(0);
     expect(deployment(app, 'green').spec.replicas).toBe(2);
