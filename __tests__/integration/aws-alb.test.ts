@@ -6,34 +6,28 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, DescribeTagsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foreignLock, keepRenewing, watchFor } from '../../test-support/alb-fence.mjs';
 import { albFixture, enforceIam, listenerActions, listenerRules, ruleActions, setAttribute, startMoto, stopInstance } from '../../test-support/moto.mjs';
 import { moduleLog, commandRouterRun } from '../../test-support/chunks.mjs';
+import { useMoto } from '../../test-support/moto-hooks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
 
 type Moto = Awaited<ReturnType<typeof startMoto>>;
 type Fixture = Awaited<ReturnType<typeof albFixture>>;
 
-let moto: Moto;
+const moto: Moto = useMoto();
 /** The app's health and smoke endpoints: moto's instances serve nothing, so answers come from here. */
 let server: Server;
 let base: string;
 const answers: Record<string, number> = { '/ok': 200, '/broken': 500, '/v1': 200 };
 
 beforeAll(async () => {
-  moto = await startMoto();
   server = createServer((req, res) => res.writeHead(answers[req.url ?? ''] ?? 404, { 'x-version': 'v1' }).end('answer'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}, 60_000);
-afterAll(() => {
-  moto?.stop();
-  server?.close();
 });
-beforeEach(async () => {
-  await moto.reset();
-});
+afterAll(() => server?.close());
 
 const LOCK_PRIORITY = '50000';
 

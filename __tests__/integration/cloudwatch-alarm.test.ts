@@ -5,23 +5,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { albFixture, enforceIam, listenerActions, REGION, startMoto } from '../../test-support/moto.mjs';
+import { useMoto } from '../../test-support/moto-hooks.mjs';
 import { ROOT, runAction } from '../../test-support/runner.mjs';
 
 type Moto = Awaited<ReturnType<typeof startMoto>>;
 type Fixture = Awaited<ReturnType<typeof albFixture>>;
 
-let moto: Moto;
+const moto: Moto = useMoto();
 let cloudwatch: CloudWatchClient;
 
-beforeAll(async () => {
-  moto = await startMoto();
+beforeAll(() => {
   cloudwatch = new CloudWatchClient({ region: REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, protocol: AwsQueryProtocol });
-}, 60_000);
-afterAll(() => moto?.stop());
-beforeEach(async () => {
-  await moto.reset();
 });
 
 async function alarm(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA') {
