@@ -15,18 +15,13 @@ import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { albFixture, listenerActions, REGION, startMoto } from '../test-support/moto.mjs';
 import { ROOT, runAction } from '../test-support/runner.mjs';
+import { stats } from './stats.mjs';
 
 const FLIPS = Number(process.argv[2] ?? 10);
 const ROLLBACKS = Number(process.argv[3] ?? 10);
 const INTERVAL_MS = 250;
 const WINDOW_MS = 1000;
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (s.length - 1) * q;
-  return Math.round((s[Math.floor(at)] + s[Math.ceil(at)]) / 2);
-};
-const stats = (xs) => ({ n: xs.length, median: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let healthy = true;

@@ -18,6 +18,7 @@ import { createRoutedApp, load } from '../test-support/data-plane.mjs';
 import { createApp, getJson, startCluster } from '../test-support/kube.mjs';
 import { ROOT, runAction } from '../test-support/runner.mjs';
 import { startTraefik } from '../test-support/traefik.mjs';
+import { quantile } from './stats.mjs';
 
 const FLIPS = Number(process.argv[2] ?? 20);
 const ROLLBACKS = Number(process.argv[3] ?? 10);
@@ -25,11 +26,6 @@ const ROUTE_FLIPS = Number(process.argv[4] ?? 10);
 const INTERVAL_MS = 250;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (s.length - 1) * q;
-  return Math.round((s[Math.floor(at)] + s[Math.ceil(at)]) / 2);
-};
 const stats = (xs) => ({ n: xs.length, medianMs: quantile(xs, 0.5), p95Ms: quantile(xs, 0.95), maxMs: Math.max(...xs) });
 
 /** Watches a Service's EndpointSlices; `onlyColor()` says which single color its ready endpoints have now. */

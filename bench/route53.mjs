@@ -15,17 +15,12 @@ import { join } from 'node:path';
 import { startMoto } from '../test-support/moto.mjs';
 import { NAME, zoneFixture } from '../test-support/route53.mjs';
 import { ROOT, runAction } from '../test-support/runner.mjs';
+import { stats } from './stats.mjs';
 
 const RUNS = Number(process.argv[2] ?? 10);
 const WINDOW_MS = 1000;
 const TTL_S = 1;
 
-const quantile = (xs, q) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (s.length - 1) * q;
-  return Math.round(((s[Math.floor(at)] + s[Math.ceil(at)]) / 2) * 10) / 10;
-};
-const stats = (xs) => ({ n: xs.length, median: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) });
 
 /** The router's notes of a run: calls per change and in all, INSYNC seconds per change. */
 function notes(report) {

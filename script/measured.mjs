@@ -3,6 +3,7 @@
 // script/docs.mjs puts each block between its <!-- name:start --> / <!-- name:end --> markers.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { quantile } from '../bench/stats.mjs';
 
 const BENCHES = ['flip-under-load', 'rollback-latency', 'prometheus-detection', 'cancel-latency', 'kubernetes', 'aws-alb', 'route53', 'overhead'];
 
@@ -23,12 +24,6 @@ const sorted = (xs) => [...xs].sort((a, b) => a - b);
 const median = (xs) => {
   const s = sorted(xs);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-/** As bench/kubernetes.mjs computes its p95, so a figure rendered from its samples matches its rows. */
-const quantile = (xs, q) => {
-  const s = sorted(xs);
-  const at = (s.length - 1) * q;
-  return Math.round((s[Math.floor(at)] + s[Math.ceil(at)]) / 2);
 };
 const seconds = (ms) => `${ms / 1000} s`;
 /** Prose as the README writes it: lines of at most 105 characters (a `-` bullet's go on indented). */
