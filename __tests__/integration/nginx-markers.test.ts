@@ -88,6 +88,24 @@ describe('nginx markers: switching without a reload', () => {
     expect(markers()).toEqual(['blue']);
   });
 
+  it('warns about open_file_cache in every run: one that only reads, one that flips (before the flip), one stopped before it', async () => {
+    nginx.stop();
+    nginx = await startNginx({ ports: apps.ports, initial: 'blue', markers: true, extra: 'open_file_cache max=100 inactive=20s;' });
+    const own = { ...inputs, 'nginx-marker': nginx.marker, 'nginx-pid-file': nginx.pidFile, 'nginx-test-command': nginx.testCommand, 'health-urls': `${nginx.url}/`, 'smoke-urls': `${nginx.url}/preview/{color}/` };
+    const warning = /::warning title=nginx markers::nginx's configuration has "open_file_cache max=100 inactive=20s;"/;
+    const status = await runAction({ ...own, mode: 'status' }, { env: apps.env });
+    expect(status.outputs.result).toBe('unchanged');
+    expect(status.stdout).toMatch(warning);
+    const released = await runAction({ ...own, version: 'v2' }, { env: apps.env });
+    expect(released.outputs.result).toBe('promoted');
+    expect(released.stdout.search(warning)).toBeGreaterThan(-1);
+    expect(released.stdout.search(warning)).toBeLessThan(released.stdout.indexOf('nginx: traffic moved'));
+    const stopped = await runAction({ ...own, version: 'v3', 'smoke-urls': 'http://127.0.0.1:1/', 'smoke-retries': '1' }, { env: apps.env });
+    expect(stopped.outputs.result).toBe('aborted');
+    expect(stopped.stdout).toMatch(warning);
+    expect(markers()).toEqual(['green']);
+  });
+
   it("refuses markers that nginx's workers cannot see, naming the user; warns about open_file_cache", async () => {
     nginx.stop();
     // Workers as nobody, markers inside the 0700 folder nginx was started from: every -f would be false.

@@ -20,6 +20,9 @@ import { snapshotWorkers } from './workers.js';
  */
 export class NginxMarkerRouter implements Router {
   readonly description: string;
+  /** The open_file_cache check, begun by preflight; see there for when it is awaited. */
+  private cacheCheck?: Promise<void>;
+  private locked = false;
 
   constructor(
     private readonly s: NginxSettings,
@@ -29,6 +32,8 @@ export class NginxMarkerRouter implements Router {
   }
 
   async read(): Promise<RouteState> {
+    // A run that takes no lock (status, dry-run) only reads: its warning comes with its reads.
+    if (!this.locked) await this.cacheCheck;
     const present: { color: Color; revision: string }[] = [];
     for (const color of this.deps.colors) {
       const info = await stat(this.path(color), { bigint: true }).catch((error: NodeJS.ErrnoException) => {
@@ -45,6 +50,7 @@ export class NginxMarkerRouter implements Router {
   async flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void> {
     const current = await this.read();
     assertExpected(this.description, current, expected);
+    await this.cacheCheck;
     signal?.throwIfAborted();
     await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
     // Created first, removed after: there is never a moment without a marker.
@@ -65,9 +71,18 @@ export class NginxMarkerRouter implements Router {
     return readStagedFile(join(this.folder(), `.${color}.staged`));
   }
 
-  lock(signal?: AbortSignal): Promise<Held> {
+  async lock(signal?: AbortSignal): Promise<Held> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
-    return acquireFileLock(join(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+    const held = await acquireFileLock(join(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
+    this.locked = true;
+    // A run that ends before it flips still says what the check found, by the time it lets go.
+    return {
+      lost: () => held.lost(),
+      release: async () => {
+        await this.cacheCheck;
+        await held.release();
+      },
+    };
   }
 
   /** The folder must exist and be ours to write; nginx's workers must be able to see into it. */
@@ -81,8 +96,12 @@ export class NginxMarkerRouter implements Router {
     if (info.mode & 0o022) {
       this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
     }
-    // Independent reads (nginx -T, the workers' credentials): side by side.
-    const [, blind] = await Promise.all([this.warnOpenFileCache(), this.workersCannotSee()]);
+    // `nginx -T` only ever warns, and costs a process start and a parse of the whole configuration
+    // (about 10 ms): it runs beside the lock, discovery and smoke tests. The flip waits for it, so its
+    // warning comes before traffic moves; so do a refusal here, and the end of a run that never flips.
+    this.cacheCheck = this.warnOpenFileCache();
+    const blind = await this.workersCannotSee();
+    if (blind) await this.cacheCheck;
     return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
   }
 
