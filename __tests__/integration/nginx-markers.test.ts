@@ -1,9 +1,10 @@
 // nginx switched by marker files: no reload, so no dropped request (the README's recommended setup).
 // Real nginx with the README's server block, real app processes, the bundled action.
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { get, startApps, startNginx } from '../../test-support/peers.mjs';
+import { get, startApps, startNginx, waitFor } from '../../test-support/peers.mjs';
 import { runAction } from '../../test-support/runner.mjs';
 import { snapshotWorkers } from '../../src/routers/nginx/workers.js';
 
@@ -88,22 +89,34 @@ describe('nginx markers: switching without a reload', () => {
     expect(markers()).toEqual(['blue']);
   });
 
-  it('warns about open_file_cache in every run: one that only reads, one that flips (before the flip), one stopped before it', async () => {
+  it('warns about open_file_cache in every run, from what nginx -T found for the running nginx; a reload is looked at again', async () => {
     nginx.stop();
-    nginx = await startNginx({ ports: apps.ports, initial: 'blue', markers: true, extra: 'open_file_cache max=100 inactive=20s;' });
+    const started = await startNginx({ ports: apps.ports, initial: 'blue', markers: true, extra: 'open_file_cache max=100 inactive=20s;' });
+    nginx = started;
     const own = { ...inputs, 'nginx-marker': nginx.marker, 'nginx-pid-file': nginx.pidFile, 'nginx-test-command': nginx.testCommand, 'health-urls': `${nginx.url}/`, 'smoke-urls': `${nginx.url}/preview/{color}/` };
     const warning = /::warning title=nginx markers::nginx's configuration has "open_file_cache max=100 inactive=20s;"/;
+    const memo = join(dirname(nginx.marker), '.nginx-checked');
+    // First run: nginx -T is asked, and what it found is kept for this nginx (master and workers).
     const status = await runAction({ ...own, mode: 'status' }, { env: apps.env });
     expect(status.outputs.result).toBe('unchanged');
     expect(status.stdout).toMatch(warning);
+    expect(JSON.parse(readFileSync(memo, 'utf8')).directive).toBe('open_file_cache max=100 inactive=20s;');
+    // Later runs warn from what was kept, before the flip.
     const released = await runAction({ ...own, version: 'v2' }, { env: apps.env });
     expect(released.outputs.result).toBe('promoted');
     expect(released.stdout.search(warning)).toBeGreaterThan(-1);
     expect(released.stdout.search(warning)).toBeLessThan(released.stdout.indexOf('nginx: traffic moved'));
-    const stopped = await runAction({ ...own, version: 'v3', 'smoke-urls': 'http://127.0.0.1:1/', 'smoke-retries': '1' }, { env: apps.env });
-    expect(stopped.outputs.result).toBe('aborted');
-    expect(stopped.stdout).toMatch(warning);
-    expect(markers()).toEqual(['green']);
+    // A reload applies a configuration without the directive: new workers, so nginx -T is asked again.
+    const conf = join(started.dir, 'nginx.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace('open_file_cache max=100 inactive=20s;', ''));
+    const before = await workers();
+    execFileSync(started.baseArgs[0], [...started.baseArgs.slice(1), '-s', 'reload']);
+    expect(await waitFor(async () => (await workers()).every((pid) => !before.includes(pid)) && (await workers()).length > 0, 5000)).toBe(true);
+    const after = await runAction({ ...own, version: 'v3' }, { env: apps.env });
+    expect(after.outputs.result).toBe('promoted');
+    expect(after.stdout).not.toMatch(/open_file_cache/);
+    expect(JSON.parse(readFileSync(memo, 'utf8')).directive).toBeUndefined();
+    expect(markers()).toEqual(['blue']);
   });
 
   it("refuses markers that nginx's workers cannot see, naming the user; warns about open_file_cache", async () => {

@@ -1,7 +1,6 @@
 import { access, constants, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
-import { exec } from '../../infra/exec.js';
 import type { Held } from '../../infra/fence.js';
 import { acquireFileLock } from '../../infra/lock.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
@@ -9,7 +8,8 @@ import { readStagedFile, writeStagedFile } from '../staged-file.js';
 import { assertExpected, describeRoute } from '../../route.js';
 import type { RouterDeps } from '../module.js';
 import type { NginxSettings } from './module.js';
-import { snapshotWorkers } from './workers.js';
+import { openFileCacheDirective } from './open-file-cache.js';
+import { snapshotWorkers, type WorkerSnapshot } from './workers.js';
 
 /**
  * Switches nginx by marker files, with no reload and so no dropped request: the server block tests
@@ -20,9 +20,6 @@ import { snapshotWorkers } from './workers.js';
  */
 export class NginxMarkerRouter implements Router {
   readonly description: string;
-  /** The open_file_cache check, begun by preflight; see there for when it is awaited. */
-  private cacheCheck?: Promise<void>;
-  private locked = false;
 
   constructor(
     private readonly s: NginxSettings,
@@ -32,8 +29,6 @@ export class NginxMarkerRouter implements Router {
   }
 
   async read(): Promise<RouteState> {
-    // A run that takes no lock (status, dry-run) only reads: its warning comes with its reads.
-    if (!this.locked) await this.cacheCheck;
     const present: { color: Color; revision: string }[] = [];
     for (const color of this.deps.colors) {
       const info = await stat(this.path(color), { bigint: true }).catch((error: NodeJS.ErrnoException) => {
@@ -50,7 +45,6 @@ export class NginxMarkerRouter implements Router {
   async flip(to: Color, expected: RouteState, signal?: AbortSignal): Promise<void> {
     const current = await this.read();
     assertExpected(this.description, current, expected);
-    await this.cacheCheck;
     signal?.throwIfAborted();
     await this.deps.fence.check(`The flip of ${this.description} to ${to}`);
     // Created first, removed after: there is never a moment without a marker.
@@ -71,18 +65,9 @@ export class NginxMarkerRouter implements Router {
     return readStagedFile(join(this.folder(), `.${color}.staged`));
   }
 
-  async lock(signal?: AbortSignal): Promise<Held> {
+  lock(signal?: AbortSignal): Promise<Held> {
     const { owner, lockTimeoutMs, clock, log } = this.deps;
-    const held = await acquireFileLock(join(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
-    this.locked = true;
-    // A run that ends before it flips still says what the check found, by the time it lets go.
-    return {
-      lost: () => held.lost(),
-      release: async () => {
-        await this.cacheCheck;
-        await held.release();
-      },
-    };
+    return acquireFileLock(join(this.folder(), '.blue-green.lock'), owner, lockTimeoutMs, clock, (m) => log.info(m), signal);
   }
 
   /** The folder must exist and be ours to write; nginx's workers must be able to see into it. */
@@ -96,31 +81,16 @@ export class NginxMarkerRouter implements Router {
     if (info.mode & 0o022) {
       this.deps.log.warning(`${folder} is writable by others than its owner: anyone who can write there can move live traffic at once. Make it 0755 or stricter.`, 'nginx markers');
     }
-    // `nginx -T` only ever warns, and costs a process start and a parse of the whole configuration
-    // (about 10 ms): it runs beside the lock, discovery and smoke tests. The flip waits for it, so its
-    // warning comes before traffic moves; so do a refusal here, and the end of a run that never flips.
-    this.cacheCheck = this.warnOpenFileCache();
-    const blind = await this.workersCannotSee();
-    if (blind) await this.cacheCheck;
-    return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
-  }
-
-  /**
-   * `open_file_cache` would let workers answer `-f` from a cache for up to its validity: the switch would
-   * lag and workers disagree. The full configuration is read with the test command turned into `-T`.
-   */
-  private async warnOpenFileCache(): Promise<void> {
-    const argv = this.s.testCommand.map((arg) => (arg === '-t' ? '-T' : arg)).filter((arg) => arg !== '-q');
-    if (!argv.includes('-T')) return;
-    const dump = await exec(argv, { timeoutMs: 10_000 }).catch(() => undefined);
-    if (!dump || dump.code !== 0) return;
-    const cache = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m.exec(dump.stdout);
+    const workers = await snapshotWorkers(this.s.pidFile || '/run/nginx.pid').catch(() => undefined);
+    // Independent reads (the configuration, the workers' credentials): side by side.
+    const [cache, blind] = await Promise.all([openFileCacheDirective(this.s.testCommand, workers, join(folder, '.nginx-checked')), this.workersCannotSee(workers)]);
     if (cache) {
       this.deps.log.warning(
-        `nginx's configuration has "${cache[0].trim()}": if it covers the marker folder, workers may see a flip late, and not all at once. Turn it off for that server or location.`,
+        `nginx's configuration has "${cache}": if it covers the marker folder, workers may see a flip late, and not all at once. Turn it off for that server or location.`,
         'nginx markers',
       );
     }
+    return blind ? [`Input 'nginx-marker': nginx's workers run as uid ${blind.uid}, which cannot search ${blind.dir}, so every marker would read as absent; give that user search (x) permission on it.`] : [];
   }
 
   private path(color: Color): string {
@@ -132,9 +102,7 @@ export class NginxMarkerRouter implements Router {
   }
 
   /** A folder on the marker's path that nginx's worker user may not search, when nginx runs here. */
-  private async workersCannotSee(): Promise<{ uid: number; dir: string } | undefined> {
-    const pidFile = this.s.pidFile || '/run/nginx.pid';
-    const workers = await snapshotWorkers(pidFile).catch(() => undefined);
+  private async workersCannotSee(workers: WorkerSnapshot | undefined): Promise<{ uid: number; dir: string } | undefined> {
     const pid = workers?.accepting.values().next().value;
     if (pid === undefined) return undefined;
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');

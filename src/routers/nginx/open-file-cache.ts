@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { readIfExists, writeAtomic } from '../../infra/files.js';
+import type { WorkerSnapshot } from './workers.js';
+
+/**
+ * `open_file_cache` would let workers answer `-f` from a cache for up to its validity: a marker switch
+ * would lag, and workers disagree. The full configuration is read with the test command turned into
+ * `-T`. Starting that process forks this one, which costs a runner about 10 ms of this step's time, so
+ * what it found is kept in `memo` for the nginx it read: its master (pid and start time) and the workers
+ * that accept, which nginx replaces on every reload and restart, the only ways a changed configuration
+ * comes into effect. Returns the directive when one is on, else undefined (also when nginx -T fails:
+ * this check only ever warns).
+ */
+export async function openFileCacheDirective(testCommand: readonly string[], workers: WorkerSnapshot | undefined, memo: string): Promise<string | undefined> {
+  const argv = testCommand.map((arg) => (arg === '-t' ? '-T' : arg)).filter((arg) => arg !== '-q');
+  if (!argv.includes('-T')) return undefined;
+  const nginx = await generation(argv, workers);
+  const known = nginx && (await readMemo(memo));
+  if (known && known.nginx === nginx) return known.directive;
+  // Loaded only when nginx is asked: a run that finds the answer kept never loads child_process.
+  const { exec } = await import('../../infra/exec.js');
+  const dump = await exec(argv, { timeoutMs: 10_000 }).catch(() => undefined);
+  if (!dump || dump.code !== 0) return undefined;
+  const directive = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m.exec(dump.stdout)?.[0].trim();
+  if (nginx) await writeAtomic(memo, `${JSON.stringify({ nginx, directive })}\n`).catch(() => undefined);
+  return directive;
+}
+
+/** The running nginx, as a key: undefined when its master and workers cannot be read here. */
+async function generation(argv: readonly string[], workers: WorkerSnapshot | undefined): Promise<string | undefined> {
+  if (!workers?.accepting.size) return undefined;
+  const stat = await readFile(`/proc/${workers.master}/stat`, 'utf8').catch(() => undefined);
+  // The fields after the command name (in parentheses, may hold spaces) start at the 3rd; the 22nd is the start time.
+  const started = stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  if (!started) return undefined;
+  return JSON.stringify({ argv, master: workers.master, started, workers: [...workers.accepting].sort((a, b) => a - b) });
+}
+
+async function readMemo(path: string): Promise<{ nginx: string; directive?: string } | undefined> {
+  try {
+    const memo = JSON.parse((await readIfExists(path)) ?? 'null') as { nginx?: unknown; directive?: unknown } | null;
+    if (typeof memo?.nginx !== 'string' || !(memo.directive === undefined || typeof memo.directive === 'string')) return undefined;
+    return { nginx: memo.nginx, directive: memo.directive };
+  } catch {
+    return undefined;
+  }
+}
