@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import type { Clock } from './clock.js';
 import type { Held } from './fence.js';
+import { processStart } from './procfs.js';
 
 /**
  * Who holds a lock: one invocation of the step (run, attempt, job id, matrix index and a nonce kept in
@@ -44,7 +45,7 @@ export async function acquireFileLock(
   signal?: AbortSignal,
 ): Promise<Held> {
   const deadline = clock.now() + timeoutMs;
-  const mine: Holder = { ...owner, host: hostname(), since: new Date(clock.now()).toISOString(), started: await processStart(owner.pid) };
+  const mine: Holder = { ...owner, host: hostname(), since: new Date(clock.now()).toISOString(), started: processStart(owner.pid) };
   let announced = false;
   for (;;) {
     signal?.throwIfAborted();
@@ -133,7 +134,7 @@ async function isStale(holder: Holder, mine: Holder): Promise<boolean> {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
-  return holder.started !== undefined && (await processStart(holder.pid)) !== holder.started;
+  return holder.started !== undefined && processStart(holder.pid) !== holder.started;
 }
 
 /** True when the stale lock was removed (or is already gone); false when someone else is breaking it. */
@@ -158,12 +159,3 @@ async function breakStale(path: string, staleText: string): Promise<boolean> {
   }
 }
 
-/** The process's start time in clock ticks since boot, where /proc tells it. */
-async function processStart(pid: number): Promise<string | undefined> {
-  try {
-    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ').at(-1)!.split(' ');
-    return fields[19];
-  } catch {
-    return undefined;
-  }
-}

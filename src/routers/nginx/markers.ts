@@ -1,8 +1,9 @@
-import { access, constants, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, constants, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
 import type { Held } from '../../infra/fence.js';
 import { acquireFileLock } from '../../infra/lock.js';
+import { readProc } from '../../infra/procfs.js';
 import type { Color, RouteState, Router, StagedRecord } from '../../types.js';
 import { readStagedFile, writeStagedFile } from '../staged-file.js';
 import { assertExpected, describeRoute } from '../../route.js';
@@ -105,7 +106,7 @@ export class NginxMarkerRouter implements Router {
   private async workersCannotSee(workers: WorkerSnapshot | undefined): Promise<{ uid: number; dir: string } | undefined> {
     const pid = workers?.accepting.values().next().value;
     if (pid === undefined) return undefined;
-    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const status = readProc(`${pid}/status`) ?? '';
     const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
     const gids = new Set((/^Groups:\s*(.*)$/m.exec(status)?.[1] ?? '').split(/\s+/).filter(Boolean).map(Number));
     gids.add(Number(/^Gid:\s+(\d+)/m.exec(status)?.[1] ?? NaN));

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { readIfExists, writeAtomic } from '../../infra/files.js';
+import { processStart } from '../../infra/procfs.js';
 import type { WorkerSnapshot } from './workers.js';
 
 /**
@@ -14,7 +14,7 @@ import type { WorkerSnapshot } from './workers.js';
 export async function openFileCacheDirective(testCommand: readonly string[], workers: WorkerSnapshot | undefined, memo: string): Promise<string | undefined> {
   const argv = testCommand.map((arg) => (arg === '-t' ? '-T' : arg)).filter((arg) => arg !== '-q');
   if (!argv.includes('-T')) return undefined;
-  const nginx = await generation(argv, workers);
+  const nginx = generation(argv, workers);
   const known = nginx && (await readMemo(memo));
   if (known && known.nginx === nginx) return known.directive;
   // Loaded only when nginx is asked: a run that finds the answer kept never loads child_process.
@@ -27,11 +27,9 @@ export async function openFileCacheDirective(testCommand: readonly string[], wor
 }
 
 /** The running nginx, as a key: undefined when its master and workers cannot be read here. */
-async function generation(argv: readonly string[], workers: WorkerSnapshot | undefined): Promise<string | undefined> {
+function generation(argv: readonly string[], workers: WorkerSnapshot | undefined): string | undefined {
   if (!workers?.accepting.size) return undefined;
-  const stat = await readFile(`/proc/${workers.master}/stat`, 'utf8').catch(() => undefined);
-  // The fields after the command name (in parentheses, may hold spaces) start at the 3rd; the 22nd is the start time.
-  const started = stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const started = processStart(workers.master);
   if (!started) return undefined;
   return JSON.stringify({ argv, master: workers.master, started, workers: [...workers.accepting].sort((a, b) => a - b) });
 }

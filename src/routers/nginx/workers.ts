@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { readProc } from '../../infra/procfs.js';
 
 /**
  * nginx applies `-s reload` asynchronously: the command returns once the signal is sent, and the master
@@ -21,9 +22,8 @@ export async function snapshotWorkers(pidFile: string): Promise<WorkerSnapshot |
   }
   if (!Number.isInteger(master) || master <= 0) return undefined;
   const accepting = new Set<number>();
-  const candidates = await childrenOf(master);
-  const infos = await Promise.all(candidates.map(async (pid) => [pid, await processInfo(pid)] as const));
-  for (const [pid, info] of infos) {
+  for (const pid of await childrenOf(master)) {
+    const info = processInfo(pid);
     // Old workers rename themselves "worker process is shutting down" and stop accepting at once.
     if (info?.parent === master && info.title.includes('worker process') && !info.title.includes('shutting down')) accepting.add(pid);
   }
@@ -36,22 +36,19 @@ export async function snapshotWorkers(pidFile: string): Promise<WorkerSnapshot |
  * costs 20-80 ms on a busy runner.
  */
 async function childrenOf(master: number): Promise<number[]> {
-  const listed = await readFile(`/proc/${master}/task/${master}/children`, 'utf8').catch(() => undefined);
+  const listed = readProc(`${master}/task/${master}/children`);
   if (listed !== undefined) return listed.split(/\s+/).filter(Boolean).map(Number);
   const entries = await readdir('/proc').catch(() => [] as string[]);
   return entries.filter((entry) => /^\d+$/.test(entry)).map(Number);
 }
 
-async function processInfo(pid: number): Promise<{ parent: number; title: string } | undefined> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    const title = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ');
-    return { parent, title };
-  } catch {
-    return undefined;
-  }
+function processInfo(pid: number): { parent: number; title: string } | undefined {
+  const stat = readProc(`${pid}/stat`);
+  const cmdline = readProc(`${pid}/cmdline`);
+  if (stat === undefined || cmdline === undefined) return undefined;
+  // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after it.
+  const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return { parent, title: cmdline.replace(/\0/g, ' ') };
 }
 
 /**
@@ -60,7 +57,7 @@ async function processInfo(pid: number): Promise<{ parent: number; title: string
  */
 export async function oldWorkersRetired(before: WorkerSnapshot): Promise<boolean> {
   for (const pid of before.accepting) {
-    const info = await processInfo(pid);
+    const info = processInfo(pid);
     const stillAccepting = info?.parent === before.master && info.title.includes('worker process') && !info.title.includes('shutting down');
     if (stillAccepting) return false;
   }
