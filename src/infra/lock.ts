@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { link, open, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import type { Clock } from './clock.js';
 import type { Held } from './fence.js';
@@ -75,10 +76,18 @@ function describeHolder(holder: Holder): string {
 /** Held while the file still holds this run's record; removed only while it is still ours. */
 function releaser(path: string, mine: Holder): Held {
   const text = JSON.stringify(mine);
-  const now = () => readFile(path, 'utf8').catch(() => undefined);
+  // Read at once, not through the thread pool: the fence asks before every write and with every health
+  // sample, and four round trips through the pool for a small local file cost more than the read.
+  const now = (): string | undefined => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
   return {
     lost: async () => {
-      const found = await now();
+      const found = now();
       if (found === text) return undefined;
       if (found === undefined) return `the lock file ${path} was removed by someone else`;
       let who = 'another holder';
@@ -90,7 +99,7 @@ function releaser(path: string, mine: Holder): Held {
       return `the lock file ${path} now names ${who}`;
     },
     release: async () => {
-      if ((await now()) === text) await unlink(path).catch(() => undefined);
+      if (now() === text) await unlink(path).catch(() => undefined);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { access, constants, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fillTemplate } from '../../infra/argv.js';
@@ -29,13 +30,19 @@ export class NginxMarkerRouter implements Router {
     this.description = `nginx markers ${s.marker}`;
   }
 
+  /**
+   * Each marker is looked up at once rather than through the thread pool: the run reads the router with
+   * every health sample and around every write, and the look-up is what nginx itself does per request.
+   */
   async read(): Promise<RouteState> {
     const present: { color: Color; revision: string }[] = [];
     for (const color of this.deps.colors) {
-      const info = await stat(this.path(color), { bigint: true }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw new Error(`Cannot read the nginx marker ${this.path(color)}: ${error.message}`);
-      });
+      let info;
+      try {
+        info = statSync(this.path(color), { bigint: true, throwIfNoEntry: false });
+      } catch (error) {
+        throw new Error(`Cannot read the nginx marker ${this.path(color)}: ${(error as Error).message}`);
+      }
       if (info) present.push({ color, revision: `${info.ino}:${info.ctimeNs}` });
     }
     // What nginx serves: the last color its server block finds, in the order of `colors`.
