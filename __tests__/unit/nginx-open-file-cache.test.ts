@@ -68,3 +68,24 @@ describe('nginx markers: the open_file_cache check', () => {
     expect(await openFileCacheDirective([process.execPath, '--version'], undefined, memo)).toBeUndefined();
   });
 });
+
+describe('nginx markers: what the open_file_cache check keeps', () => {
+  it('takes from the memo only what the check writes: a key and a directive, or none', async () => {
+    await openFileCacheDirective(testCommand, running, memo);
+    const kept = JSON.parse(readFileSync(memo, 'utf8'));
+    for (const directive of ['::error::not a directive', 'open_file_cache off;', `open_file_cache ${'x'.repeat(600)};`, 42]) {
+      writeFileSync(memo, JSON.stringify({ ...kept, directive }));
+      expect(await openFileCacheDirective(testCommand, running, memo)).toBe('open_file_cache max=100 inactive=20s;');
+    }
+    expect(asked()).toHaveLength(5);
+  });
+});
+
+describe('nginx markers: the directive as nginx -T shows it', () => {
+  it('finds one whose parameters run over two lines, and none in a commented-out one or off', async () => {
+    writeFileSync(join(dir, 'config'), '  open_file_cache max=100\n      inactive=20s;');
+    expect(await openFileCacheDirective(testCommand, undefined, memo)).toBe('open_file_cache max=100\n      inactive=20s;');
+    writeFileSync(join(dir, 'config'), '  # open_file_cache max=100;\n  open_file_cache off;');
+    expect(await openFileCacheDirective(testCommand, undefined, memo)).toBeUndefined();
+  });
+});

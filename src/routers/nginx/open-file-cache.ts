@@ -21,10 +21,13 @@ export async function openFileCacheDirective(testCommand: readonly string[], wor
   const { exec } = await import('../../infra/exec.js');
   const dump = await exec(argv, { timeoutMs: 10_000 }).catch(() => undefined);
   if (!dump || dump.code !== 0) return undefined;
-  const directive = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m.exec(dump.stdout)?.[0].trim();
+  const directive = DIRECTIVE.exec(dump.stdout)?.[0].trim();
   if (nginx) await writeAtomic(memo, `${JSON.stringify({ nginx, directive })}\n`).catch(() => undefined);
   return directive;
 }
+
+/** An `open_file_cache` directive that is not `off` (its parameters may run over several lines). */
+const DIRECTIVE = /^\s*open_file_cache\s+(?!off\b)[^;]*;/m;
 
 /** The running nginx, as a key: undefined when its master and workers cannot be read here. */
 function generation(argv: readonly string[], workers: WorkerSnapshot | undefined): string | undefined {
@@ -37,8 +40,10 @@ function generation(argv: readonly string[], workers: WorkerSnapshot | undefined
 async function readMemo(path: string): Promise<{ nginx: string; directive?: string } | undefined> {
   try {
     const memo = JSON.parse((await readIfExists(path)) ?? 'null') as { nginx?: unknown; directive?: unknown } | null;
-    if (typeof memo?.nginx !== 'string' || !(memo.directive === undefined || typeof memo.directive === 'string')) return undefined;
-    return { nginx: memo.nginx, directive: memo.directive };
+    // Only what this check itself writes is taken: a key, and a directive as nginx -T shows it, or none.
+    const directive = memo?.directive;
+    if (typeof memo?.nginx !== 'string' || !(directive === undefined || (typeof directive === 'string' && directive.length <= 512 && DIRECTIVE.test(directive)))) return undefined;
+    return { nginx: memo.nginx, directive };
   } catch {
     return undefined;
   }
